@@ -1,0 +1,99 @@
+"""Command line of the kit: ``python -m kernel_helpers VERB``.
+
+Usage:
+    python -m kernel_helpers doctor [--json]          check the host, apply kit-owned fixes
+    python -m kernel_helpers classroom up|down|status the loopback registry
+    python -m kernel_helpers images [--force] [NAME]  build changed course images, push them
+    python -m kernel_helpers setup                    doctor + classroom up + images + clean
+    python -m kernel_helpers clean [--all]            reclaim sandboxes of dead kernels
+    python -m kernel_helpers sandbox env|run          a sandbox for a shell or a test
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import KitError
+
+
+def _cmd_doctor(args) -> int:
+    from . import doctor
+    return doctor.main(as_json=args.json)
+
+
+def _cmd_classroom(args) -> int:
+    from . import classroom
+    if args.action == "up":
+        status = classroom.up()
+    elif args.action == "down":
+        status = classroom.down()
+    else:
+        status = classroom.status()
+    print(status.describe())
+    return 0 if (status.running or args.action == "down") else 1
+
+
+def _cmd_images(args) -> int:
+    from . import images
+    images.build(names=args.names or None, force=args.force, log=print)
+    return 0
+
+
+def _cmd_setup(args) -> int:
+    from . import setup
+    return setup.main()
+
+
+def _cmd_clean(args) -> int:
+    from . import sandbox
+    for line in sandbox.reclaim(everything=args.all):
+        print(line)
+    return 0
+
+
+def _cmd_sandbox(args) -> int:
+    from . import sandbox
+    return sandbox.cli(args.action, args.command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kernel_helpers",
+                                     description="The podman course kit.")
+    sub = parser.add_subparsers(dest="verb", required=True)
+    p = sub.add_parser("doctor", help="check the host and apply kit-owned workarounds")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=_cmd_doctor)
+    p = sub.add_parser("classroom", help="start, stop or show the classroom registry")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.set_defaults(func=_cmd_classroom)
+    p = sub.add_parser("images", help="build changed course images and push them")
+    p.add_argument("names", nargs="*", help="only these recipes (default: all)")
+    p.add_argument("--force", action="store_true", help="rebuild even if unchanged")
+    p.set_defaults(func=_cmd_images)
+    p = sub.add_parser("setup", help="doctor, classroom up, images, clean")
+    p.set_defaults(func=_cmd_setup)
+    p = sub.add_parser("clean", help="reclaim sandboxes left by dead kernels")
+    p.add_argument("--all", action="store_true", help="remove every sandbox, live or not")
+    p.set_defaults(func=_cmd_clean)
+    p = sub.add_parser("sandbox", help="print a sandbox's env, or run a command in a new one")
+    p.add_argument("action", choices=["env", "run"])
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_sandbox)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Where the kit keeps its files: one place to look for every path.
+
+State that must survive a reboot (course images, registry data, leases) lives in
+``state_dir()``; state that must not (sandbox run roots) lives in ``runtime_dir()``.
+Both can be moved with environment variables, which tests use for isolation.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STATE_ENV = "PODMAN_COURSE_STATE"
+RUNTIME_ENV = "PODMAN_COURSE_RUNTIME"
+
+
+def repo_root() -> Path:
+    """The checkout that holds ``kernel_helpers`` (recipes and notebooks live there)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def state_dir() -> Path:
+    """Persistent kit state: ``$PODMAN_COURSE_STATE``, else a per-user default."""
+    if os.environ.get(STATE_ENV):
+        return Path(os.environ[STATE_ENV])
+    if os.geteuid() == 0:
+        return Path("/var/lib/podman-course")
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local/share")
+    return Path(base) / "podman-course"
+
+
+def runtime_dir() -> Path:
+    """Volatile kit state (run roots, pid files): tmpfs where the host has one."""
+    if os.environ.get(RUNTIME_ENV):
+        return Path(os.environ[RUNTIME_ENV])
+    if os.geteuid() == 0:
+        return Path("/run/podman-course")
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    return Path(xdg) / "podman-course" if xdg else Path(f"/tmp/podman-course-{os.geteuid()}")
+
+
+def engine_conf() -> Path:
+    """The kit's own ``containers.conf``: host workarounds chosen by the doctor."""
+    return state_dir() / "containers.conf"
+
+
+def doctor_report() -> Path:
+    """The doctor's last findings, as JSON, read by sandboxes and the notebooks."""
+    return state_dir() / "doctor.json"
+
+
+def registries_conf() -> Path:
+    """The kit's ``registries.conf`` (v2): the notes' names mapped to the classroom."""
+    return state_dir() / "registries.conf"
+
+
+def image_store() -> Path:
+    """Graph root of the course images, shared read-only with every sandbox."""
+    return state_dir() / "images" / "storage"
+
+
+def image_store_runroot() -> Path:
+    return runtime_dir() / "images"
+
+
+def registry_dir() -> Path:
+    """Classroom registry: data, htpasswd, generated configs, logs."""
+    return state_dir() / "registry"
+
+
+def sandboxes_dir() -> Path:
+    return state_dir() / "sandboxes"
+
+
+def sandbox_runtime_dir() -> Path:
+    return runtime_dir() / "sandboxes"
+
+
+def ports_dir() -> Path:
+    """One lease file per host port handed out (see ``ports``)."""
+    return state_dir() / "ports"
+
+
+def recipes_dir() -> Path:
+    """Image recipes (Containerfiles and build scripts) kept in the repository."""
+    return repo_root() / "images"
+
+
+def ensure(path: Path, mode: int = 0o755) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=mode)
+    return path
