@@ -1,0 +1,174 @@
+"""The ``%podman`` and ``%skopeo`` magics: thin wiring between IPython and the runner.
+
+Parsing lives in ``runner``/``parsers``, rendering in ``results``, the private
+podman world in ``sandbox``. This module only connects them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from traitlets import Float
+
+from . import ports, runner
+from .errors import KitError, PortBusy
+from .results import CommandResult
+from .sandbox import Sandbox
+
+_kernel_sandbox: Sandbox | None = None
+
+
+def kernel_sandbox() -> Sandbox:
+    """This kernel's sandbox, created and activated on first use (< 1 s)."""
+    global _kernel_sandbox
+    if _kernel_sandbox is None or not _kernel_sandbox.exists():
+        _kernel_sandbox = Sandbox.create(kind="kernel").activate()
+    return _kernel_sandbox
+
+
+def _kit_options() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="%podman", add_help=False, allow_abbrev=False)
+    parser.add_argument("--timeout", type=float, default=None)
+    parser.add_argument("--raw", action="store_true")
+    return parser
+
+
+def split_kit_options(line: str) -> tuple[argparse.Namespace, list[str]]:
+    """Split the kit's leading options (``--timeout N``, ``--raw``) from the tool's argv."""
+    try:
+        tokens = shlex.split(line)
+    except ValueError as exc:
+        raise KitError(f"cannot split the command line: {exc}") from None
+    kit, rest = [], list(tokens)
+    while rest and (rest[0] in ("--raw",) or rest[0].startswith("--timeout")):
+        kit.append(rest.pop(0))
+        if kit[-1] == "--timeout" and rest:
+            kit.append(rest.pop(0))
+    try:
+        options = _kit_options().parse_args(kit)
+    except SystemExit:
+        raise KitError("--timeout needs a number of seconds, e.g. %podman --timeout 30 ps") from None
+    return options, rest
+
+
+def published_host_ports(args: list[str]) -> list[int]:
+    """Host ports named by ``-p``/``--publish`` of ``podman run|create`` (not random ones)."""
+    sub = runner.subcommand(args)
+    if not sub or sub[-1] not in ("run", "create"):
+        return []
+    first, stop = runner.option_span(args)
+    values, opts = [], args[first:stop]
+    for i, arg in enumerate(opts):
+        if arg in ("-p", "--publish") and i + 1 < len(opts):
+            values.append(opts[i + 1])
+        elif arg.startswith("--publish="):
+            values.append(arg.split("=", 1)[1])
+        elif arg.startswith("-p") and len(arg) > 2 and arg[2] != "-":
+            values.append(arg[2:])
+    found = []
+    for value in values:
+        parts = value.split("/")[0].split(":")
+        host = parts[-2] if len(parts) >= 2 else ""
+        if "-" in host:
+            low, high = host.split("-", 1)
+            found += range(int(low), int(high) + 1)
+        elif host.isdigit():
+            found.append(int(host))
+    return found
+
+
+def _refusal(tool: str, args: list[str], message: str, hint: str) -> CommandResult:
+    return CommandResult(argv=[tool, *args], shown_argv=[tool, *args], returncode=-1,
+                         stdout="", stderr=f"not run: {message}", df=None, note=None,
+                         hint=hint, duration=0.0, timed_out=False)
+
+
+@magics_class
+class PodmanMagics(Magics):
+    """Run real podman and skopeo commands in this kernel's private sandbox."""
+
+    timeout = Float(runner.DEFAULT_TIMEOUT, help="Seconds before a command is stopped.").tag(config=True)
+    stream_window = Float(runner.STREAM_WINDOW,
+                          help="Seconds a streaming command (events, logs -f) runs.").tag(config=True)
+
+    def _run(self, tool: str, line: str, cell: str | None):
+        try:
+            options, args = split_kit_options(line)
+            if not args:
+                raise KitError(f"nothing to run: try %{tool} --help or %{tool}?")
+            sandbox = kernel_sandbox()
+            for port in published_host_ports(args) if tool == "podman" else []:
+                try:
+                    sandbox.claim_port(port)
+                except PortBusy as exc:
+                    return _refusal(tool, args, str(exc),
+                                    f"pick another host port, e.g. {ports.lease(sandbox.id)[0]}")
+            return runner.run(tool, args, cell=cell, env=sandbox.full_env(),
+                              timeout=options.timeout, table=not options.raw,
+                              default_timeout=self.timeout, stream_window=self.stream_window)
+        except KitError as exc:
+            return _refusal(tool, [line], str(exc), "")
+
+    @line_cell_magic
+    def podman(self, line: str, cell: str | None = None):
+        """Run ``podman ARGS`` for real, in this kernel's private sandbox.
+
+        Usage:
+            %podman [--timeout SECONDS] [--raw] PODMAN-ARGS...
+            %%podman [--timeout SECONDS] run -i IMAGE COMMAND
+            <lines fed to the container's standard input>
+
+        Listing and inspecting commands (ps, images, inspect, port, search, history,
+        info, network ls, volume ls) are shown as a table: the kit asks podman for JSON
+        behind the scenes. Other commands show their output as text. The result is
+        returned: ``r = %podman ps -a`` gives ``r.df``, ``r.stdout``, ``r.returncode``.
+        A failing command shows podman's own message, its exit status and a hint; it
+        raises nothing, so a notebook can assert on it.
+
+        -i reads the cell body as input (there is no terminal: -t next to -i is dropped).
+        Streaming commands (events, stats, logs -f, attach) run for a few seconds and
+        show what arrived. Every command has a timeout (%config PodmanMagics.timeout).
+        Host ports given to -p are leased to this kernel, so two notebooks never race
+        for one port.
+
+        Examples:
+            %podman images
+            %podman run --rm registry.access.redhat.com/ubi8/ubi:latest uname -r
+            %podman run -d --name web -p {HTTP_PORT}:8080 registry.redhat.io/rhel8/httpd-24
+            r = %podman rmi busybox
+            assert r.returncode != 0
+            %%podman run -i --rm ubi8/ubi bash
+            ps -ef
+            hostname
+        """
+        return self._run("podman", line, cell)
+
+    @line_cell_magic
+    def skopeo(self, line: str, cell: str | None = None):
+        """Run ``skopeo ARGS`` for real, with this kernel's registries and login.
+
+        Usage:
+            %skopeo [--timeout SECONDS] [--raw] SKOPEO-ARGS...
+
+        ``skopeo inspect`` is shown as a table (``r.df``); other commands as text.
+
+        Examples:
+            %skopeo inspect docker://localhost:5000/ubi8/ubi:latest
+            %skopeo copy docker://localhost:5000/busybox docker://localhost:5001/me/busybox
+        """
+        return self._run("skopeo", line, cell)
+
+
+def load(ipython) -> None:
+    """Register the magics and give this kernel its sandbox."""
+    kernel_sandbox()
+    ipython.register_magics(PodmanMagics)
+
+
+def unload(ipython) -> None:
+    global _kernel_sandbox
+    if _kernel_sandbox is not None:
+        _kernel_sandbox.remove()
+        _kernel_sandbox = None

@@ -1,0 +1,144 @@
+"""Host ports handed out so that two sandboxes never race for one port.
+
+On netavark 1.4, publishing a host port that another container already holds
+breaks loopback forwarding of the *holder*. So every host port a sandbox
+publishes is first leased here: a lease is a file ``ports_dir()/PORT`` created
+atomically (``O_EXCL``) that names the holding sandbox. A lease whose sandbox is
+gone is stale and may be taken over.
+
+Usage:
+    ports.claim(8000, "sb-123")           # the notes' port, or PortBusy
+    ports.lease("sb-123", count=2)        # two free ports from the pool
+    ports.release_all("sb-123")
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+
+from . import paths
+from .errors import KitError, PortBusy
+
+POOL_ENV = "PODMAN_COURSE_PORT_POOL"
+DEFAULT_POOL = (20000, 29999)
+
+
+def pool() -> range:
+    """The range leased ports come from: ``$PODMAN_COURSE_PORT_POOL`` as ``LOW-HIGH``."""
+    raw = os.environ.get(POOL_ENV)
+    low, high = DEFAULT_POOL
+    if raw:
+        try:
+            low, high = (int(x) for x in raw.split("-", 1))
+        except ValueError:
+            raise KitError(f"{POOL_ENV} must look like 20000-29999, not {raw!r}") from None
+    return range(low, high + 1)
+
+
+def is_bindable(port: int) -> bool:
+    """True when nothing on this host listens on ``port`` (TCP, any address)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def holder(port: int) -> str | None:
+    """The sandbox id that leases ``port``, or None."""
+    try:
+        return (paths.ports_dir() / str(port)).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _try_create(port: int, owner: str) -> bool:
+    lease = paths.ensure(paths.ports_dir()) / str(port)
+    try:
+        fd = os.open(lease, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as fh:
+        fh.write(owner + "\n")
+    return True
+
+
+def _default_alive(owner: str) -> bool:
+    from .sandbox import is_alive
+    return is_alive(owner)
+
+
+def claim(port: int, owner: str, alive: Callable[[str], bool] = _default_alive) -> int:
+    """Lease one given ``port`` for ``owner``; raise PortBusy if another owner has it.
+
+    Claiming a port the owner already holds is a no-op. A lease of a dead owner is
+    taken over. A port bound by a process outside the kit is refused too.
+    """
+    for _ in range(2):
+        if _try_create(port, owner):
+            if not is_bindable(port):
+                release(port, owner)
+                raise PortBusy(port, "a process outside the kit (it is already bound)")
+            return port
+        current = holder(port)
+        if current == owner:
+            return port
+        if current and alive(current):
+            raise PortBusy(port, f"sandbox {current}")
+        _remove(port)
+    raise PortBusy(port, f"sandbox {holder(port)}")
+
+
+def lease(owner: str, count: int = 1, alive: Callable[[str], bool] = _default_alive) -> list[int]:
+    """Lease ``count`` free ports from the pool for ``owner``."""
+    got: list[int] = []
+    for port in pool():
+        if len(got) == count:
+            break
+        try:
+            got.append(claim(port, owner, alive))
+        except PortBusy:
+            continue
+    if len(got) < count:
+        for port in got:
+            release(port, owner)
+        raise KitError(f"no {count} free ports left in {pool()}")
+    return got
+
+
+def leases(owner: str | None = None) -> dict[int, str]:
+    """All current leases (port -> owner), or only those of ``owner``."""
+    folder = paths.ports_dir()
+    found = {}
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.name.isdigit():
+                who = holder(int(entry.name))
+                if who and (owner is None or who == owner):
+                    found[int(entry.name)] = who
+    return found
+
+
+def _remove(port: int) -> None:
+    try:
+        (paths.ports_dir() / str(port)).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def release(port: int, owner: str) -> None:
+    """Give back ``port`` if ``owner`` holds it."""
+    if holder(port) == owner:
+        _remove(port)
+
+
+def release_all(owner: str) -> list[int]:
+    """Give back every port ``owner`` holds; returns them."""
+    mine = sorted(leases(owner))
+    for port in mine:
+        _remove(port)
+    return mine

@@ -1,0 +1,220 @@
+"""Run one podman/skopeo command: argv only, no shell, a timeout, interrupt-safe.
+
+The runner never hangs a kernel:
+- every command has a timeout; when it expires the whole process group is stopped;
+- streaming commands (``events``, ``stats``, ``logs -f``, ``attach``...) are given a
+  short window, and what arrived is shown with a note saying they were stopped;
+- ``-i`` reads the cell body (or nothing) as standard input; ``-t`` next to ``-i``
+  is dropped, because a notebook has no terminal to give it;
+- interrupting the kernel (KeyboardInterrupt) stops the podman process, then re-raises.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from . import hints, parsers
+from .errors import ParseError, ToolMissing
+from .results import CommandResult
+
+DEFAULT_TIMEOUT = 120.0
+STREAM_WINDOW = 3.0
+INSTALL_HINT = "run 'make lab' (or 'apt-get install podman skopeo') first"
+
+# Subcommands whose -i/-t flags matter, and the boolean short flags they accept.
+_INTERACTIVE = {"run", "create", "exec", "start"}
+_BOOL_SHORT = set("aditlR")  # -a (start), -d, -i, -t, -l (latest), -R
+
+
+@dataclass
+class Prepared:
+    """What will really run, and why it differs from what was typed."""
+
+    run_argv: list[str]
+    stdin: str | None
+    streaming: bool
+    notes: list[str] = field(default_factory=list)
+
+
+_GLOBAL_WITH_VALUE = {"--log-level", "--root", "--runroot", "--tmpdir", "--storage-driver",
+                      "--storage-opt", "--cgroup-manager", "--url", "--connection", "--runtime",
+                      "--events-backend", "--network-config-dir", "--identity", "--volumepath"}
+
+
+def subcommand(args: list[str]) -> list[str]:
+    """The subcommand words of ``args`` (skipping global flags): ``['container', 'ls']``."""
+    words, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+            if len(words) == 2:
+                break
+    if words and words[0] in {"container", "image", "pod", "network", "volume", "system",
+                              "generate", "machine", "manifest", "secret"}:
+        return words[:2]
+    return words[:1]
+
+
+_NO_VALUE_LONG = {"--rm", "--detach", "--interactive", "--tty", "--privileged", "--init",
+                  "--replace", "--read-only", "--quiet", "--attach", "--latest", "--sig-proxy",
+                  "--publish-all", "--no-healthcheck", "--help"}
+
+
+def option_span(args: list[str]) -> tuple[int, int]:
+    """Indexes ``(first, stop)`` of the options of the subcommand in ``args``.
+
+    ``args[first:stop]`` are the subcommand's own flags and their values; ``args[stop]``
+    is the image or container, and what follows belongs to the container's command.
+    Flags not known to be boolean are taken to consume the next token.
+    """
+    sub = subcommand(args)
+    first = args.index(sub[-1]) + 1 if sub else 0
+    i = first
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        arg = args[i]
+        takes_value = not ("=" in arg or arg in _NO_VALUE_LONG
+                           or (not arg.startswith("--") and set(arg[1:]) <= _BOOL_SHORT))
+        i += 2 if takes_value else 1
+    return first, min(i, len(args))
+
+
+def _is_flag(arg: str, letter: str, long: str) -> bool:
+    if arg in (f"--{long}", f"--{long}=true"):
+        return True
+    return (arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) <= _BOOL_SHORT
+            and letter in arg[1:])
+
+
+def _flag_set(args: list[str], letter: str, long: str) -> bool:
+    first, stop = option_span(args)
+    return any(_is_flag(a, letter, long) for a in args[first:stop])
+
+
+def _drop_flag(args: list[str], letter: str, long: str) -> list[str]:
+    """Remove ``-t``/``--tty`` (also inside ``-it``) from the subcommand's options only."""
+    first, stop = option_span(args)
+    kept = []
+    for arg in args[first:stop]:
+        if not _is_flag(arg, letter, long):
+            kept.append(arg)
+        elif not arg.startswith("--") and arg[1:].replace(letter, ""):
+            kept.append("-" + arg[1:].replace(letter, ""))
+    return args[:first] + kept + args[stop:]
+
+
+def is_streaming(tool: str, args: list[str]) -> bool:
+    """Commands that do not end by themselves."""
+    if tool != "podman":
+        return False
+    sub = subcommand(args)
+    name = sub[-1] if sub else ""
+    if sub[:1] in (["events"], ["attach"]) or sub == ["system", "events"]:
+        return "--stream=false" not in args
+    if name == "stats":
+        return "--no-stream" not in args
+    if name == "logs":
+        return "-f" in args or "--follow" in args
+    if name == "top":
+        return False
+    return False
+
+
+def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
+    """Decide stdin, streaming and -t handling for ``tool args``."""
+    notes: list[str] = []
+    run_args = list(args)
+    stdin = None
+    sub = subcommand(args)
+    if tool == "podman" and sub and sub[-1] in _INTERACTIVE:
+        if _flag_set(args, "i", "interactive"):
+            stdin = cell if cell is not None else ""
+            if _flag_set(args, "t", "tty"):
+                run_args = _drop_flag(run_args, "t", "tty")
+                notes.append("-t dropped: a notebook has no terminal; the container read "
+                             "its input from the cell instead")
+            if cell is None:
+                notes.append("-i with no input: use %%podman and write the input lines in "
+                             "the cell body")
+    elif cell is not None:
+        stdin = cell
+    return Prepared([tool, *run_args], stdin, is_streaming(tool, args), notes)
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGINT, then SIGTERM, then SIGKILL the process group of ``proc``."""
+    for sig, wait in ((signal.SIGINT, 2.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def execute(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> tuple[int, str, str, bool, float]:
+    """Run argv; returns (returncode, stdout, stderr, timed_out, seconds)."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                text=True, errors="replace", start_new_session=True)
+    except FileNotFoundError:
+        raise ToolMissing(argv[0], INSTALL_HINT) from None
+    timed_out = False
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _stop_group(proc)
+        out, err = proc.communicate()
+    except KeyboardInterrupt:
+        _stop_group(proc)
+        proc.communicate()
+        raise
+    return proc.returncode, out, err, timed_out, time.monotonic() - start
+
+
+def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None = None,
+        timeout: float | None = None, table: bool = True,
+        default_timeout: float = DEFAULT_TIMEOUT, stream_window: float = STREAM_WINDOW) -> CommandResult:
+    """Run ``tool args`` for a learner and return a rendered-ready CommandResult.
+
+    Examples:
+        run("podman", ["ps", "-a"])            # a DataFrame of containers
+        run("podman", ["run", "-i", "img", "sh"], cell="echo hi\\n")
+    """
+    prepared = prepare(tool, args, cell)
+    plan = parsers.plan(args, tool) if table else None
+    kind = plan.kind if plan else None
+    run_argv = [tool, *plan.run_argv] if kind else prepared.run_argv
+    limit = timeout if timeout is not None else (stream_window if prepared.streaming else default_timeout)
+    code, out, err, timed_out, seconds = execute(run_argv, stdin=prepared.stdin, env=env, timeout=limit)
+    notes = list(prepared.notes)
+    if timed_out and prepared.streaming:
+        notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
+        code = 0 if code in (-signal.SIGINT, 130, 0, -signal.SIGTERM) else code
+    elif timed_out:
+        notes.append(f"did not finish within {limit:g} s and was stopped "
+                     "(%podman --timeout SECONDS ... to wait longer)")
+    df = None
+    if kind and code == 0 and not timed_out:
+        try:
+            df = parsers.to_frame(kind, out)
+        except ParseError as exc:
+            notes.append(f"shown as text: {exc}")
+    hint = hints.hint_for(err, run_argv) if code != 0 else None
+    return CommandResult(argv=run_argv, shown_argv=[tool, *args], returncode=code,
+                         stdout=out, stderr=err, df=df, note="; ".join(notes) or None,
+                         hint=hint, duration=seconds, timed_out=timed_out and not prepared.streaming)

@@ -1,0 +1,200 @@
+"""One private podman world per kernel (or test): storage, run root, tmp dir, configs.
+
+A sandbox shares the course images read-only (an additional image store) and the
+host's networks; everything else is private, so ``podman rm -a``, ``rmi`` and
+``prune`` inside it cannot touch another kernel's containers or the host's own.
+It is only environment (see ``engine.World``), so ``%podman``, ``!podman`` and
+``subprocess.run(["podman", ...])`` in the kernel all land in it.
+
+Usage:
+    sb = Sandbox.create(kind="test")
+    subprocess.run(["podman", "ps"], env=sb.full_env())
+    sb.remove()
+
+A kernel's sandbox is removed at exit, and by a small reaper process if the
+kernel is killed; ``python -m kernel_helpers clean`` reclaims any leftovers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import engine, paths, ports
+
+SANDBOX_ENV = "PODMAN_COURSE_SANDBOX"
+OWNER_FILE = "owner.json"
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (field 22 of /proc/PID/stat), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _owner(sandbox_id: str) -> dict | None:
+    try:
+        return json.loads((paths.sandboxes_dir() / sandbox_id / OWNER_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_alive(sandbox_id: str) -> bool:
+    """True while the process that owns ``sandbox_id`` is running."""
+    owner = _owner(sandbox_id)
+    return bool(owner) and _start_time(owner["pid"]) == owner.get("start_time")
+
+
+@dataclass
+class Sandbox:
+    id: str
+    world: engine.World
+
+    @classmethod
+    def for_id(cls, sandbox_id: str) -> "Sandbox":
+        conf = paths.sandboxes_dir() / sandbox_id
+        run = paths.sandbox_runtime_dir() / sandbox_id
+        store = paths.image_store()
+        world = engine.World(conf_dir=conf / "conf", graphroot=conf / "storage",
+                             runroot=run / "run", tmp_dir=run / "tmp",
+                             additional_stores=(store,) if (store / "overlay-images").is_dir() else (),
+                             extra_env={SANDBOX_ENV: sandbox_id})
+        return cls(sandbox_id, world)
+
+    @classmethod
+    def create(cls, kind: str = "kernel", owner_pid: int | None = None) -> "Sandbox":
+        """Make a new sandbox owned by ``owner_pid`` (default: this process)."""
+        pid = owner_pid or os.getpid()
+        sandbox = cls.for_id(f"{kind}-{pid}-{secrets.token_hex(3)}")
+        sandbox.world.write()
+        (sandbox.dir / OWNER_FILE).write_text(json.dumps({
+            "pid": pid, "start_time": _start_time(pid), "kind": kind,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
+        return sandbox
+
+    @property
+    def dir(self) -> Path:
+        return self.world.conf_dir.parent
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.world.env
+
+    def full_env(self, base: dict | None = None) -> dict[str, str]:
+        return self.world.full_env(base)
+
+    def exists(self) -> bool:
+        return (self.dir / OWNER_FILE).exists()
+
+    def podman(self, *args: str, timeout: float = 60, check: bool = False) -> subprocess.CompletedProcess:
+        """Run ``podman ARGS`` in this sandbox (argv only, captured, with a timeout)."""
+        return subprocess.run(["podman", *args], env=self.full_env(), capture_output=True,
+                              text=True, timeout=timeout, check=check, stdin=subprocess.DEVNULL)
+
+    def claim_port(self, port: int) -> int:
+        return ports.claim(port, self.id)
+
+    def lease_ports(self, count: int = 1) -> list[int]:
+        return ports.lease(self.id, count)
+
+    def activate(self) -> "Sandbox":
+        """Make this the world of the current process; clean up at exit or death."""
+        os.environ.update(self.env)
+        atexit.register(self.remove)
+        subprocess.Popen([sys.executable, "-m", "kernel_helpers.reaper", self.id, str(os.getpid())],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True,
+                         cwd=str(paths.repo_root()))
+        return self
+
+    def remove(self) -> list[str]:
+        """Remove every container, pod and file of this sandbox; release its ports.
+
+        Idempotent and safe to call from two processes at once.
+        """
+        done: list[str] = []
+        if not self.dir.exists():
+            return done
+        with open(self.dir.parent / f".{self.id}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.exists():
+                for args in (("pod", "rm", "-af", "-t", "0"), ("rm", "-af", "-t", "0")):
+                    try:
+                        out = self.podman(*args, timeout=90).stdout.split()
+                        done += [f"removed {args[0]} {name[:12]}" for name in out]
+                    except (subprocess.TimeoutExpired, OSError) as exc:
+                        done.append(f"podman {' '.join(args)} failed: {exc}")
+            released = ports.release_all(self.id)
+            if released:
+                done.append(f"released ports {released}")
+            for root in (self.dir, self.world.runroot.parent):
+                _unmount_under(root)
+                shutil.rmtree(root, ignore_errors=True)
+        Path(lock.name).unlink(missing_ok=True)
+        return done
+
+
+def _unmount_under(root: Path) -> None:
+    """Unmount (lazily) every mount point below ``root``, deepest first."""
+    prefix = str(root.resolve()) + "/"
+    points = []
+    try:
+        with open("/proc/self/mountinfo") as fh:
+            for line in fh:
+                point = line.split()[4].replace("\\040", " ")
+                if point.startswith(prefix):
+                    points.append(point)
+    except OSError:
+        return
+    for point in sorted(points, key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True)
+
+
+def all_ids() -> list[str]:
+    folder = paths.sandboxes_dir()
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def reclaim(everything: bool = False) -> list[str]:
+    """Remove sandboxes whose owner died (or all, with ``everything``); stale port leases too."""
+    lines = []
+    for sandbox_id in all_ids():
+        if everything or not is_alive(sandbox_id):
+            Sandbox.for_id(sandbox_id).remove()
+            lines.append(f"reclaimed sandbox {sandbox_id}")
+    for port, owner in ports.leases().items():
+        if not (paths.sandboxes_dir() / owner).exists():
+            ports.release(port, owner)
+            lines.append(f"released stale lease of port {port} ({owner})")
+    return lines or ["nothing to reclaim"]
+
+
+def cli(action: str, command: list[str]) -> int:
+    """``sandbox env``: export lines for a shell-owned sandbox; ``sandbox run CMD``."""
+    if action == "env":
+        sandbox = Sandbox.create(kind="shell", owner_pid=os.getppid())
+        for key, value in sandbox.env.items():
+            print(f"export {key}={value}")
+        print(f"# sandbox {sandbox.id}: reclaimed by 'python -m kernel_helpers clean' "
+              "once this shell exits", file=sys.stderr)
+        return 0
+    if not command:
+        print("usage: python -m kernel_helpers sandbox run COMMAND [ARGS...]", file=sys.stderr)
+        return 2
+    sandbox = Sandbox.create(kind="run")
+    try:
+        return subprocess.run(command, env=sandbox.full_env()).returncode
+    finally:
+        sandbox.remove()
