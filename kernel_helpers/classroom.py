@@ -111,14 +111,14 @@ class Status:
         if not self.running and (self.pull_up or self.push_up):
             state = "partly running"
         pids = ", ".join(f"{k} {v}" for k, v in self.pids.items() if v) or "none recorded"
+        pull_state = "up" if self.pull_up else "down"
+        push_state = "up" if self.push_up else "down"
+        push_host_ = self.push_url.split("//")[-1]
         return "\n".join([
             f"classroom registry: {state}",
-            f"  pull (anonymous, read-only): {self.pull_url}"
-            f" [{'up' if self.pull_up else 'down'}]",
-            f"  push (login required):       {self.push_url}"
-            f" [{'up' if self.push_up else 'down'}]",
-            f"  course login: podman login {self.push_url.split('//')[-1]}"
-            f" -u {COURSE_USER} -p {COURSE_PASSWORD}",
+            f"  pull (anonymous, read-only): {self.pull_url} [{pull_state}]",
+            f"  push (login required):       {self.push_url} [{push_state}]",
+            f"  course login: podman login {push_host_} -u {COURSE_USER} -p {COURSE_PASSWORD}",
             f"  data: {self.data_dir}   pids: {pids}",
         ])
 

@@ -89,3 +89,12 @@ def recipes_dir() -> Path:
 def ensure(path: Path, mode: int = 0o755) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=mode)
     return path
+
+
+def atomic_write(path: Path, text: str) -> Path:
+    """Write ``text`` so that readers see the old or the new file, never half of one."""
+    ensure(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+    return path

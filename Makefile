@@ -1,0 +1,51 @@
+# The two commands of the quick start: `make lab` and `make test`.
+# Both do all set-up that is missing first, and redo nothing that is done.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+PYTHON ?= python3
+KERNEL := podman-course
+
+.PHONY: lab test setup system venv kit doctor clean lint bench notebooks unit
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
+	  --ServerApp.root_dir=notebooks
+
+test:
+	bash scripts/run-tests.sh
+
+setup: system venv kit
+
+system:
+	@bash scripts/install-system-packages.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Podman course"
+	touch $@
+
+kit: venv
+	$(PY) -m kernel_helpers setup
+
+doctor: venv
+	$(PY) -m kernel_helpers doctor
+
+clean:
+	$(PY) -m kernel_helpers clean
+
+unit: venv
+	$(PY) -m pytest tests/unit -q
+
+lint: venv
+	$(VENV)/bin/ruff check kernel_helpers tests benchmarks
+
+notebooks: venv
+	$(PY) -m kernel_helpers.notebooks sync
+
+bench: setup
+	$(PY) benchmarks/bench.py

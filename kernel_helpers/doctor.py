@@ -1,0 +1,237 @@
+"""The doctor: what this host has, what works, and which workarounds the kit applies.
+
+Each check is one row: what was found, and the fix the kit applied (kept in the
+kit-owned ``containers.conf``) or the one the user must apply. Decisions (runtime,
+ulimits) are saved in ``paths.doctor_report()`` and used by every sandbox.
+
+Usage:
+    python -m kernel_helpers doctor [--json]
+    from kernel_helpers import doctor; doctor.run().frame()
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import tarfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import engine, paths
+
+PROBE_IMAGE = "localhost/course-doctor-probe:latest"
+APT_HINT = "apt-get install podman skopeo buildah runc uidmap slirp4netns"
+
+
+@dataclass
+class Check:
+    name: str
+    status: str  # ok | fixed | warn | fail | info
+    finding: str
+    fix: str = ""
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    decisions: dict = field(default_factory=dict)
+    when: str = ""
+
+    def add(self, *args, **kwargs) -> Check:
+        self.checks.append(Check(*args, **kwargs))
+        return self.checks[-1]
+
+    @property
+    def healthy(self) -> bool:
+        return not any(c.status == "fail" for c in self.checks)
+
+    def frame(self):
+        import pandas as pd
+        return pd.DataFrame([asdict(c) for c in self.checks]).rename(columns=str.capitalize)
+
+    def text(self) -> str:
+        rows = [("CHECK", "STATUS", "FINDING", "FIX")] + [
+            (c.name, c.status, c.finding, c.fix) for c in self.checks]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip()
+                         for r in rows)
+
+
+def _cmd(argv: list[str], env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        return subprocess.CompletedProcess(argv, 127, "", f"{argv[0]}: not found")
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, 124, "", f"timed out after {timeout} s")
+
+
+def _last_line(text: str) -> str:
+    lines = [x for x in text.strip().splitlines() if x.strip()]
+    return lines[-1][:110] if lines else ""
+
+
+def probe_world() -> engine.World:
+    base = paths.state_dir() / "doctor"
+    return engine.World(conf_dir=base / "conf", graphroot=base / "storage",
+                        runroot=paths.runtime_dir() / "doctor" / "run",
+                        tmp_dir=paths.runtime_dir() / "doctor" / "tmp")
+
+
+def _probe_tar() -> bytes:
+    """A one-binary rootfs: the host's static busybox, enough to start a container."""
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        tar.add(busybox, arcname="bin/busybox")
+        for name in ("sh", "true", "cat"):
+            link = tarfile.TarInfo(f"bin/{name}")
+            link.type, link.linkname = tarfile.SYMTYPE, "busybox"
+            tar.addfile(link)
+    return buf.getvalue()
+
+
+def ulimit_candidates() -> list[list[str]]:
+    """Explicit ulimits to try, within this process's hard limits, largest first."""
+    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    nofile = 65536 if nofile == resource.RLIM_INFINITY else min(nofile, 65536)
+    return [[f"nofile={nofile}:{nofile}", "nproc=4096:4096"], ["nofile=1024:1024", "nproc=1024:1024"]]
+
+
+def _try_start(world: engine.World, decisions: dict) -> subprocess.CompletedProcess:
+    (world.conf_dir / "containers.conf").write_text(
+        engine.containers_conf_text(decisions, world.tmp_dir))
+    return _cmd(["podman", "run", "--rm", "--net=none", PROBE_IMAGE, "true"], world.full_env())
+
+
+def _find_working(world: engine.World, runtimes: list[str]) -> tuple[dict | None, list[str]]:
+    """The smallest set of workarounds with which a container starts, and what failed."""
+    failures = []
+    for runtime in [None, *runtimes]:
+        for ulimits in [None, *ulimit_candidates()]:
+            decisions = {k: v for k, v in (("runtime", runtime), ("ulimits", ulimits)) if v}
+            done = _try_start(world, decisions)
+            if done.returncode == 0:
+                return decisions, failures
+            failures.append(f"{decisions or 'podman defaults'}: {_last_line(done.stderr)}")
+    return None, failures
+
+
+def check_engine(report: Report) -> None:
+    version = _cmd(["podman", "version", "--format", "{{.Client.Version}}"])
+    if version.returncode != 0:
+        report.add("podman", "fail", "not installed", APT_HINT)
+        return
+    report.add("podman", "ok", f"podman {version.stdout.strip()}")
+    skopeo = _cmd(["skopeo", "--version"])
+    report.add("skopeo", "ok" if skopeo.returncode == 0 else "fail",
+               skopeo.stdout.strip() or "not installed", "" if skopeo.returncode == 0 else APT_HINT)
+    world = probe_world()
+    world.write(registries_text=engine.KIT_HEADER)
+    if _cmd(["podman", "image", "exists", PROBE_IMAGE], world.full_env()).returncode != 0:
+        imported = subprocess.run(["podman", "import", "-", PROBE_IMAGE], input=_probe_tar(),
+                                  capture_output=True, env=world.full_env(), timeout=120)
+        if imported.returncode != 0:
+            report.add("container can start", "fail", "could not import the probe image: "
+                       + _last_line(imported.stderr.decode(errors="replace")), "install busybox-static")
+            return
+    runtimes = [r for r in ("crun", "runc") if shutil.which(r)]
+    decisions, failures = _find_working(world, runtimes)
+    if decisions is None:
+        report.add("container can start", "fail", "; ".join(failures[-2:]),
+                   "see podman's message; 'apt-get install runc' often helps")
+        return
+    report.decisions.update(decisions)
+    workaround = ", ".join(f"{k}={' '.join(v) if isinstance(v, list) else v}"
+                           for k, v in decisions.items())
+    report.add("container can start", "fixed" if decisions else "ok",
+               "yes" + (f", with {workaround}" if decisions else ", with podman's defaults"),
+               f"kit-owned {paths.engine_conf()} sets {workaround}" if decisions else "")
+    chosen = decisions.get("runtime")
+    for runtime in runtimes:
+        works = _try_start(world, {**decisions, "runtime": runtime})
+        report.add(f"runtime {runtime}", "ok" if works.returncode == 0 else "warn",
+                   "works" if works.returncode == 0 else f"fails: {_last_line(works.stderr)}",
+                   f"the kit uses {runtime}" if runtime == chosen else "")
+    plain = _try_start(world, {k: v for k, v in decisions.items() if k != "ulimits"})
+    if plain.returncode == 0:
+        report.add("default ulimits", "ok", "permitted")
+    else:
+        report.add("default ulimits", "fixed", f"not permitted: {_last_line(plain.stderr)}",
+                   f"explicit default_ulimits ({' '.join(decisions.get('ulimits', []))}) "
+                   "in the kit's containers.conf")
+    _try_start(world, decisions)
+
+
+def check_host(report: Report) -> None:
+    fstype = _cmd(["stat", "-fc", "%T", "/sys/fs/cgroup"]).stdout.strip()
+    if fstype == "cgroup2fs":
+        report.add("cgroups", "ok", "v2 (unified)")
+    else:
+        hybrid = Path("/sys/fs/cgroup/unified").is_dir()
+        report.add("cgroups", "info", "v1" + (" (hybrid: v2 mounted at /sys/fs/cgroup/unified)" if hybrid else ""),
+                   "crun refuses hybrid mode; runc works" if hybrid else "")
+    tun = Path("/dev/net/tun")
+    if not tun.exists():
+        report.add("rootless networking", "warn", "/dev/net/tun is missing",
+                   "modprobe tun (rootless containers need it for slirp4netns)")
+    else:
+        mode = tun.stat().st_mode & 0o777
+        open_to_users = mode & 0o006 == 0o006
+        report.add("rootless networking", "ok" if open_to_users else "warn",
+                   f"/dev/net/tun mode {mode:04o}" + ("" if shutil.which("slirp4netns") else ", no slirp4netns"),
+                   "" if open_to_users else "chmod 0666 /dev/net/tun (as root) for rootless users")
+    enforce = Path("/sys/fs/selinux/enforce")
+    if enforce.exists():
+        state = "enforcing" if enforce.read_text().strip() == "1" else "permissive"
+        report.add("SELinux", "info", state, ":Z relabels volumes to container_file_t")
+    else:
+        report.add("SELinux", "info", "off (not in this kernel)", ":Z is accepted and does nothing here")
+    usage = shutil.disk_usage(paths.ensure(paths.state_dir()))
+    free_gb = usage.free / 2**30
+    report.add("free disk", "ok" if free_gb >= 5 else "warn", f"{free_gb:.1f} GiB free under {paths.state_dir()}",
+               "" if free_gb >= 5 else "course images need about 2 GiB; free some space")
+
+
+def check_classroom(report: Report) -> None:
+    from . import classroom
+    status = classroom.status()
+    report.add("classroom", "ok" if status.running else "warn",
+               f"up at {status.pull_url} (pull) and {status.push_url} (push, login)"
+               if status.running else "down",
+               "" if status.running else "python -m kernel_helpers classroom up")
+
+
+def run() -> Report:
+    """Run every check, save the decisions, write the kit's containers.conf."""
+    report = Report(when=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    with open(paths.ensure(paths.state_dir()) / "doctor.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        check_engine(report)
+        check_host(report)
+        check_classroom(report)
+        paths.atomic_write(paths.doctor_report(), json.dumps(asdict(report), indent=2) + "\n")
+        paths.atomic_write(paths.engine_conf(), engine.containers_conf_text(report.decisions))
+    return report
+
+
+def main(as_json: bool = False) -> int:
+    report = run()
+    if as_json:
+        print(json.dumps(asdict(report), indent=2))
+    else:
+        print(report.text())
+        print(f"\nkit-owned podman config: {paths.engine_conf()} "
+              f"(use it from a shell: export CONTAINERS_CONF={paths.engine_conf()})")
+    return 0 if report.healthy else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(os.environ.get("DOCTOR_JSON") == "1"))

@@ -1,0 +1,320 @@
+"""Course images: locally built stand-ins, built from ``images/`` and pushed to the classroom.
+
+None of these images comes from Red Hat: each recipe rebuilds something that
+behaves like the image the lecture notes use (``ubi8/ubi``, ``rhel8/httpd-24``,
+``rhel8/mariadb-103``) from Debian packages, and says so in its labels.
+
+Images are built in ``engine.image_store_world()`` and tagged with their pull
+names (``localhost:5000/...``), then pushed through the classroom's push
+endpoint. A recipe is rebuilt only when its hash (recipe files, build args,
+parent's hash) differs from the ``course.recipe-hash`` label of the image in
+the store, and pushed only when the registry does not hold that exact image.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import classroom, engine, paths
+from .errors import CommandFailed, KitError, ToolMissing, UsageError
+
+DESCRIPTION = ("Podman course stand-in for {what}, built locally from Debian packages "
+               "by kernel_helpers.images. Not a Red Hat image.")
+ROOTFS_EPOCH = "1700000000"  # SOURCE_DATE_EPOCH for the ubi root file system
+ROOTFS_REPO = "localhost/course-build/ubi-rootfs"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One image build: a recipe directory, its tags on the classroom, its parent."""
+
+    name: str
+    dir: Path
+    tags: tuple[str, ...]  # repository:tag on the classroom, e.g. "ubi8/ubi:latest"
+    parent: str | None = None
+    build_args: tuple[tuple[str, str], ...] = ()
+    stands_in_for: str = ""
+    prepare: str | None = None  # "busybox" (copy the host binary) or "rootfs" (mmdebstrap)
+    host_files: tuple[str, ...] = ()  # host files copied in: part of the hash too
+
+    @property
+    def group(self) -> str:
+        """The recipe directory's name: ``images httpd`` selects every httpd build."""
+        return self.dir.name
+
+
+def _r(name, tags, parent=None, args=(), what="", prepare=None, host_files=(), group=None):
+    return Recipe(name=name, dir=paths.recipes_dir() / (group or name), tags=tuple(tags),
+                  parent=parent, build_args=tuple(args), stands_in_for=what,
+                  prepare=prepare, host_files=tuple(host_files))
+
+
+RECIPES: tuple[Recipe, ...] = (
+    _r("busybox", ["busybox:latest"], what="busybox", prepare="busybox",
+       host_files=["/bin/busybox"]),
+    _r("ubi", ["ubi8/ubi:latest", "ubi7/ubi:latest"], what="ubi8/ubi and ubi7/ubi",
+       args=[("SOURCE_DATE_EPOCH", ROOTFS_EPOCH)], prepare="rootfs"),
+    _r("httpd-1-105", ["rhel8/httpd-24:1-105"], parent="ubi", args=[("VERSION", "1-105")],
+       what="registry.redhat.io/rhel8/httpd-24", group="httpd"),
+    _r("httpd-latest", ["rhel8/httpd-24:latest"], parent="ubi", args=[("VERSION", "1-112")],
+       what="registry.redhat.io/rhel8/httpd-24", group="httpd"),
+    _r("mariadb", ["rhel8/mariadb-103:latest"], parent="ubi",
+       what="registry.redhat.io/rhel8/mariadb-103"),
+)
+
+
+@dataclass
+class BuildResult:
+    """What ``build`` did for one recipe."""
+
+    recipe: str
+    tags: list[str]
+    action: str  # "built" or "reused"
+    pushed: bool
+    seconds: float
+
+
+def _by_name(recipes) -> dict[str, Recipe]:
+    return {r.name: r for r in recipes}
+
+
+def recipe_hash(recipe: Recipe, recipes=None) -> str:
+    """sha256 of the recipe dir's files (sorted paths + contents), build args, parent's hash."""
+    recipes = RECIPES if recipes is None else recipes
+    digest = hashlib.sha256()
+    if not recipe.dir.is_dir():
+        raise UsageError(f"recipe directory {recipe.dir} does not exist")
+    files = sorted(p for p in recipe.dir.rglob("*") if p.is_file())
+    for path in files:
+        rel = path.relative_to(recipe.dir).as_posix()
+        data = path.read_bytes()
+        digest.update(f"file {rel} {len(data)}\n".encode())
+        digest.update(data)
+    for host_file in recipe.host_files:
+        data = Path(host_file).read_bytes() if Path(host_file).exists() else b""
+        digest.update(f"host {host_file} {len(data)}\n".encode())
+        digest.update(data)
+    for key, value in sorted(recipe.build_args):
+        digest.update(f"arg {key}={value}\n".encode())
+    if recipe.parent:
+        parent = _by_name(recipes).get(recipe.parent)
+        if parent is None:
+            raise UsageError(f"recipe {recipe.name}: unknown parent {recipe.parent}")
+        digest.update(f"parent {recipe_hash(parent, recipes)}\n".encode())
+    return digest.hexdigest()
+
+
+def pull_name(tag: str) -> str:
+    """Full pull name of a classroom tag: ``localhost:5000/ubi8/ubi:latest``."""
+    return f"{classroom.pull_host()}/{tag}"
+
+
+def select(names=None, recipes=None) -> list[Recipe]:
+    """Recipes to consider, in build order: the named ones (by name or group) and ancestors."""
+    recipes = list(RECIPES if recipes is None else recipes)
+    if not names:
+        return recipes
+    table = _by_name(recipes)
+    unknown = [n for n in names if n not in table and n not in {r.group for r in recipes}]
+    if unknown:
+        raise UsageError(f"unknown image recipe(s): {', '.join(unknown)}; "
+                         f"known: {', '.join(table)}")
+    wanted: set[str] = set()
+    for recipe in recipes:
+        if recipe.name in names or recipe.group in names:
+            cur = recipe
+            while cur is not None:
+                wanted.add(cur.name)
+                cur = table.get(cur.parent) if cur.parent else None
+    return [r for r in recipes if r.name in wanted]
+
+
+class _Runner:
+    """Runs argv lists in the image-store world, logging everything to one file."""
+
+    def __init__(self, world: engine.World, log_path: Path):
+        self.env = world.full_env()
+        self.log_path = log_path
+
+    def run(self, argv: list[str], stdout_path: Path | None = None, capture=False) -> str:
+        with open(self.log_path, "a") as log, \
+                open(stdout_path or os.devnull, "wb") as out:
+            log.write(f"\n$ {' '.join(argv)}\n")
+            log.flush()
+            proc = subprocess.run(
+                argv, env=self.env, stdin=subprocess.DEVNULL, check=False,
+                stdout=out if stdout_path else (subprocess.PIPE if capture else log),
+                stderr=log, text=capture and not stdout_path)
+        if proc.returncode != 0:
+            raise CommandFailed(argv, proc.returncode, stderr=self.tail())
+        return proc.stdout if capture else ""
+
+    def tail(self, lines: int = 25) -> str:
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+
+def _inspect_labels_and_id(runner: _Runner, image: str) -> tuple[str, dict] | None:
+    proc = subprocess.run(["podman", "image", "inspect", "--format", "json", image],
+                          env=runner.env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return None
+    try:
+        data = json.loads(proc.stdout)[0]
+    except (ValueError, IndexError):
+        return None
+    return data["Id"], (data.get("Labels") or (data.get("Config") or {}).get("Labels") or {})
+
+
+_ACCEPT = ("application/vnd.oci.image.manifest.v1+json, "
+           "application/vnd.docker.distribution.manifest.v2+json")
+
+
+def _registry_config_digest(tag: str) -> str | None:
+    """Config digest (= image ID) of TAG on the pull endpoint, None if absent."""
+    repo, _, ref = tag.rpartition(":")
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{classroom.pull_port()}/v2/{repo}/manifests/{ref}",
+        headers={"Accept": _ACCEPT})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            manifest = json.loads(resp.read().decode())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise KitError(f"classroom registry answered {exc.code} for {tag}") from exc
+    except (OSError, ValueError) as exc:
+        raise KitError(f"cannot read {tag} from the classroom registry: {exc}") from exc
+    return (manifest.get("config") or {}).get("digest")
+
+
+def _prepare_context(recipe: Recipe, runner: _Runner, context: Path, log) -> list[str]:
+    """Copy the recipe into a fresh build context; return extra build args."""
+    if context.exists():
+        shutil.rmtree(context)
+    shutil.copytree(recipe.dir, context, symlinks=True)
+    if recipe.prepare == "busybox":
+        source = Path(recipe.host_files[0])
+        if not source.exists():
+            raise ToolMissing("busybox-static", "apt-get install busybox-static")
+        shutil.copy2(source, context / "busybox")
+        return []
+    if recipe.prepare == "rootfs":
+        if shutil.which("mmdebstrap") is None:
+            raise ToolMissing("mmdebstrap", "apt-get install mmdebstrap")
+        lines = (context / "mmdebstrap.args").read_text().splitlines()
+        args = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        tar = context.parent / f"{recipe.name}-rootfs.tar"
+        runner.env["SOURCE_DATE_EPOCH"] = dict(recipe.build_args).get("SOURCE_DATE_EPOCH",
+                                                                      ROOTFS_EPOCH)
+        try:
+            runner.run(["mmdebstrap", *args], stdout_path=tar)
+            rootfs = f"{ROOTFS_REPO}:{recipe_hash(recipe)[:12]}"
+            runner.run(["podman", "import", str(tar), rootfs])
+        finally:
+            runner.env.pop("SOURCE_DATE_EPOCH", None)
+            tar.unlink(missing_ok=True)
+        return [f"ROOTFS={rootfs}"]
+    return []
+
+
+def _build_one(recipe: Recipe, digest: str, runner: _Runner, log) -> str:
+    """Build RECIPE with podman build; returns the new image ID."""
+    context = paths.state_dir() / "images" / "build" / recipe.name
+    paths.ensure(context.parent)
+    extra = _prepare_context(recipe, runner, context, log)
+    if recipe.parent:
+        parent = _by_name(RECIPES)[recipe.parent]
+        extra.append(f"BASE={pull_name(parent.tags[0])}")
+    labels = {
+        "org.opencontainers.image.description": DESCRIPTION.format(what=recipe.stands_in_for),
+        "course.stand-in": "true",
+        "course.recipe": recipe.name,
+        "course.recipe-hash": digest,
+    }
+    argv = ["podman", "build", "--pull=never", "--layers", "-f",
+            str(context / "Containerfile")]
+    for tag in recipe.tags:
+        argv += ["-t", pull_name(tag)]
+    for key, value in labels.items():
+        argv += ["--label", f"{key}={value}"]
+    for key, value in recipe.build_args:
+        argv += ["--build-arg", f"{key}={value}"]
+    for arg in extra:
+        argv += ["--build-arg", arg]
+    runner.run(argv + [str(context)])
+    shutil.rmtree(context, ignore_errors=True)
+    if recipe.prepare == "rootfs":  # the imported root fs is only a build input
+        subprocess.run(["podman", "rmi", "--ignore", extra[0].split("=", 1)[1]],
+                       env=runner.env, capture_output=True, check=False)
+    found = _inspect_labels_and_id(runner, pull_name(recipe.tags[0]))
+    if found is None:
+        raise KitError(f"{recipe.name}: podman build succeeded but "
+                       f"{pull_name(recipe.tags[0])} is not in the store")
+    return found[0]
+
+
+def _push(recipe: Recipe, image_id: str, runner: _Runner, force: bool) -> bool:
+    pushed = False
+    creds = f"{classroom.COURSE_USER}:{classroom.COURSE_PASSWORD}"
+    for tag in recipe.tags:
+        if not force and _registry_config_digest(tag) == f"sha256:{image_id}":
+            continue
+        runner.run(["podman", "push", "--tls-verify=false", "--creds", creds, pull_name(tag),
+                    f"docker://{classroom.push_host()}/{tag}"])
+        pushed = True
+    return pushed
+
+
+def build(names=None, force: bool = False,
+          log: Callable[[str], None] = print) -> list[BuildResult]:
+    """Build changed course images (all, or NAMES and their parents) and push them.
+
+    Starts the classroom registry if needed. One line per image goes to LOG.
+    Raises ``CommandFailed`` with the tail of the build log when a step fails.
+    """
+    if shutil.which("podman") is None:
+        raise ToolMissing("podman", "apt-get install podman")
+    classroom.up()
+    world = engine.image_store_world().write()
+    build_log = paths.ensure(paths.state_dir() / "images") / "build.log"
+    build_log.write_text(f"# course image build, {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    runner = _Runner(world, build_log)
+    selected = select(names)
+    rebuilt: set[str] = set()
+    results = []
+    for recipe in selected:
+        start = time.monotonic()
+        digest = recipe_hash(recipe)
+        found = _inspect_labels_and_id(runner, pull_name(recipe.tags[0]))
+        stale = found is None or found[1].get("course.recipe-hash") != digest
+        for tag in recipe.tags[1:] if not stale else ():
+            other = _inspect_labels_and_id(runner, pull_name(tag))
+            stale = other is None or other[0] != found[0]
+            if stale:
+                break
+        forced = force and (not names or recipe.name in names or recipe.group in names)
+        if stale or forced or recipe.parent in rebuilt:
+            image_id, action = _build_one(recipe, digest, runner, log), "built"
+            rebuilt.add(recipe.name)
+        else:
+            image_id, action = found[0], "reused"
+        pushed = _push(recipe, image_id, runner, force=False)
+        seconds = time.monotonic() - start
+        results.append(BuildResult(recipe.name, [pull_name(t) for t in recipe.tags],
+                                   action, pushed, seconds))
+        what = f"built in {seconds:.1f} s" if action == "built" else "reused"
+        log(f"{recipe.name:<13} {what}{', pushed' if pushed else ''}: "
+            f"{', '.join(pull_name(t) for t in recipe.tags)}")
+    return results
+

@@ -1,0 +1,27 @@
+"""``python -m kernel_helpers setup``: everything after packages and venv, idempotent.
+
+Order: reclaim leftovers of crashed kernels, start the classroom registry, run the
+doctor (which chooses host workarounds), build and push course images that changed.
+A second run redoes nothing that is already done.
+"""
+
+from __future__ import annotations
+
+import time
+
+from . import classroom, doctor, images, sandbox
+
+
+def main() -> int:
+    start = time.monotonic()
+    for line in sandbox.reclaim():
+        print(f"clean: {line}")
+    print(classroom.up().describe())
+    report = doctor.run()
+    print(report.text())
+    if not report.healthy:
+        print("setup stopped: the doctor found a problem the kit cannot work around (see FIX)")
+        return 1
+    images.build(log=print)
+    print(f"setup done in {time.monotonic() - start:.1f} s")
+    return 0
