@@ -25,7 +25,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Podman course"
 	touch $@
 
@@ -45,7 +45,7 @@ lint: venv
 	$(VENV)/bin/ruff check kernel_helpers tests benchmarks
 
 notebooks: venv
-	$(PY) -m kernel_helpers.notebooks sync
+	$(PY) scripts/notebooks.py sync
 
 bench: setup
 	$(PY) benchmarks/bench.py

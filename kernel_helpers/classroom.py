@@ -387,6 +387,14 @@ insecure = true
 location = "{push}"
 insecure = true
 
+# Debian's /etc/containers/registries.conf.d/shortnames.conf is read too and
+# makes the short name `busybox` mean docker.io/library/busybox; this remap
+# fetches that one image from the classroom instead (no Internet here).
+[[registry]]
+prefix = "docker.io/library/busybox"
+location = "{pull}/busybox"
+insecure = true
+
 # A blocked registry, for the lesson on blocking: any pull from or push to
 # blocked.example.com is refused by podman itself, before any network access.
 [[registry]]

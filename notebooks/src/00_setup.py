@@ -1,0 +1,120 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Podman course
+#     language: python
+#     name: podman-course
+# ---
+
+# %% [markdown]
+# # 00 · Setting up: the tools, the classroom, your sandbox
+#
+# **Lecture notes:** "安装容器工具" (installing the container tools: `yum module install container-tools`).
+#
+# On RHEL the notes install the *container-tools* module. This course runs on any Linux host
+# with Podman: `make lab` installed what was missing, and this notebook checks the result.
+#
+# **You will learn to**
+# - read the kit's *doctor* table: which tools are installed, what works on this host and what the kit fixed;
+# - see the **classroom registry**, a real registry server on this machine that replaces the Red Hat registries;
+# - run your first container with `%podman`, inside your own private *sandbox*.
+#
+# > **About the images.** Every image in this course is a *locally built stand-in*, made from
+# > Debian packages by the kit's recipes in `images/`. None of them is a Red Hat image, even when
+# > its name (`ubi8/ubi`, `rhel8/httpd-24`, …) is the one the notes use.
+
+# %% tags=["parameters"]
+# Parameters (papermill may override them)
+TIMEOUT = 120
+
+# %% [markdown]
+# ## Load the kit
+# `%load_ext kernel_helpers` gives this notebook the `%podman` and `%skopeo` magics and a
+# private podman world, the **sandbox**: its own containers and storage, sharing the course
+# images read-only. Nothing you do here touches another notebook's containers.
+
+# %%
+%load_ext kernel_helpers
+%config PodmanMagics.timeout = TIMEOUT
+
+# %% [markdown]
+# ## The doctor
+# One row per check. `Fix` shows what the kit applied for you (kept in a config file the kit
+# owns, never in your own podman configuration), or what you would have to do.
+
+# %%
+from kernel_helpers import doctor
+
+report = doctor.run()
+report.frame()
+
+# %% [markdown]
+# The same table is printed by `python -m kernel_helpers doctor` in a terminal.
+#
+# ## Which versions?
+# The notes' `podman version` and `skopeo --version`, run for real:
+
+# %%
+%podman version
+
+# %%
+%skopeo --version
+
+# %% [markdown]
+# ## The classroom registry
+# A real registry server (Debian's `docker-registry`) listens on this machine's loopback
+# interface. Anyone may pull from `localhost:5000`; pushing goes to `localhost:5001`, which
+# asks for the course login (`student` / `redhat123`). Its catalog:
+
+# %%
+import pandas as pd
+from kernel_helpers import classroom
+
+catalog = pd.DataFrame(classroom.catalog())
+catalog
+
+# %% [markdown]
+# ## Your sandbox
+# `%podman info` asks podman about its world. Look at the store: the graph root is private to
+# this notebook, and the course images come from an *additional image store* (read-only).
+
+# %%
+info = %podman info
+info.df[info.df["Key"].str.contains("graphRoot|imageStore|additional", case=False, regex=True)]
+
+# %% [markdown]
+# ## Your first container
+# `podman run` starts a container from an image. `--rm` removes it when its command ends.
+
+# %%
+%podman run --rm busybox echo Hello from a container
+
+# %% [markdown]
+# `podman ps -a` lists the containers of your sandbox, running or not. The one above removed
+# itself, so we start one that stays, in the background (`-d`):
+
+# %%
+%podman run -d --name first busybox sleep 600
+
+# %%
+%podman ps -a
+
+# %% [markdown]
+# ### Check yourself
+# Exactly one container, named `first`, running.
+
+# %%
+ps = %podman ps -a
+assert list(ps.df["Names"]) == ["first"], ps.df
+assert ps.df["State"].iloc[0] == "running"
+assert {"rhel8/httpd-24", "ubi8/ubi", "busybox"} <= set(catalog["repository"])
+print("all good")
+
+# %% [markdown]
+# ## Clean up
+# Remove what this notebook started. (Shutting the kernel down removes the whole sandbox too.)
+
+# %%
+%podman rm -f -t 0 first

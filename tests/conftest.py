@@ -1,0 +1,52 @@
+"""Shared fixtures. Integration fixtures remove what they made, even when a test fails."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+NEEDS_ENGINE = ("integration", "notebook")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/integration/" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+    if shutil.which("podman"):
+        return
+    skip = pytest.mark.skip(reason="podman is not installed on this host (run 'make test' to install it)")
+    for item in items:
+        if any(mark in item.keywords for mark in NEEDS_ENGINE):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def classroom_up():
+    """The classroom registry, started if needed (make test stops it at the end)."""
+    from kernel_helpers import classroom
+
+    status = classroom.up()
+    assert status.running, status.describe()
+    return status
+
+
+@pytest.fixture
+def make_sandbox():
+    """A factory of test sandboxes; every one is removed after the test."""
+    from kernel_helpers.sandbox import Sandbox
+
+    made = []
+
+    def make():
+        made.append(Sandbox.create(kind="test"))
+        return made[-1]
+
+    yield make
+    for sandbox in made:
+        sandbox.remove()
+
+
+@pytest.fixture
+def sandbox(make_sandbox):
+    return make_sandbox()
