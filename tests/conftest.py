@@ -13,6 +13,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "/integration/" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.notebook)
     if shutil.which("podman"):
         return
     skip = pytest.mark.skip(reason="podman is not installed on this host (run 'make test' to install it)")

@@ -1,0 +1,38 @@
+"""How the magic line is split: kit options first, podman's own flags untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from kernel_helpers.errors import KitError
+from kernel_helpers.magics import published_host_ports, split_kit_options
+
+
+def test_kit_options_are_taken_only_from_the_front():
+    options, args = split_kit_options("--timeout 5 --raw run --rm --timeout 9 img")
+    assert options.timeout == 5 and options.raw
+    assert args == ["run", "--rm", "--timeout", "9", "img"]
+
+
+def test_quotes_are_respected_without_a_shell():
+    _, args = split_kit_options("run --rm img sh -c 'echo $HOME; ls'")
+    assert args[-1] == "echo $HOME; ls"
+
+
+@pytest.mark.parametrize("line", ["--timeout soon ps", "run 'unclosed"])
+def test_bad_lines_are_one_line_errors(line):
+    with pytest.raises(KitError):
+        split_kit_options(line)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["run", "-d", "-p", "8000:8080", "img"], [8000]),
+    (["run", "-p", "127.0.0.1:8080:8080/tcp", "img"], [8080]),
+    (["run", "--publish=3306:3306", "-p", "9000-9001:80-81", "img"], [3306, 9000, 9001]),
+    (["run", "-p", "8080", "img"], []),
+    (["run", "img", "-p", "1:2"], []),
+    (["ps", "-p", "1:2"], []),
+    (["create", "-p8081:80", "img"], [8081]),
+])
+def test_published_host_ports(args, expected):
+    assert published_host_ports(args) == expected

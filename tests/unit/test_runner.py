@@ -1,0 +1,89 @@
+"""The runner's decisions (stdin, -t, streaming, timeouts), without podman."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+from kernel_helpers import runner
+from kernel_helpers.errors import ToolMissing
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["ps", "-a"], ["ps"]),
+    (["--log-level", "debug", "ps"], ["ps"]),
+    (["container", "ls", "-a"], ["container", "ls"]),
+    (["run", "-it", "img", "bash"], ["run"]),
+    (["image", "inspect", "x"], ["image", "inspect"]),
+])
+def test_subcommand(args, expected):
+    assert runner.subcommand(args) == expected
+
+
+def test_option_span_stops_at_the_image():
+    args = ["run", "--name", "web", "-it", "-e", "A=1", "--rm", "img", "ls", "-t"]
+    first, stop = runner.option_span(args)
+    assert args[first:stop] == ["--name", "web", "-it", "-e", "A=1", "--rm"]
+    assert args[stop] == "img"
+
+
+def test_it_becomes_i_with_the_cell_as_input():
+    prepared = runner.prepare("podman", ["run", "-it", "--name", "x", "img", "ls", "-t"], "ps -ef\n")
+    assert prepared.run_argv == ["podman", "run", "-i", "--name", "x", "img", "ls", "-t"]
+    assert prepared.stdin == "ps -ef\n"
+    assert any("-t dropped" in note for note in prepared.notes)
+
+
+def test_tty_alone_is_kept_and_stdin_is_closed():
+    prepared = runner.prepare("podman", ["run", "-t", "img", "uname"], None)
+    assert prepared.run_argv == ["podman", "run", "-t", "img", "uname"]
+    assert prepared.stdin is None and not prepared.notes
+
+
+def test_interactive_without_cell_gets_empty_input_and_a_note():
+    prepared = runner.prepare("podman", ["exec", "-it", "web", "bash"], None)
+    assert prepared.run_argv == ["podman", "exec", "-i", "web", "bash"]
+    assert prepared.stdin == ""
+    assert any("%%podman" in note for note in prepared.notes)
+
+
+def test_start_attach_interactive():
+    prepared = runner.prepare("podman", ["start", "-ai", "rhel7"], "exit\n")
+    assert prepared.stdin == "exit\n"
+
+
+@pytest.mark.parametrize("args, streaming", [
+    (["events"], True), (["events", "--stream=false"], False), (["stats"], True),
+    (["stats", "--no-stream"], False), (["logs", "-f", "web"], True), (["logs", "web"], False),
+    (["attach", "web"], True), (["ps"], False), (["container", "stats"], True),
+])
+def test_streaming_commands(args, streaming):
+    assert runner.is_streaming("podman", args) is streaming
+
+
+def test_timeout_stops_the_whole_process_group():
+    start = time.monotonic()
+    code, out, err, timed_out, _ = runner.execute(
+        ["sh", "-c", "echo started; sleep 30 & sleep 30"], timeout=0.5)
+    assert timed_out and "started" in out
+    assert time.monotonic() - start < 10
+
+
+def test_interrupt_stops_the_child_and_reraises():
+    marker = f"sleep 31.{os.getpid()}"
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        runner.execute(["sh", "-c", f"exec {marker.split()[0]} {marker.split()[1]}"], timeout=20)
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True)
+    assert found.returncode == 1, "the child survived the interrupt"
+
+
+def test_missing_tool_is_a_typed_error():
+    with pytest.raises(ToolMissing) as info:
+        runner.execute(["definitely-not-podman-here"])
+    assert info.value.tool == "definitely-not-podman-here"
