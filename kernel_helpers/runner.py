@@ -149,7 +149,11 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
-    """SIGINT, then SIGTERM, then SIGKILL the process group of ``proc``."""
+    """SIGINT (podman's own way to stop), then SIGTERM, then SIGKILL the process group.
+
+    Once the leader is gone, stragglers of its group (which may ignore SIGINT and hold
+    the output pipes open) are killed too.
+    """
     for sig, wait in ((signal.SIGINT, 2.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(proc.pid, sig)
@@ -157,9 +161,13 @@ def _stop_group(proc: subprocess.Popen) -> None:
             return
         try:
             proc.wait(wait)
-            return
+            break
         except subprocess.TimeoutExpired:
             continue
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def execute(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
