@@ -52,7 +52,8 @@ def bench_ps(runs: int) -> None:
     try:
         env = sandbox.full_env()
         for i in range(3):
-            sandbox.podman("run", "-d", "--name", f"b{i}", "localhost:5000/busybox", "sleep", "600", check=True)
+            sandbox.podman("run", "-d", "--name", f"b{i}", "localhost:5000/busybox", "sleep", "600",
+                           check=True)
         raw = timed(lambda: subprocess.run(["podman", "ps", "-a", "--format", "json"], env=env,
                                            capture_output=True, check=True), runs)
         kit = timed(lambda: runner.run("podman", ["ps", "-a"], env=env)._repr_html_(), runs)

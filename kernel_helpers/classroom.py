@@ -146,16 +146,23 @@ def _read_pid(endpoint: str) -> int | None:
         return None
 
 
-def _is_ours(pid: int, endpoint: str) -> bool:
-    """True if PID is alive and is a docker-registry serving our config file."""
+def _alive(pid: int) -> bool:
+    """True if PID exists and is not a zombie (reaping it first if it is our child)."""
+    _reap(pid)
     try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
     except OSError:
         return False
-    if stat.rsplit(")", 1)[-1].split()[0] == "Z":  # a zombie we have not reaped yet
+
+
+def _is_ours(pid: int, endpoint: str) -> bool:
+    """True if PID is alive and is a docker-registry serving our config file."""
+    if not _alive(pid):
         return False
-    argv = raw.decode(errors="replace").split("\0")
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return False
     return any(REGISTRY_BIN in a for a in argv) and str(_config_file(endpoint)) in argv
 
 
@@ -271,7 +278,6 @@ def up() -> Status:
             if _answers(endpoint):
                 waiting.discard(endpoint)
             elif not _is_ours(started[endpoint], endpoint):
-                _reap(started[endpoint])
                 break
         else:
             time.sleep(0.1)
@@ -293,14 +299,7 @@ def _stop_pid(pid: int, timeout: float = 5.0) -> None:
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        _reap(pid)
-        if not Path(f"/proc/{pid}").exists():
-            return
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            if stat.rsplit(")", 1)[-1].split()[0] == "Z":
-                return
-        except OSError:
+        if not _alive(pid):
             return
         time.sleep(0.05)
     try:
@@ -321,20 +320,32 @@ def down() -> Status:
     return status()
 
 
-def _get_json(url: str, timeout: float = 5.0) -> dict:
+def _get_json(url: str, timeout: float = 5.0) -> tuple[dict, str | None]:
+    """JSON body of URL and the next page's path from its ``Link`` header, if any."""
     with urllib.request.urlopen(url, timeout=timeout) as resp:
-        return json.loads(resp.read().decode())
+        link = resp.headers.get("Link", "")
+        body = json.loads(resp.read().decode())
+    nxt = link[link.find("<") + 1:link.find(">")] if link.startswith("<") else None
+    return body, nxt
+
+
+def _repositories(base: str) -> list[str]:
+    repos, url = [], f"{base}/v2/_catalog?n=1000"  # distribution refuses n > 1000
+    while url:
+        body, nxt = _get_json(url)
+        repos += body.get("repositories") or []
+        url = f"{base}{nxt}" if nxt else None
+    return repos
 
 
 def catalog() -> list[dict]:
     """Repositories and tags on the pull endpoint: ``[{"repository", "tags"}]``, sorted."""
-    base = f"http://127.0.0.1:{pull_port()}/v2"
+    base = f"http://127.0.0.1:{pull_port()}"
     try:
-        repos = _get_json(f"{base}/_catalog?n=10000").get("repositories") or []
         rows = []
-        for repo in sorted(repos):
+        for repo in sorted(_repositories(base)):
             try:
-                tags = _get_json(f"{base}/{repo}/tags/list").get("tags") or []
+                tags = _get_json(f"{base}/v2/{repo}/tags/list")[0].get("tags") or []
             except urllib.error.HTTPError as exc:
                 if exc.code != 404:  # a repository whose tags were all deleted
                     raise

@@ -176,7 +176,8 @@ def check_host(report: Report) -> None:
         report.add("cgroups", "ok", "v2 (unified)")
     else:
         hybrid = Path("/sys/fs/cgroup/unified").is_dir()
-        report.add("cgroups", "info", "v1" + (" (hybrid: v2 mounted at /sys/fs/cgroup/unified)" if hybrid else ""),
+        detail = " (hybrid: v2 mounted at /sys/fs/cgroup/unified)" if hybrid else ""
+        report.add("cgroups", "info", "v1" + detail,
                    "crun refuses hybrid mode; runc works" if hybrid else "")
     tun = Path("/dev/net/tun")
     if not tun.exists():
@@ -186,7 +187,8 @@ def check_host(report: Report) -> None:
         mode = tun.stat().st_mode & 0o777
         open_to_users = mode & 0o006 == 0o006
         report.add("rootless networking", "ok" if open_to_users else "warn",
-                   f"/dev/net/tun mode {mode:04o}" + ("" if shutil.which("slirp4netns") else ", no slirp4netns"),
+                   f"/dev/net/tun mode {mode:04o}"
+                   + ("" if shutil.which("slirp4netns") else ", no slirp4netns"),
                    "" if open_to_users else "chmod 0666 /dev/net/tun (as root) for rootless users")
     enforce = Path("/sys/fs/selinux/enforce")
     if enforce.exists():
@@ -196,7 +198,8 @@ def check_host(report: Report) -> None:
         report.add("SELinux", "info", "off (not in this kernel)", ":Z is accepted and does nothing here")
     usage = shutil.disk_usage(paths.ensure(paths.state_dir()))
     free_gb = usage.free / 2**30
-    report.add("free disk", "ok" if free_gb >= 5 else "warn", f"{free_gb:.1f} GiB free under {paths.state_dir()}",
+    report.add("free disk", "ok" if free_gb >= 5 else "warn",
+               f"{free_gb:.1f} GiB free under {paths.state_dir()}",
                "" if free_gb >= 5 else "course images need about 2 GiB; free some space")
 
 

@@ -102,7 +102,7 @@ class World:
         merged.update(self.env)
         return merged
 
-    def write(self, registries_text: str | None = None) -> "World":
+    def write(self, registries_text: str | None = None) -> World:
         """Create the directories and config files of this world (idempotent)."""
         decisions = load_decisions()
         for d in (self.conf_dir, self.graphroot, self.runroot, self.tmp_dir):

@@ -28,7 +28,10 @@ HINTS: list[tuple[str, str]] = [
     (r'the container name "(?P<name>[^"]+)" is already in use',
      "A container named {name} already exists: remove it (`podman rm -f {name}`) "
      "or choose another --name."),
-    (r"(listen \S+ (?P<addr>\S*:(?P<port>\d+)): bind: )?address already in use",
+    (r"listen \S+ \S*:(?P<port>\d+): bind: address already in use",
+     "Host port {port} is already taken (another container or program): publish a different "
+     "host port with -p HOST:CONTAINER, or stop what holds it (`podman ps`)."),
+    (r"address already in use",
      "That host port is already taken (another container or program): publish a different "
      "host port with -p HOST:CONTAINER, or stop what holds it (`podman ps`)."),
     (r"port is already allocated",

@@ -63,7 +63,7 @@ class Sandbox:
     world: engine.World
 
     @classmethod
-    def for_id(cls, sandbox_id: str) -> "Sandbox":
+    def for_id(cls, sandbox_id: str) -> Sandbox:
         conf = paths.sandboxes_dir() / sandbox_id
         run = paths.sandbox_runtime_dir() / sandbox_id
         store = paths.image_store()
@@ -74,7 +74,7 @@ class Sandbox:
         return cls(sandbox_id, world)
 
     @classmethod
-    def create(cls, kind: str = "kernel", owner_pid: int | None = None) -> "Sandbox":
+    def create(cls, kind: str = "kernel", owner_pid: int | None = None) -> Sandbox:
         """Make a new sandbox owned by ``owner_pid`` (default: this process)."""
         pid = owner_pid or os.getpid()
         sandbox = cls.for_id(f"{kind}-{pid}-{secrets.token_hex(3)}")
@@ -109,7 +109,7 @@ class Sandbox:
     def lease_ports(self, count: int = 1) -> list[int]:
         return ports.lease(self.id, count)
 
-    def activate(self) -> "Sandbox":
+    def activate(self) -> Sandbox:
         """Make this the world of the current process; clean up at exit or death."""
         os.environ.update(self.env)
         atexit.register(self.remove)

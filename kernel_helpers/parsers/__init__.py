@@ -13,8 +13,18 @@ from ..errors import ParseError
 from .info import additional_image_stores, info_frame, layers_frame, registries_frame, skopeo_inspect_frame
 from .planning import Plan, plan
 from .reference import split_image_reference, split_name
-from .tables import (history_frame, images_frame, inspect_frame, inspect_kind, network_ls_frame,
-                     pod_ps_frame, port_frame, ps_frame, search_frame, volume_ls_frame)
+from .tables import (
+    history_frame,
+    images_frame,
+    inspect_frame,
+    inspect_kind,
+    network_ls_frame,
+    pod_ps_frame,
+    port_frame,
+    ps_frame,
+    search_frame,
+    volume_ls_frame,
+)
 
 FRAMES = {
     "ps": ps_frame,

@@ -18,16 +18,18 @@ def split_image_reference(ref: str) -> dict:
     (``None`` when absent). The tag defaults to ``latest`` when neither tag nor
     digest is given. No ``docker.io``/``library/`` is invented.
 
-    >>> split_image_reference("registry.access.redhat.com/ubi8/ubi:latest")
-    {'registry': 'registry.access.redhat.com', 'user': 'ubi8', 'image': 'ubi', 'tag': 'latest', 'digest': None}
-    >>> split_image_reference("registry.redhat.io/rhel8/httpd-24:1-105")
-    {'registry': 'registry.redhat.io', 'user': 'rhel8', 'image': 'httpd-24', 'tag': '1-105', 'digest': None}
+    >>> split_image_reference("registry.access.redhat.com/ubi8/ubi:latest")["registry"]
+    'registry.access.redhat.com'
+    >>> tuple(split_image_reference("registry.access.redhat.com/ubi8/ubi:latest").values())
+    ('registry.access.redhat.com', 'ubi8', 'ubi', 'latest', None)
+    >>> tuple(split_image_reference("registry.redhat.io/rhel8/httpd-24:1-105").values())
+    ('registry.redhat.io', 'rhel8', 'httpd-24', '1-105', None)
     >>> split_image_reference("ubi")
     {'registry': None, 'user': None, 'image': 'ubi', 'tag': 'latest', 'digest': None}
-    >>> split_image_reference("rhel8/mariadb-103")
-    {'registry': None, 'user': 'rhel8', 'image': 'mariadb-103', 'tag': 'latest', 'digest': None}
-    >>> split_image_reference("localhost:5000/busybox")
-    {'registry': 'localhost:5000', 'user': None, 'image': 'busybox', 'tag': 'latest', 'digest': None}
+    >>> tuple(split_image_reference("rhel8/mariadb-103").values())
+    (None, 'rhel8', 'mariadb-103', 'latest', None)
+    >>> tuple(split_image_reference("localhost:5000/busybox").values())
+    ('localhost:5000', None, 'busybox', 'latest', None)
     """
     rest = ref.strip()
     for scheme in ("docker://", "containers-storage:"):

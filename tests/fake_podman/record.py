@@ -16,8 +16,9 @@ scenarios, and stopped at the end. Each scenario is saved as
      "returncode": N, "tool": "podman"}
 
 ``argv`` is what really ran (storage flags left out), ``argv_match`` the tokens the
-fake matches in order (see ``tests/fake_podman/podman``). Outputs are stored as
-podman printed them; only the base directory is replaced with ``/tmp/kit-record``.
+fake matches (see ``tests/fake_podman/podman``). Outputs are stored as podman
+printed them, except that the base directory becomes ``/tmp/kit-record`` and the
+throw-away registry's address becomes ``localhost:5000`` (stable across refreshes).
 """
 
 from __future__ import annotations
@@ -93,8 +94,8 @@ class Recorder:
                tool: str = "podman", **kwargs) -> dict:
         proc = self.run(argv, tool=tool, **kwargs)
         rec = {
-            "argv": argv,
-            "argv_match": match if match is not None else argv,
+            "argv": [self.sanitize(a) for a in argv],
+            "argv_match": [self.sanitize(a) for a in (argv if match is None else match)],
             "tool": tool,
             "returncode": proc.returncode,
             "stdout": self.sanitize(proc.stdout),
@@ -240,21 +241,26 @@ def scenarios(r: Recorder, web_port: int) -> None:
              ["run", "--rm", "localhost/bb:test"], env=bare)
     r.record("run-blocked-registry", ["pull", "blocked.example.com/ubi8/ubi"],
              ["pull", "blocked.example.com"])
-    r.record("pull-connection-refused", ["pull", "--tls-verify=false", "localhost:1/x"],
-             ["pull", "--tls-verify=false"])
+    r.record("pull-connection-refused", ["pull", "--tls-verify=false", "localhost:1/x"])
     nosearch = dict(r.env, CONTAINERS_REGISTRIES_CONF=str(r.conf / "empty-registries.conf"))
     (r.conf / "empty-registries.conf").write_text("")
     r.record("run-short-name-no-search", ["run", "--rm", "nosuchimage"], ["run", "nosuchimage"],
              env=nosearch)
 
+    two = dict(r.env, CONTAINERS_REGISTRIES_CONF=str(r.conf / "two-registries.conf"))
+    (r.conf / "two-registries.conf").write_text(
+        'unqualified-search-registries = ["localhost:1", "localhost:2"]\n'
+        'short-name-mode = "enforcing"\n')
+    r.record("run-short-name-ambiguous", ["run", "--rm", "nosuchimage"], ["run", "nosuchimage"],
+             env=two)
+
     if reg:
-        r.record("pull-unauthorized", ["pull", "--tls-verify=false", f"{reg}/bb:test"],
-                 ["pull", "--tls-verify=false"])
+        r.record("pull-unauthorized", ["pull", "--tls-verify=false", f"{reg}/bb:test"])
+        r.record("pull-http-registry", ["pull", f"{reg}/bb:test"], env=nosearch)
         r.record("login-wrong-password", ["login", "--tls-verify=false", "-u", "student",
                                           "-p", "wrong", reg], ["login"])
         r.record("skopeo-inspect-unauthorized",
-                 ["inspect", "--tls-verify=false", f"docker://{reg}/course/web:1"],
-                 ["inspect", "--tls-verify=false"], tool="skopeo")
+                 ["inspect", "--tls-verify=false", f"docker://{reg}/course/web:1"], tool="skopeo")
         r.run(["login", "--tls-verify=false", "-u", "student", "-p", "secret", reg], check=True)
         r.run(["push", "--tls-verify=false", "localhost/bb:test", f"{reg}/course/bb:test"],
               check=True)

@@ -1,0 +1,142 @@
+"""What a command left behind, and how a notebook shows it.
+
+``CommandResult`` holds one finished command: what ran, what the learner typed,
+its outputs, the parsed table (if any), a hint for known errors and a note. Its
+HTML and plain-text views are deterministic (no ids, no durations), so papermill
+and nbval store the same text for the same output.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shlex
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import CommandFailed
+
+NO_ROWS = "(no rows)"
+_LOGRUS = re.compile(r'^time="[^"]*" level=(?P<level>\w+) msg="(?P<msg>(?:[^"\\]|\\.)*)"\s*$')
+_LEVELS = {"warning": "Warning", "warn": "Warning", "error": "Error", "fatal": "Error",
+           "info": "Info", "debug": "Debug"}
+
+STYLE_CMD = "font-family:monospace;font-weight:bold;margin:0 0 4px 0"
+STYLE_ERR = ("border-left:4px solid #c0392b;background:#fdecea;padding:4px 8px;margin:4px 0;"
+             "font-family:monospace;white-space:pre-wrap")
+STYLE_STDERR = "color:#666;margin:2px 0"
+
+
+def tidy_stderr(text: str) -> str:
+    """podman's log lines without their timestamp: ``Warning: ...`` (deterministic)."""
+    lines = []
+    for line in (text or "").splitlines():
+        match = _LOGRUS.match(line)
+        if match:
+            msg = match["msg"].replace('\\"', '"').replace("\\\\", "\\")
+            line = f"{_LEVELS.get(match['level'].lower(), match['level'].title())}: {msg}"
+        lines.append(line)
+    return "\n".join(lines).strip("\n")
+
+
+@dataclass
+class CommandResult:
+    """One finished command. ``argv`` and ``shown_argv`` both start with the tool."""
+
+    argv: list[str]
+    shown_argv: list[str]
+    returncode: int
+    stdout: str = ""
+    stderr: str = ""
+    df: pd.DataFrame | None = None
+    note: str | None = None
+    hint: str | None = None
+    duration: float = 0.0
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the command exited 0 and was not stopped by a timeout."""
+        return self.returncode == 0 and not self.timed_out
+
+    @property
+    def command_line(self) -> str:
+        """What the learner typed, shell-quoted, tool first (``podman ps -a``)."""
+        shown = list(self.shown_argv or self.argv)
+        tool = os.path.basename(self.argv[0]) if self.argv else ""
+        if tool and (not shown or os.path.basename(shown[0]) != tool):
+            shown.insert(0, tool)
+        return shlex.join(shown)
+
+    def check(self) -> CommandResult:
+        """Raise ``errors.CommandFailed`` unless ``ok``; return self for chaining."""
+        if not self.ok:
+            raise CommandFailed(self.argv, self.returncode, self.stderr, self.stdout)
+        return self
+
+    # -- views ---------------------------------------------------------------------
+    def _status_line(self) -> str:
+        if self.timed_out:
+            return f"stopped by timeout (exit status {self.returncode})"
+        return f"exit status {self.returncode}"
+
+    def _table_text(self) -> str:
+        if self.df is None:
+            return ""
+        if self.df.empty:
+            header = "  ".join(str(c) for c in self.df.columns)
+            return f"{header}\n{NO_ROWS}" if header else NO_ROWS
+        return self.df.to_string(index=False)
+
+    def to_text(self) -> str:
+        """The plain-text view (also ``repr``): no duration, same text for same output."""
+        parts = [f"$ {self.command_line}"]
+        body = self._table_text() if self.df is not None else (self.stdout or "").rstrip("\n")
+        if body:
+            parts.append(body)
+        err = tidy_stderr(self.stderr)
+        if err:
+            parts.append(err)
+        if not self.ok:
+            parts.append(self._status_line())
+            if self.hint:
+                parts.append(f"hint: {self.hint}")
+        if self.note:
+            parts.append(f"note: {self.note}")
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        p.text(self.to_text())
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        parts = [f'<div class="kh-result"><div class="kh-cmd" style="{STYLE_CMD}">'
+                 f"$ {esc(self.command_line)}</div>"]
+        if self.df is not None:
+            if self.df.empty:
+                parts.append(f'<div class="kh-norows"><em>{NO_ROWS}</em></div>')
+            else:
+                with pd.option_context("display.max_colwidth", None):
+                    parts.append(self.df.to_html(index=False, border=0, classes="kh-table",
+                                                 na_rep=""))
+        elif self.stdout:
+            parts.append(f'<pre class="kh-stdout">{esc(self.stdout.rstrip(chr(10)))}</pre>')
+        err = tidy_stderr(self.stderr)
+        if self.ok:
+            if err:
+                parts.append(f'<pre class="kh-stderr" style="{STYLE_STDERR}">{esc(err)}</pre>')
+        else:
+            box = [esc(err)] if err else []
+            box.append(f"<strong>{esc(self._status_line())}</strong>")
+            if self.hint:
+                box.append(f"<strong>hint:</strong> {esc(self.hint)}")
+            parts.append(f'<div class="kh-error" style="{STYLE_ERR}">' + "\n".join(box) + "</div>")
+        if self.note:
+            parts.append(f'<div class="kh-note"><em>{esc(self.note)}</em></div>')
+        parts.append("</div>")
+        return "\n".join(parts)
