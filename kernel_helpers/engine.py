@@ -19,6 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .errors import KitError
+
+# Measured with podman 4.3.1: a run root longer than this makes every attached
+# `podman run` wait 20 s ("Exceeded conmon timeout waiting for container to exit").
+MAX_RUNROOT = 50
 
 KIT_HEADER = (
     "# Written by the podman course kit (kernel_helpers). Kit-owned file:\n"
@@ -104,6 +109,9 @@ class World:
 
     def write(self, registries_text: str | None = None) -> World:
         """Create the directories and config files of this world (idempotent)."""
+        if len(str(self.runroot)) > MAX_RUNROOT:
+            raise KitError(f"run root {self.runroot} is longer than {MAX_RUNROOT} characters: podman 4.3 "
+                           f"then stalls 20 s after each container; set {paths.RUNTIME_ENV} to a shorter path")
         decisions = load_decisions()
         for d in (self.conf_dir, self.graphroot, self.runroot, self.tmp_dir):
             paths.ensure(d, 0o700)

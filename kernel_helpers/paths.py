@@ -73,7 +73,7 @@ def sandboxes_dir() -> Path:
 
 
 def sandbox_runtime_dir() -> Path:
-    return runtime_dir() / "sandboxes"
+    return runtime_dir() / "s"
 
 
 def ports_dir() -> Path:

@@ -65,7 +65,9 @@ class Sandbox:
     @classmethod
     def for_id(cls, sandbox_id: str) -> Sandbox:
         conf = paths.sandboxes_dir() / sandbox_id
-        run = paths.sandbox_runtime_dir() / sandbox_id
+        # podman 4.3 waits 20 s after every attached container when the run root is
+        # longer than 50 characters: keep it short (the id's random suffix only).
+        run = paths.sandbox_runtime_dir() / sandbox_id.rsplit("-", 1)[-1]
         store = paths.image_store()
         world = engine.World(conf_dir=conf / "conf", graphroot=conf / "storage",
                              runroot=run / "run", tmp_dir=run / "tmp",
