@@ -110,8 +110,8 @@ class World:
     def write(self, registries_text: str | None = None) -> World:
         """Create the directories and config files of this world (idempotent)."""
         if len(str(self.runroot)) > MAX_RUNROOT:
-            raise KitError(f"run root {self.runroot} is longer than {MAX_RUNROOT} characters: podman 4.3 "
-                           f"then stalls 20 s after each container; set {paths.RUNTIME_ENV} to a shorter path")
+            raise KitError(f"run root {self.runroot} is longer than {MAX_RUNROOT} characters: podman "
+                           f"4.3 then stalls 20 s after each container; set {paths.RUNTIME_ENV} shorter")
         decisions = load_decisions()
         for d in (self.conf_dir, self.graphroot, self.runroot, self.tmp_dir):
             paths.ensure(d, 0o700)

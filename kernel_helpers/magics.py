@@ -7,9 +7,10 @@ podman world in ``sandbox``. This module only connects them.
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 from traitlets import Float
 
 from . import ports, runner
@@ -18,6 +19,16 @@ from .results import CommandResult
 from .sandbox import Sandbox
 
 _kernel_sandbox: Sandbox | None = None
+_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+
+
+def expand_placeholders(line: str, namespace: dict) -> str:
+    """Replace ``{NAME}`` by the value of a notebook variable; leave ``{{.Go}}`` templates alone.
+
+    IPython's own expansion would turn podman's ``--format "{{.Names}}"`` into ``{.Names}``,
+    and ``$VAR`` belongs to the container's shell, so only ``{NAME}`` is expanded.
+    """
+    return _PLACEHOLDER.sub(lambda m: str(namespace[m[1]]) if m[1] in namespace else m[0], line)
 
 
 def kernel_sandbox() -> Sandbox:
@@ -95,6 +106,7 @@ class PodmanMagics(Magics):
 
     def _run(self, tool: str, line: str, cell: str | None):
         try:
+            line = expand_placeholders(line, self.shell.user_ns if self.shell else {})
             options, args = split_kit_options(line)
             if not args:
                 raise KitError(f"nothing to run: try %{tool} --help or %{tool}?")
@@ -111,6 +123,7 @@ class PodmanMagics(Magics):
         except KitError as exc:
             return _refusal(tool, [line], str(exc), "")
 
+    @no_var_expand
     @line_cell_magic
     def podman(self, line: str, cell: str | None = None):
         """Run ``podman ARGS`` for real, in this kernel's private sandbox.
@@ -145,6 +158,7 @@ class PodmanMagics(Magics):
         """
         return self._run("podman", line, cell)
 
+    @no_var_expand
     @line_cell_magic
     def skopeo(self, line: str, cell: str | None = None):
         """Run ``skopeo ARGS`` for real, with this kernel's registries and login.

@@ -54,7 +54,9 @@ def _owner(sandbox_id: str) -> dict | None:
 def is_alive(sandbox_id: str) -> bool:
     """True while the process that owns ``sandbox_id`` is running."""
     owner = _owner(sandbox_id)
-    return bool(owner) and _start_time(owner["pid"]) == owner.get("start_time")
+    if not owner or owner.get("start_time") is None:
+        return False
+    return _start_time(owner["pid"]) == owner["start_time"]
 
 
 @dataclass

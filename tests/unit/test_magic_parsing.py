@@ -36,3 +36,11 @@ def test_bad_lines_are_one_line_errors(line):
 ])
 def test_published_host_ports(args, expected):
     assert published_host_ports(args) == expected
+
+
+def test_placeholders_expand_but_go_templates_stay():
+    from kernel_helpers.magics import expand_placeholders
+
+    line = "run -p {PORT}:8080 --format '{{.Names}}' {missing} sh -c 'echo $HOME'"
+    assert expand_placeholders(line, {"PORT": 8000}) == (
+        "run -p 8000:8080 --format '{{.Names}}' {missing} sh -c 'echo $HOME'")
