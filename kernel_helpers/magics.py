@@ -176,7 +176,11 @@ class PodmanMagics(Magics):
 
 
 def load(ipython) -> None:
-    """Register the magics and give this kernel its sandbox."""
+    """Register the magics and give this kernel its sandbox; show whole cells in tables."""
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", 200)
+    pd.set_option("display.expand_frame_repr", False)  # one line per row, not column blocks
     kernel_sandbox()
     ipython.register_magics(PodmanMagics)
 

@@ -14,4 +14,4 @@ cleanup() {
 trap cleanup EXIT
 make --no-print-directory setup || exit 1
 .venv/bin/ruff check kernel_helpers tests benchmarks || exit 1
-"$PY" -m pytest "$@"
+"$PY" -m pytest --nbval "$@"

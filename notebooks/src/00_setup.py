@@ -82,7 +82,7 @@ catalog
 
 # %%
 info = %podman info
-info.df[info.df["Key"].str.contains("graphRoot|imageStore|additional", case=False, regex=True)]
+info.df[info.df["Key"].isin(["OCI runtime", "Graph root", "Run root", "Additional image stores"])]
 
 # %% [markdown]
 # ## Your first container
