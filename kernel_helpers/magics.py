@@ -110,6 +110,9 @@ class PodmanMagics(Magics):
             options, args = split_kit_options(line)
             if not args:
                 raise KitError(f"nothing to run: try %{tool} --help or %{tool}?")
+            refused = runner.refusal(tool, args)
+            if refused:
+                return _refusal(tool, args, refused, "")
             sandbox = kernel_sandbox()
             for port in published_host_ports(args) if tool == "podman" else []:
                 try:

@@ -127,6 +127,30 @@ def is_streaming(tool: str, args: list[str]) -> bool:
     return False
 
 
+_SHARED_STATE = {
+    ("network", "prune"): "it prunes networks, shared by every sandbox on this host",
+    ("system", "prune"): "it also prunes networks, shared by every sandbox on this host",
+    ("system", "reset"): "it also removes networks, shared by every sandbox on this host",
+}
+
+
+def refusal(tool: str, args: list[str]) -> str | None:
+    """Why the kit will not run ``tool args`` from a sandbox, or None."""
+    reason = _SHARED_STATE.get(tuple(subcommand(args))) if tool == "podman" else None
+    if reason:
+        return (f"'podman {' '.join(subcommand(args))}' is not run from a sandbox: {reason}. "
+                "Use container prune, image prune or volume prune instead.")
+    return None
+
+
+def _with_registries_conf(tool: str, args: list[str], env: dict | None) -> list[str]:
+    """skopeo 1.9 ignores CONTAINERS_REGISTRIES_CONF: pass the sandbox's file explicitly."""
+    conf = (env or os.environ).get("CONTAINERS_REGISTRIES_CONF")
+    if tool != "skopeo" or not conf or any(a.startswith("--registries-conf") for a in args):
+        return args
+    return ["--registries-conf", conf, *args]
+
+
 def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
     """Decide stdin, streaming and -t handling for ``tool args``."""
     notes: list[str] = []
@@ -207,6 +231,7 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
     plan = parsers.plan(args, tool) if table else None
     kind = plan.kind if plan else None
     run_argv = [tool, *plan.run_argv] if kind else prepared.run_argv
+    run_argv = [tool, *_with_registries_conf(tool, run_argv[1:], env)]
     limit = timeout if timeout is not None else (stream_window if prepared.streaming else default_timeout)
     code, out, err, timed_out, seconds = execute(run_argv, stdin=prepared.stdin, env=env, timeout=limit)
     notes = list(prepared.notes)

@@ -5,8 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-was_up=0
-[ -x "$PY" ] && "$PY" -m kernel_helpers classroom status >/dev/null 2>&1 && was_up=1
+was_up=0  # the CLI's status verb needs only the standard library: no venv yet is fine
+PYTHONPATH=. python3 -m kernel_helpers classroom status >/dev/null 2>&1 && was_up=1
 cleanup() {
   "$PY" -m kernel_helpers clean >/dev/null 2>&1 || true
   if [ "$was_up" -eq 0 ]; then "$PY" -m kernel_helpers classroom down >/dev/null 2>&1 || true; fi

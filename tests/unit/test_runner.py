@@ -87,3 +87,21 @@ def test_missing_tool_is_a_typed_error():
     with pytest.raises(ToolMissing) as info:
         runner.execute(["definitely-not-podman-here"])
     assert info.value.tool == "definitely-not-podman-here"
+
+
+@pytest.mark.parametrize("args", [["network", "prune", "-f"], ["system", "prune", "-af"],
+                                  ["system", "reset"]])
+def test_commands_that_touch_shared_networks_are_refused(args):
+    assert "shared by every sandbox" in runner.refusal("podman", args)
+
+
+def test_ordinary_prunes_are_allowed():
+    assert runner.refusal("podman", ["container", "prune", "-f"]) is None
+    assert runner.refusal("podman", ["image", "prune", "-af"]) is None
+
+
+def test_skopeo_gets_the_sandbox_registries_conf(fake_podman):
+    env = dict(os.environ, CONTAINERS_REGISTRIES_CONF="/sb/registries.conf")
+    result = runner.run("skopeo", ["--version"], env=env)
+    assert result.argv[:3] == ["skopeo", "--registries-conf", "/sb/registries.conf"]
+    assert result.shown_argv == ["skopeo", "--version"]
