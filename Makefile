@@ -10,7 +10,7 @@ KERNEL := podman-course
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
-	  --ServerApp.root_dir=notebooks
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test:
 	bash scripts/run-tests.sh
