@@ -102,6 +102,18 @@ info.df[info.df["Key"].isin(["OCI runtime", "Graph root", "Run root", "Additiona
 %podman ps -a
 
 # %% [markdown]
+# The sandbox is only environment variables, so a shell command (`!podman`) and a Python
+# subprocess see the same private world as `%podman`:
+
+# %%
+!podman ps -q | wc -l
+
+# %%
+import subprocess
+
+subprocess.run(["podman", "ps", "--format", "{{.Names}}"], capture_output=True, text=True).stdout
+
+# %% [markdown]
 # ### Check yourself
 # Exactly one container, named `first`, running.
 
