@@ -74,8 +74,18 @@ def bench_sandbox(runs: int) -> None:
 
 
 def bench_command(label: str, argv: list[str], env: dict | None = None, runs: int = 1) -> None:
-    line(label, timed(lambda: subprocess.run(argv, env=env, cwd=ROOT, check=True,
-                                             capture_output=True), runs))
+    failures = []
+
+    def once():
+        done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            failures.append((done.stdout + done.stderr).strip().splitlines()[-5:])
+
+    samples = timed(once, runs)
+    if failures:
+        print(f"{label:<48} FAILED:", *failures[-1], sep="\n  ")
+    else:
+        line(label, samples)
 
 
 def main() -> int:
