@@ -1,17 +1,20 @@
-"""Every notebook runs end to end under papermill, on the real engine, with leased ports.
+"""Every notebook runs end to end under papermill, on the real engine, all side by side.
 
-Parameters whose names end in ``_PORT`` are replaced by ports leased for the test, so
-notebooks can run beside each other (and beside a learner's JupyterLab) without racing.
-Executed copies are kept in ``test-artifacts/notebooks`` for inspection.
+All notebooks start at once, each in its own kernel (so its own sandbox). Parameters
+whose names end in ``_PORT`` are replaced by ports leased for the run, so notebooks
+never race each other (or a learner's JupyterLab) for a host port. Executed copies and
+their run times are kept in ``test-artifacts/notebooks`` for inspection.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 from kernel_helpers import paths
@@ -19,6 +22,7 @@ from kernel_helpers.sandbox import Sandbox
 
 NOTEBOOKS = sorted((paths.repo_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ARTIFACTS = paths.repo_root() / "test-artifacts" / "notebooks"
+KERNEL = "podman-course"
 
 
 def parameter_names(path: Path) -> list[str]:
@@ -38,17 +42,43 @@ def test_every_notebook_has_parameters():
         assert parameter_names(path), f"{path.name} has no cell tagged 'parameters'"
 
 
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_under_papermill(path, classroom_up):
-    port_names = [n for n in parameter_names(path) if n.endswith("_PORT")]
-    owner = Sandbox.create(kind="test")  # owns the leased ports for the run
+@pytest.fixture(scope="session")
+def side_by_side_runs(classroom_up):
+    """Start papermill on every notebook at once; {stem: (returncode, output, seconds)}."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    owner = Sandbox.create(kind="test")  # holds the leased ports for the whole run
+    started, results = {}, {}
     try:
-        leased = owner.lease_ports(len(port_names)) if port_names else []
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        papermill.execute_notebook(str(path), str(ARTIFACTS / path.name),
-                                   parameters=dict(zip(port_names, leased, strict=True)),
-                                   kernel_name="podman-course", cwd=str(path.parent),
-                                   progress_bar=False, execution_timeout=900)
+        for path in NOTEBOOKS:
+            port_names = [n for n in parameter_names(path) if n.endswith("_PORT")]
+            leased = owner.lease_ports(len(port_names)) if port_names else []
+            argv = [sys.executable, "-m", "papermill", str(path), str(ARTIFACTS / path.name),
+                    "-k", KERNEL, "--cwd", str(path.parent), "--no-progress-bar",
+                    "--execution-timeout", "600"]
+            for name, port in zip(port_names, leased, strict=True):
+                argv += ["-p", name, str(port)]
+            started[path.stem] = (subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                                   stderr=subprocess.STDOUT, text=True),
+                                  time.monotonic())
+        for stem, (proc, start) in started.items():
+            try:
+                out, _ = proc.communicate(timeout=900)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, _ = proc.communicate()
+            results[stem] = (proc.returncode, out, time.monotonic() - start)
     finally:
+        for proc, _ in started.values():
+            if proc.poll() is None:
+                proc.kill()
         owner.remove()
+    (ARTIFACTS / "timings.txt").write_text(
+        "".join(f"{stem}\t{seconds:.1f} s\trc={code}\n" for stem, (code, _, seconds) in results.items()))
+    return results
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS])
+def test_notebook_runs_under_papermill_beside_the_others(stem, side_by_side_runs):
+    code, output, seconds = side_by_side_runs[stem]
+    assert code == 0, f"{stem} failed after {seconds:.0f} s:\n{output[-4000:]}"
