@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import classroom, engine, images
+from kernel_helpers import classroom, engine, images, registries
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("podman") is None, reason="podman is not installed"),
@@ -44,7 +44,7 @@ def course_images(classroom_up):
 def learner(tmp_path_factory):
     """A throwaway podman world: its own store, registries.conf copy and auth file."""
     base = tmp_path_factory.mktemp("learner")
-    classroom.write_registries_conf()
+    registries.write_registries_conf()
     world = engine.World(conf_dir=base / "conf", graphroot=base / "graph",
                          runroot=base / "run", tmp_dir=base / "tmp").write()
     yield world

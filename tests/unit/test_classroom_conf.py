@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kernel_helpers import classroom, engine
+from kernel_helpers import classroom, engine, registries
 
 tomllib = pytest.importorskip("tomllib")
 
@@ -12,7 +12,7 @@ tomllib = pytest.importorskip("tomllib")
 @pytest.fixture
 def conf(monkeypatch):
     monkeypatch.delenv(classroom.PORT_ENV, raising=False)
-    text = classroom.registries_conf_text()
+    text = registries.registries_conf_text()
     return text, tomllib.loads(text)
 
 
@@ -56,7 +56,7 @@ def test_every_entry_is_explained_by_a_comment(conf):
 
 def test_port_override_moves_both_endpoints(monkeypatch):
     monkeypatch.setenv(classroom.PORT_ENV, "25000")
-    parsed = tomllib.loads(classroom.registries_conf_text())
+    parsed = tomllib.loads(registries.registries_conf_text())
     assert parsed["unqualified-search-registries"] == ["localhost:25000"]
     assert {"localhost:25000", "localhost:25001"} <= set(by_prefix(parsed))
     assert classroom.push_host() == "localhost:25001"
@@ -64,6 +64,6 @@ def test_port_override_moves_both_endpoints(monkeypatch):
 
 def test_write_registries_conf(tmp_path, monkeypatch):
     monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path))
-    target = classroom.write_registries_conf()
+    target = registries.write_registries_conf()
     assert target == tmp_path / "registries.conf"
     assert tomllib.loads(target.read_text())["aliases"]["ubi"]
