@@ -34,7 +34,7 @@ def render(src: Path) -> nbformat.NotebookNode:
     fresh.metadata.pop("jupytext", None)
     stored = target(src)
     if stored.exists():
-        combine_inputs_with_outputs(fresh, nbformat.read(stored, as_version=4))
+        fresh = combine_inputs_with_outputs(fresh, nbformat.read(stored, as_version=4))
         fresh.metadata.pop("jupytext", None)
     return fresh
 

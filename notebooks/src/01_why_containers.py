@@ -199,8 +199,12 @@ ps = %podman ps
 assert set(ps.df["Names"]) >= {"app1", "app2"} and set(ps.df["State"]) == {"running"}
 print("both apps work side by side: all good")
 
+# %% [markdown]
+# Remove both containers (podman removes them in parallel, so we sort its answer):
+
 # %%
-%podman rm -f -t 0 app1 app2
+r = %podman rm -f -t 0 app1 app2
+print("removed:", sorted(r.stdout.split()))
 
 # %% [markdown]
 # ## 2. Virtualization vs containers
@@ -425,7 +429,9 @@ print("the client reached the web container by name over the user network: all g
 %podman network rm {NET}
 
 # %%
-%podman rmi localhost/course01-app1:latest localhost/course01-app2:latest
+r = %podman rmi localhost/course01-app1:latest localhost/course01-app2:latest
+print("exit status:", r.returncode)
+print("\n".join(sorted(line for line in r.stdout.splitlines() if line.startswith("Untagged"))))
 
 # %%
 shutil.rmtree(work)
