@@ -167,6 +167,9 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
             if cell is None:
                 notes.append("-i with no input: use %%podman and write the input lines in "
                              "the cell body")
+            elif sub[-1] == "start" and not _flag_set(args, "a", "attach"):
+                notes.append("start -i without -a does not attach: the cell body was not read "
+                             "(use start -ai)")
     elif cell is not None:
         stdin = cell
     return Prepared([tool, *run_args], stdin, is_streaming(tool, args), notes)

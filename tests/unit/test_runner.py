@@ -105,3 +105,8 @@ def test_skopeo_gets_the_sandbox_registries_conf(fake_podman):
     result = runner.run("skopeo", ["--version"], env=env)
     assert result.argv[:3] == ["skopeo", "--registries-conf", "/sb/registries.conf"]
     assert result.shown_argv == ["skopeo", "--version"]
+
+
+def test_start_i_without_attach_says_the_cell_is_not_read():
+    prepared = runner.prepare("podman", ["start", "-i", "rhel7"], "exit\n")
+    assert any("does not attach" in note for note in prepared.notes)
