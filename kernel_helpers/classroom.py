@@ -341,7 +341,11 @@ def _repositories(base: str) -> list[str]:
 
 
 def catalog() -> list[dict]:
-    """Repositories and tags on the pull endpoint: ``[{"repository", "tags"}]``, sorted."""
+    """Repositories and tags on the pull endpoint: ``[{"repository", "tags"}]``, sorted.
+
+    A repository whose tags were all deleted stays in the registry's own catalog (the
+    registry cannot delete repositories); it is left out here, as it holds nothing to pull.
+    """
     base = f"http://127.0.0.1:{pull_port()}"
     try:
         rows = []
@@ -352,7 +356,8 @@ def catalog() -> list[dict]:
                 if exc.code != 404:  # a repository whose tags were all deleted
                     raise
                 tags = []
-            rows.append({"repository": repo, "tags": sorted(tags)})
+            if tags:
+                rows.append({"repository": repo, "tags": sorted(tags)})
     except (OSError, ValueError) as exc:
         raise KitError(f"cannot read the classroom catalog at {base}: {exc}") from exc
     return rows
