@@ -46,6 +46,7 @@ class Recipe:
     stands_in_for: str = ""
     prepare: str | None = None  # "busybox" (copy the host binary) or "rootfs" (mmdebstrap)
     host_files: tuple[str, ...] = ()  # host files copied in: part of the hash too
+    push: bool = True  # False: kit infrastructure, kept out of the classroom catalog
 
     @property
     def group(self) -> str:
@@ -53,10 +54,11 @@ class Recipe:
         return self.dir.name
 
 
-def _r(name, tags, parent=None, args=(), what="", prepare=None, host_files=(), group=None):
+def _r(name, tags, parent=None, args=(), what="", prepare=None, host_files=(), group=None,
+       push=True):
     return Recipe(name=name, dir=paths.recipes_dir() / (group or name), tags=tuple(tags),
                   parent=parent, build_args=tuple(args), stands_in_for=what,
-                  prepare=prepare, host_files=tuple(host_files))
+                  prepare=prepare, host_files=tuple(host_files), push=push)
 
 
 RECIPES: tuple[Recipe, ...] = (
@@ -70,6 +72,9 @@ RECIPES: tuple[Recipe, ...] = (
        what="registry.redhat.io/rhel8/httpd-24", group="httpd"),
     _r("mariadb", ["rhel8/mariadb-103:latest"], parent="ubi",
        what="registry.redhat.io/rhel8/mariadb-103"),
+    # Not a course image: a Debian 13 machine booting systemd, for notebook 07 (not pushed).
+    _r("systemd-host", ["course/systemd-host:latest"], what="a host running systemd",
+       args=[("SOURCE_DATE_EPOCH", ROOTFS_EPOCH)], prepare="rootfs", push=False),
 )
 
 
@@ -266,6 +271,8 @@ def _build_one(recipe: Recipe, digest: str, runner: _Runner, log) -> str:
 
 def _push(recipe: Recipe, image_id: str, runner: _Runner, force: bool) -> bool:
     pushed = False
+    if not recipe.push:
+        return pushed
     creds = f"{classroom.COURSE_USER}:{classroom.COURSE_PASSWORD}"
     for tag in recipe.tags:
         if not force and _registry_config_digest(tag) == f"sha256:{image_id}":

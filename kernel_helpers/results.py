@@ -23,7 +23,7 @@ _LOGRUS = re.compile(r'^time="[^"]*" level=(?P<level>\w+) msg="(?P<msg>(?:[^"\\]
 _LEVELS = {"warning": "Warning", "warn": "Warning", "error": "Error", "fatal": "Error",
            "info": "Info", "debug": "Debug"}
 
-STYLE_CMD = "font-family:monospace;font-weight:bold;margin:0 0 4px 0"
+STYLE_CMD = "font-family:monospace;font-weight:bold;margin:0 0 4px 0;white-space:pre-wrap"
 STYLE_ERR = ("border-left:4px solid #c0392b;background:#fdecea;padding:4px 8px;margin:4px 0;"
              "font-family:monospace;white-space:pre-wrap")
 STYLE_STDERR = "color:#666;margin:2px 0"
@@ -55,6 +55,7 @@ class CommandResult:
     hint: str | None = None
     duration: float = 0.0
     timed_out: bool = False
+    prompt: str = "$"  # "[root@systemd-host ~]#" when the command ran inside another machine
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,8 @@ class CommandResult:
     def command_line(self) -> str:
         """What the learner typed, shell-quoted, tool first (``podman ps -a``)."""
         shown = list(self.shown_argv or self.argv)
+        if self.prompt != "$":  # ran inside another machine: shown exactly as typed there
+            return shown[0] if len(shown) == 1 else shlex.join(shown)
         tool = os.path.basename(self.argv[0]) if self.argv else ""
         if tool and (not shown or os.path.basename(shown[0]) != tool):
             shown.insert(0, tool)
@@ -92,7 +95,7 @@ class CommandResult:
 
     def to_text(self) -> str:
         """The plain-text view (also ``repr``): no duration, same text for same output."""
-        parts = [f"$ {self.command_line}"]
+        parts = [f"{self.prompt} {self.command_line}"]
         body = self._table_text() if self.df is not None else (self.stdout or "").rstrip("\n")
         if body:
             parts.append(body)
@@ -116,7 +119,7 @@ class CommandResult:
     def _repr_html_(self) -> str:
         esc = html.escape
         parts = [f'<div class="kh-result"><div class="kh-cmd" style="{STYLE_CMD}">'
-                 f"$ {esc(self.command_line)}</div>"]
+                 f"{esc(self.prompt)} {esc(self.command_line)}</div>"]
         if self.df is not None:
             if self.df.empty:
                 parts.append(f'<div class="kh-norows"><em>{NO_ROWS}</em></div>')
