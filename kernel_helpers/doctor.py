@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import engine, paths
+from .errors import KitError
 
 PROBE_IMAGE = "localhost/course-doctor-probe:latest"
 APT_HINT = "apt-get install podman skopeo buildah runc uidmap slirp4netns"
@@ -179,17 +180,7 @@ def check_host(report: Report) -> None:
         detail = " (hybrid: v2 mounted at /sys/fs/cgroup/unified)" if hybrid else ""
         report.add("cgroups", "info", "v1" + detail,
                    "crun refuses hybrid mode; runc works" if hybrid else "")
-    tun = Path("/dev/net/tun")
-    if not tun.exists():
-        report.add("rootless networking", "warn", "/dev/net/tun is missing",
-                   "modprobe tun (rootless containers need it for slirp4netns)")
-    else:
-        mode = tun.stat().st_mode & 0o777
-        open_to_users = mode & 0o006 == 0o006
-        report.add("rootless networking", "ok" if open_to_users else "warn",
-                   f"/dev/net/tun mode {mode:04o}"
-                   + ("" if shutil.which("slirp4netns") else ", no slirp4netns"),
-                   "" if open_to_users else "chmod 0666 /dev/net/tun (as root) for rootless users")
+    check_rootless(report)
     enforce = Path("/sys/fs/selinux/enforce")
     if enforce.exists():
         state = "enforcing" if enforce.read_text().strip() == "1" else "permissive"
@@ -201,6 +192,24 @@ def check_host(report: Report) -> None:
     report.add("free disk", "ok" if free_gb >= 5 else "warn",
                f"{free_gb:.1f} GiB free under {paths.state_dir()}",
                "" if free_gb >= 5 else "course images need about 2 GiB; free some space")
+
+
+def check_rootless(report: Report) -> None:
+    """Rootless lessons: the course user, its subordinate ids, /dev/net/tun (fixed as root)."""
+    from . import rootless
+    try:
+        changes = rootless.ensure_user()
+    except (KitError, OSError, subprocess.CalledProcessError) as exc:
+        changes, failure = [], str(exc)
+    else:
+        failure = None
+    reason = failure or rootless.unavailable_reason()
+    if reason:
+        report.add("rootless user", "warn", reason, "rootless lessons are skipped, with this reason")
+    else:
+        report.add("rootless user", "fixed" if changes else "ok",
+                   f"{rootless.user_name()} (subuids, /dev/net/tun 0666, slirp4netns)",
+                   "; ".join(changes))
 
 
 def check_classroom(report: Report) -> None:

@@ -74,7 +74,9 @@ def containers_conf_text(decisions: dict, tmp_dir: Path | None = None) -> str:
 
 def storage_conf_text(graphroot: Path, runroot: Path, driver: str = "overlay",
                       additional: list[Path] = ()) -> str:
-    tables = {"storage": {"driver": driver, "graphroot": str(graphroot), "runroot": str(runroot)}}
+    # rootless podman ignores graphroot here and reads rootless_storage_path instead
+    tables = {"storage": {"driver": driver, "graphroot": str(graphroot), "runroot": str(runroot),
+                          "rootless_storage_path": str(graphroot)}}
     if additional:
         tables["storage.options"] = {"additionalimagestores": [str(p) for p in additional]}
     return toml_text(tables)

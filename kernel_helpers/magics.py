@@ -10,10 +10,10 @@ import argparse
 import re
 import shlex
 
-from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import ports, runner
+from . import ports, rootless, runner
 from .errors import KitError, PortBusy
 from .results import CommandResult
 from .sandbox import Sandbox
@@ -43,17 +43,18 @@ def _kit_options() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="%podman", add_help=False, allow_abbrev=False)
     parser.add_argument("--timeout", type=float, default=None)
     parser.add_argument("--raw", action="store_true")
+    parser.add_argument("--rootless", action="store_true")
     return parser
 
 
 def split_kit_options(line: str) -> tuple[argparse.Namespace, list[str]]:
-    """Split the kit's leading options (``--timeout N``, ``--raw``) from the tool's argv."""
+    """Split the kit's leading options (``--timeout N``, ``--raw``, ``--rootless``) from the tool's argv."""
     try:
         tokens = shlex.split(line)
     except ValueError as exc:
         raise KitError(f"cannot split the command line: {exc}") from None
     kit, rest = [], list(tokens)
-    while rest and (rest[0] in ("--raw",) or rest[0].startswith("--timeout")):
+    while rest and (rest[0] in ("--raw", "--rootless") or rest[0].startswith("--timeout")):
         kit.append(rest.pop(0))
         if kit[-1] == "--timeout" and rest:
             kit.append(rest.pop(0))
@@ -120,7 +121,11 @@ class PodmanMagics(Magics):
                 except PortBusy as exc:
                     return _refusal(tool, args, str(exc),
                                     f"pick another host port, e.g. {ports.lease(sandbox.id)[0]}")
-            return runner.run(tool, args, cell=cell, env=sandbox.full_env(),
+            env, prefix, prompt = sandbox.full_env(), None, "$"
+            if options.rootless:
+                world = rootless.world_for(sandbox.id)
+                env, prefix, prompt = world.env(), world.prefix(), f"{world.user}$"
+            return runner.run(tool, args, cell=cell, env=env, prefix=prefix, prompt=prompt,
                               timeout=options.timeout, table=not options.raw,
                               default_timeout=self.timeout, stream_window=self.stream_window)
         except KitError as exc:
@@ -132,7 +137,7 @@ class PodmanMagics(Magics):
         """Run ``podman ARGS`` for real, in this kernel's private sandbox.
 
         Usage:
-            %podman [--timeout SECONDS] [--raw] PODMAN-ARGS...
+            %podman [--timeout SECONDS] [--raw] [--rootless] PODMAN-ARGS...
             %%podman [--timeout SECONDS] run -i IMAGE COMMAND
             <lines fed to the container's standard input>
 
@@ -147,12 +152,14 @@ class PodmanMagics(Magics):
         Streaming commands (events, stats, logs -f, attach) run for a few seconds and
         show what arrived. Every command has a timeout (%config PodmanMagics.timeout).
         Host ports given to -p are leased to this kernel, so two notebooks never race
-        for one port.
+        for one port. --rootless runs the command as the kit's unprivileged course user
+        (podman-student), in a private rootless world of this kernel.
 
         Examples:
             %podman images
             %podman run --rm registry.access.redhat.com/ubi8/ubi:latest uname -r
             %podman run -d --name web -p {HTTP_PORT}:8080 registry.redhat.io/rhel8/httpd-24
+            %podman --rootless run -d -p 80:8080 registry.redhat.io/rhel8/httpd-24
             r = %podman rmi busybox
             assert r.returncode != 0
             %%podman run -i --rm ubi8/ubi bash
@@ -176,6 +183,21 @@ class PodmanMagics(Magics):
             %skopeo copy docker://localhost:5000/busybox docker://localhost:5001/me/busybox
         """
         return self._run("skopeo", line, cell)
+
+    @line_magic
+    def podman_widget(self, line: str):
+        """Open a course widget on this kernel's sandbox (see ``kernel_helpers.widgets``).
+
+        Usage:
+            %podman_widget dashboard | explorer | namespaces NAME | run | units NAME
+
+        Examples:
+            %podman_widget dashboard
+            %podman_widget namespaces web
+        """
+        from .widgets import open_widget
+
+        return open_widget(line)
 
 
 def load(ipython) -> None:

@@ -66,7 +66,7 @@ class CommandResult:
     def command_line(self) -> str:
         """What the learner typed, shell-quoted, tool first (``podman ps -a``)."""
         shown = list(self.shown_argv or self.argv)
-        if self.prompt != "$":  # ran inside another machine: shown exactly as typed there
+        if self.prompt != "$":  # another user or machine: shown exactly as typed there
             return shown[0] if len(shown) == 1 else shlex.join(shown)
         tool = os.path.basename(self.argv[0]) if self.argv else ""
         if tool and (not shown or os.path.basename(shown[0]) != tool):

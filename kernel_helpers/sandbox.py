@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine, paths, ports
+from . import engine, paths, ports, rootless
 
 SANDBOX_ENV = "PODMAN_COURSE_SANDBOX"
 OWNER_FILE = "owner.json"
@@ -140,6 +140,7 @@ class Sandbox:
                         done += [f"removed {args[0]} {name[:12]}" for name in out]
                     except (subprocess.TimeoutExpired, OSError) as exc:
                         done.append(f"podman {' '.join(args)} failed: {exc}")
+            done += rootless.remove_world(self.id)
             released = ports.release_all(self.id)
             if released:
                 done.append(f"released ports {released}")
@@ -178,6 +179,7 @@ def reclaim(everything: bool = False) -> list[str]:
         if everything or not is_alive(sandbox_id):
             Sandbox.for_id(sandbox_id).remove()
             lines.append(f"reclaimed sandbox {sandbox_id}")
+    lines += rootless.stop_idle_user_processes([s for s in all_ids() if is_alive(s)])
     for port, owner in ports.leases().items():
         if not (paths.sandboxes_dir() / owner).exists():
             ports.release(port, owner)

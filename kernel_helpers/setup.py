@@ -1,7 +1,8 @@
 """``python -m kernel_helpers setup``: everything after packages and venv, idempotent.
 
 Order: reclaim leftovers of crashed kernels, start the classroom registry, run the
-doctor (which chooses host workarounds), build and push course images that changed.
+doctor (which chooses host workarounds and makes the rootless course user), build and
+push course images that changed, pull them into the rootless user's shared store.
 A second run redoes nothing that is already done.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from . import classroom, doctor, images, sandbox
+from . import classroom, doctor, images, rootless, sandbox
 
 
 def main() -> int:
@@ -23,5 +24,6 @@ def main() -> int:
         print("setup stopped: the doctor found a problem the kit cannot work around (see FIX)")
         return 1
     images.build(log=print)
+    rootless.prepare_store(log=print)
     print(f"setup done in {time.monotonic() - start:.1f} s")
     return 0
