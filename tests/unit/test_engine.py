@@ -31,6 +31,7 @@ def test_workarounds_appear_only_when_decided():
 def test_storage_conf_shares_the_image_store():
     conf = tomllib.loads(engine.storage_conf_text("/g", "/r", "overlay", ["/images"]))
     assert conf["storage"] == {"driver": "overlay", "graphroot": "/g", "runroot": "/r",
+                               "rootless_storage_path": "/g",
                                "options": {"additionalimagestores": ["/images"]}}
 
 
