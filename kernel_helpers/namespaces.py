@@ -1,0 +1,136 @@
+"""What a container shares with the host: namespaces, PIDs and processes, read from /proc.
+
+Every Linux process names its namespaces in ``/proc/PID/ns/*`` (``net:[4026532008]``):
+two processes are in the same namespace exactly when the numbers match. The kit
+compares the notebook kernel's own namespaces (the host's, as the kernel runs on the
+host) with those of a container's main process, found with ``podman inspect``.
+
+Usage:
+    namespace_table("web")                   # DataFrame: namespace, host, container, isolated
+    namespace_table("web", rootless=True)    # a container of the rootless course user
+    process_tree("web")                      # DataFrame from `podman top`: container vs host PIDs
+
+Examples:
+    df = namespace_table("web"); df[df.isolated]["namespace"].tolist()
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from . import runner
+from .errors import CommandFailed, KitError
+
+# One line per namespace type: what a process inside it gets its own copy of.
+MEANING = {
+    "cgroup": "its view of the cgroup tree (resource limits)",
+    "ipc": "shared memory and message queues",
+    "mnt": "mounted file systems (its own /)",
+    "net": "network interfaces, addresses, ports, routes",
+    "pid": "process numbers (its own PID 1)",
+    "pid_for_children": "process numbers of the children it starts",
+    "time": "boot and monotonic clocks",
+    "time_for_children": "clocks of the children it starts",
+    "user": "user and group ids (root inside = someone else outside)",
+    "uts": "host name and domain name",
+}
+
+
+def _target(env: dict | None, rootless: bool) -> tuple[dict, list[str]]:
+    """(env, argv prefix) of the kernel's sandbox, or of its rootless world."""
+    from .magics import kernel_sandbox
+    if env is not None and not rootless:
+        return env, []
+    sandbox = kernel_sandbox()
+    if not rootless:
+        return sandbox.full_env(), []
+    from . import rootless as rootless_mod
+    world = rootless_mod.world_for(sandbox.id)
+    return world.env(), world.prefix()
+
+
+def _podman(args: list[str], env: dict | None, rootless: bool) -> str:
+    env, prefix = _target(env, rootless)
+    argv = [*prefix, "podman", *args]
+    code, out, err, timed_out, _ = runner.execute(argv, env=env, timeout=60)
+    if code != 0 or timed_out:
+        raise CommandFailed(argv, code, err, out)
+    return out
+
+
+def container_pid(container: str, env: dict | None = None, rootless: bool = False) -> int:
+    """Host PID of CONTAINER's main process (``podman inspect --format {{.State.Pid}}``)."""
+    out = _podman(["inspect", "--format", "{{.State.Pid}}", container], env, rootless)
+    pid = int(out.strip() or 0)
+    if pid <= 0:
+        raise KitError(f"container {container} is not running: it has no process to look at")
+    return pid
+
+
+def namespaces_of(pid: int | str = "self") -> dict[str, str]:
+    """``{type: "net:[4026531840]"}`` for every namespace of PID (readable ones only)."""
+    folder = Path(f"/proc/{pid}/ns")
+    found = {}
+    for entry in sorted(folder.iterdir()):
+        try:
+            found[entry.name] = os.readlink(entry)
+        except OSError:
+            continue
+    return found
+
+
+def compare(host: dict[str, str], container: dict[str, str]) -> pd.DataFrame:
+    """One row per namespace type: both identities and whether the container is isolated."""
+    rows = []
+    for kind in sorted(set(host) | set(container)):
+        h, c = host.get(kind, ""), container.get(kind, "")
+        rows.append({"namespace": kind, "host": h, "container": c,
+                     "isolated": bool(h and c and h != c),
+                     "a namespace of its own means": MEANING.get(kind, "")})
+    return pd.DataFrame(rows, columns=["namespace", "host", "container", "isolated",
+                                       "a namespace of its own means"])
+
+
+def namespace_table(container: str, env: dict | None = None, rootless: bool = False) -> pd.DataFrame:
+    """Host (this kernel) vs CONTAINER namespaces, for every namespace type."""
+    return compare(namespaces_of("self"), namespaces_of(container_pid(container, env, rootless)))
+
+
+TOP_FIELDS = ["pid", "ppid", "hpid", "user", "huser", "args"]
+
+
+def process_tree(container: str, env: dict | None = None, rootless: bool = False) -> pd.DataFrame:
+    """CONTAINER's processes (``podman top``): PID and user inside next to the host's, as a tree."""
+    out = _podman(["top", container, *TOP_FIELDS], env, rootless)
+    return tree_frame(out)
+
+
+def tree_frame(top_output: str) -> pd.DataFrame:
+    """Parse ``podman top C pid ppid hpid user huser args`` into a tree-ordered table."""
+    lines = [ln for ln in top_output.splitlines() if ln.strip()]
+    rows = []
+    for line in lines[1:]:
+        parts = line.split(None, len(TOP_FIELDS) - 1)
+        if len(parts) < len(TOP_FIELDS):
+            continue
+        rows.append(dict(zip(TOP_FIELDS, parts, strict=True)))
+    children: dict[str, list[dict]] = {}
+    pids = {r["pid"] for r in rows}
+    for row in rows:
+        parent = row["ppid"] if row["ppid"] in pids and row["ppid"] != row["pid"] else ""
+        children.setdefault(parent, []).append(row)
+    ordered: list[dict] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for row in sorted(children.get(parent, []), key=lambda r: int(r["pid"])):
+            ordered.append({"PID inside": int(row["pid"]), "PID on host": int(row["hpid"]),
+                            "user inside": row["user"], "user on host": row["huser"],
+                            "command": "  " * depth + ("└─ " if depth else "") + row["args"].strip()})
+            walk(row["pid"], depth + 1)
+
+    walk("", 0)
+    return pd.DataFrame(ordered, columns=["PID inside", "PID on host", "user inside",
+                                          "user on host", "command"])
