@@ -65,9 +65,18 @@ def verify(text: str, name: str) -> CommandResult:
                          timed_out=timed_out)
 
 
+def without_header(text: str) -> str:
+    """TEXT without podman's leading comment block (unit name, podman version, date)."""
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "".join(lines).lstrip("\n")
+
+
 def diff(old: str, new: str, old_name: str = "without --new", new_name: str = "with --new") -> str:
-    """A unified diff of two units (``-`` lines: only in OLD, ``+`` lines: only in NEW)."""
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    """A unified diff of two units, headers left out (``-``: only in OLD, ``+``: only in NEW)."""
+    return "".join(difflib.unified_diff(without_header(old).splitlines(keepends=True),
+                                        without_header(new).splitlines(keepends=True),
                                         fromfile=old_name, tofile=new_name, n=1))
 
 

@@ -65,8 +65,15 @@ def execute(names: list[str]) -> int:
         if names and src.stem not in names:
             continue
         nb = render(src)
-        NotebookClient(nb, kernel_name=KERNEL, timeout=900,
-                       resources={"metadata": {"path": str(ROOT)}}).execute()
+        try:
+            NotebookClient(nb, kernel_name=KERNEL, timeout=900,
+                           resources={"metadata": {"path": str(ROOT)}}).execute()
+        except Exception:
+            failed = ROOT.parent / "test-artifacts" / f"{src.stem}.failed.ipynb"
+            failed.parent.mkdir(exist_ok=True)
+            nbformat.write(nb, failed)  # what ran, for reading; the stored notebook is kept
+            print(f"failed: the partly executed notebook is {failed}", file=sys.stderr)
+            raise
         nbformat.write(nb, target(src))
         print(f"executed {target(src).name}")
     return 0

@@ -1,0 +1,455 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Podman course
+#     language: python
+#     name: podman-course
+# ---
+
+# %% [markdown]
+# # 07 · Containers as systemd services: user units, root units, `--new`, Quadlet
+#
+# **Lecture notes:** "Systemd 服务管理容器" (managing containers with systemd services),
+# "创建和管理Systemd用户服务" (creating and managing systemd user services), "systemd 系统服务和
+# user services 区别" (system services vs user services), "创建用于运行容器的专用用户帐户" (a
+# dedicated account for containers), "创建 systemd user unit文件" (creating user unit files with
+# `podman generate systemd`), "Systemd 启动和停止容器" (systemd starting and stopping containers),
+# "Systemd管理以root用户身份运行的容器" (root containers under systemd) and the demo
+# "演示实验---不使用new选项生成服务" (demo: a service generated without `--new`).
+#
+# **You will learn to**
+# - tell **user units** (`~/.config/systemd/user`, `systemctl --user`, linger) from **system
+#   units** (`/etc/systemd/system`, plain `systemctl`);
+# - give containers a **dedicated account** and keep its services running with **linger**;
+# - turn a running container into a unit with `podman generate systemd --name X --files`, with
+#   and without `--new`, check both with `systemd-analyze verify`, and see what each unit's
+#   start and stop do to the container;
+# - do the notes' demo for real: `daemon-reload`, `enable --now container-myweb.service`, a
+#   restart after the container is killed, and a stop;
+# - write today's replacement, a **Quadlet** `.container` file, and run it.
+#
+# > **About the images.** Every image in this course is a *locally built stand-in*, made from
+# > Debian packages by the kit's recipes in `images/`. None of them is a Red Hat image, even when
+# > its name (`rhel8/httpd-24`, …) is the one the notes use.
+
+# %% tags=["parameters"]
+# Parameters (papermill may override them)
+TIMEOUT = 120
+USER = "webadmin"  # the dedicated account inside the systemd host
+PORT_INSIDE = 8080  # the web port inside the systemd host's own network (not the host's)
+
+# %% [markdown]
+# ## Load the kit
+
+# %%
+%load_ext kernel_helpers
+%config PodmanMagics.timeout = TIMEOUT
+
+# %% [markdown]
+# ## User units and system units
+# systemd manages two kinds of services. The notes' picture (image18) compares them; here it is
+# as a table.
+
+# %%
+import pandas as pd
+
+pd.DataFrame([
+    ("unit files live in", "/etc/systemd/system", "~/.config/systemd/user"),
+    ("controlled with", "systemctl …", "systemctl --user …"),
+    ("started", "when the machine boots", "at the user's first login (or at boot, with linger)"),
+    ("stopped", "when the machine shuts down", "at the user's last logout (unless linger)"),
+    ("linger needed", "no", "yes, to run without a login: loginctl enable-linger USER"),
+    ("runs containers as", "root (rootful podman)", "the user (rootless podman)"),
+    ("session needed for systemctl", "no", "a real login (console, ssh); sudo or su is not enough"),
+], columns=["", "system unit (root)", "user unit (rootless)"])
+
+# %% [markdown]
+# ## A machine with systemd
+# Services need systemd running as **PID 1**. Many machines that run this course do not have
+# it: containers, CI runners and this kit's own machines start another program as PID 1.
+
+# %%
+from pathlib import Path
+
+pid1 = Path("/proc/1/comm").read_text().strip()
+print("PID 1 on this machine is systemd:", pid1 == "systemd")
+
+# %% [markdown]
+# So the kit gives this notebook a **systemd host**: a Debian 13 machine in a container, whose
+# PID 1 is real systemd, with podman inside. It is built locally by the kit (recipe
+# `images/systemd-host`) and started in this notebook's sandbox:
+# - `--privileged` and `--cgroupns=private`: systemd and podman inside manage cgroups, in a cgroup
+#   namespace of their own;
+# - `--network slirp4netns:allow_host_loopback=true`: a network of its own, from which `10.0.2.2`
+#   is this machine's loopback, where the classroom registry listens;
+# - a volume on `/var/lib/containers` for the images of the podman inside.
+#
+# Its podman is version 5, newer than this machine's: it has Quadlet, which we use at the end.
+# Commands run inside are shown with the prompt of the user who runs them.
+
+# %%
+from kernel_helpers.systemd_host import SystemdHost
+
+host = SystemdHost.start(timeout=TIMEOUT)
+host
+
+# %%
+host("systemctl is-system-running")
+
+# %%
+host("podman --version")
+
+# %%
+host.sh("systemctl --version | head -1")
+
+# %% [markdown]
+# ## A dedicated account for containers
+# The notes advise one ordinary account that owns all the rootless containers of a service. The
+# systemd host has one, `webadmin`. Its services must keep running when nobody is logged in, so we
+# turn on **linger** for it: systemd then starts the user's service manager at boot.
+
+# %%
+host(f"id {USER}")
+
+# %%
+host(f"loginctl enable-linger {USER}")
+
+# %%
+import time
+
+
+def wait_for(command, expected, user=None, seconds=30):
+    """Run COMMAND inside until its output is EXPECTED (or SECONDS pass); return the result."""
+    end = time.monotonic() + seconds
+    while True:
+        result = host(command, user=user)
+        if result.stdout.strip() == expected or time.monotonic() > end:
+            return result
+        time.sleep(0.3)
+
+
+wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State=lingering\nLinger=yes")
+
+# %% [markdown]
+# `systemctl --user` needs the user's own service manager and its session variables
+# (`XDG_RUNTIME_DIR`). A real login (console or ssh) sets them; `sudo` and `su` do not, which is
+# why the notes insist on a real login. The kit's `host(..., user=USER)` sets them as a login would.
+
+# %%
+wait_for("systemctl --user is-system-running", "running", user=USER)
+
+# %% [markdown]
+# ## The notes' demo: a user service, generated without `--new`
+# First the web content and the container, as in the storage notebook (06).
+
+# %%
+host.sh("mkdir -p ~/webcontent/html && echo 'hello world' > ~/webcontent/html/index.html", user=USER)
+
+# %%
+host("podman pull -q registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
+
+# %%
+host(f"podman run -d --name myweb -p {PORT_INSIDE}:8080 -v /home/{USER}/webcontent:/var/www:Z "
+     "registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
+
+
+# %%
+def fetch(port=PORT_INSIDE, seconds=15):
+    """curl the web server inside the systemd host, retrying while it starts."""
+    return wait_for(f"curl -s http://localhost:{port}", "hello world", user=USER, seconds=seconds)
+
+
+fetch()
+
+# %% [markdown]
+# Now the unit. `--name myweb` picks the container and names the file
+# `container-myweb.service`; `--files` writes it into the current folder instead of printing it.
+# Podman 5 adds that the command is deprecated in favour of Quadlet (see the end).
+
+# %%
+UNITS = f"/home/{USER}/.config/systemd/user"
+host(f"mkdir -p {UNITS}", user=USER)
+
+# %%
+host("podman generate systemd --name myweb --files", user=USER, cwd=UNITS)
+
+# %%
+host(f"cat {UNITS}/container-myweb.service", user=USER)
+
+# %% [markdown]
+# Read `[Service]`: `ExecStart` is `podman start myweb` and `ExecStop` is `podman stop myweb`.
+# This unit manages the **existing** container; it never creates or removes it.
+#
+# Is the file valid? `systemd-analyze verify` loads it with systemd's own parser and checks
+# every setting and every program it names. No output means no problem.
+
+# %%
+host("systemd-analyze --user verify --man=no container-myweb.service", user=USER, cwd=UNITS)
+
+# %% [markdown]
+# Then the notes' steps: stop the container that we started by hand, tell systemd to read the
+# new file, and enable and start the service in one go.
+
+# %%
+host("podman stop myweb", user=USER)
+
+# %%
+host("systemctl --user daemon-reload", user=USER)
+
+# %%
+host("systemctl --user enable --now container-myweb.service", user=USER)
+
+
+# %%
+def service(unit="container-myweb.service", user=USER):
+    """The unit's state, in stable fields."""
+    flag = "--user " if user else ""
+    return host(f"systemctl {flag}show {unit} --property=ActiveState --property=UnitFileState "
+                "--property=NRestarts", user=user)
+
+
+def containers(user=USER):
+    return host("podman ps -a --format '{{.Names}} {{.State}}'", user=user)
+
+
+service()
+
+# %%
+containers()
+
+# %%
+fetch()
+
+# %% [markdown]
+# ### Restart after a crash
+# The unit says `Restart=on-failure`. Kill the container behind systemd's back: systemd sees its
+# service fail and starts it again (`NRestarts` counts it).
+
+# %%
+host("podman kill myweb", user=USER)
+
+# %%
+wait_for("systemctl --user show container-myweb.service --property=NRestarts --property=ActiveState",
+         "NRestarts=1\nActiveState=active", user=USER)
+
+# %%
+fetch()
+
+# %% [markdown]
+# ### Stop
+# Without `--new`, stopping the service **stops** the container, which stays on disk (`exited`).
+
+# %%
+host("systemctl --user stop container-myweb.service", user=USER)
+
+# %%
+containers()
+
+# %% [markdown]
+# ### Check yourself
+# The service is enabled but inactive, and the container still exists, stopped.
+
+# %%
+state = service().stdout
+assert "ActiveState=inactive" in state and "UnitFileState=enabled" in state, state
+assert containers().stdout.split() == ["myweb", "exited"], containers()
+print("all good")
+
+# %% [markdown]
+# ## With `--new`: a fresh container at every start
+# Generate the unit again, with `--new`, and compare the two files. `-` lines are only in the
+# unit without `--new`, `+` lines only in the new one.
+
+# %%
+from kernel_helpers import units
+
+plain = host(f"cat {UNITS}/container-myweb.service", user=USER).stdout
+host("podman generate systemd --name myweb --new --files", user=USER, cwd=UNITS)
+new = host(f"cat {UNITS}/container-myweb.service", user=USER).stdout
+print(units.diff(plain, new))
+
+# %% [markdown]
+# The new `ExecStart` is a whole `podman run --rm --replace -d --name myweb …`: the unit file
+# alone can re-create the service on any machine that has the image. `ExecStopPost` removes the
+# container. Both units are valid for this machine's systemd too (version 252, checked here by
+# the kit's `units.verify`, without running anything):
+
+# %%
+units.verify(plain, "container-myweb.service")
+
+# %%
+units.verify(new, "container-myweb.service")
+
+# %% [markdown]
+# The container we made by hand is no longer needed: the unit creates its own. Remove it, reload,
+# and start the service.
+
+# %%
+host("podman rm myweb", user=USER)
+
+# %%
+host("systemctl --user daemon-reload", user=USER)
+
+# %%
+host("systemctl --user start container-myweb.service", user=USER)
+
+# %%
+containers()
+
+# %%
+fetch()
+
+# %% [markdown]
+# Stop the service: with `--new` the container is **removed**, not only stopped.
+
+# %%
+host("systemctl --user stop container-myweb.service", user=USER)
+
+# %%
+containers()
+
+# %% [markdown]
+# ### Check yourself
+# Without `--new`, stop left an `exited` container; with `--new` nothing is left.
+
+# %%
+assert containers().stdout.strip() == "", containers()
+assert "--rm" in units.sections(new).query("key == 'ExecStart'")["value"].item()
+print("all good")
+
+# %% [markdown]
+# ## Root containers: system units in `/etc/systemd/system`
+# A container run by root is managed like any system service: the unit goes to
+# `/etc/systemd/system`, `systemctl` has no `--user`, and no linger is needed. It starts at boot.
+
+# %%
+host("podman pull -q registry.redhat.io/rhel8/httpd-24:latest")
+
+# %%
+host("podman run -d --name rootweb -p 8081:8080 registry.redhat.io/rhel8/httpd-24:latest")
+
+# %%
+host("podman generate systemd --name rootweb --new --files", cwd="/etc/systemd/system")
+
+# %%
+host("systemd-analyze verify --man=no container-rootweb.service", cwd="/etc/systemd/system")
+
+# %%
+host("podman rm -f -t 0 rootweb")
+
+# %%
+host("systemctl daemon-reload")
+
+# %%
+host("systemctl enable --now container-rootweb.service")
+
+# %%
+service("container-rootweb.service", user=None)
+
+# %%
+containers(user=None)
+
+# %%
+host.sh("curl -s http://localhost:8081 | grep -o '<title>.*</title>'")
+
+# %%
+host("systemctl disable --now container-rootweb.service")
+
+# %%
+containers(user=None)
+
+# %% [markdown]
+# ## Today: Quadlet
+# `podman generate systemd` is deprecated since podman 4.4. Its replacement, **Quadlet**, turns a
+# short declarative `.container` file into a service when systemd reloads: you describe the
+# container, a systemd *generator* writes the unit. Root's files go to `/etc/containers/systemd/`,
+# a user's to `~/.config/containers/systemd/`.
+#
+# This machine's podman cannot do it (Quadlet is not part of podman 4.3):
+
+# %%
+import shutil
+import subprocess
+
+version = subprocess.run(["podman", "--version"], capture_output=True, text=True).stdout.strip()
+quadlet_here = Path("/usr/libexec/podman/quadlet").exists()
+print(f"{version}: Quadlet available here: {quadlet_here}")
+
+# %% [markdown]
+# The systemd host's podman 5 can. The same web service as before, as a user's Quadlet file.
+#
+# One line is for this machine only: Quadlet runs podman with `--cgroups=split`, which needs
+# cgroups v2, and this machine has cgroups v1 (the notes' RHEL 9 has v2). Without the
+# `PodmanArgs` line the service fails here with `mkdir /sys/fs/user.slice: permission denied`.
+
+# %%
+QUADLETS = f"/home/{USER}/.config/containers/systemd"
+host.write(f"{QUADLETS}/qweb.container", f"""\
+[Unit]
+Description=The course's web server, described by Quadlet
+
+[Container]
+Image=registry.redhat.io/rhel8/httpd-24:1-105
+ContainerName=qweb
+PublishPort={PORT_INSIDE}:8080
+Volume=/home/{USER}/webcontent:/var/www:Z
+# this machine has cgroups v1: no --cgroups=split
+PodmanArgs=--cgroups=enabled
+
+[Install]
+WantedBy=default.target
+""", user=USER)
+
+# %% [markdown]
+# What the generator will make of it (`--dryrun` prints the unit instead of installing it):
+
+# %%
+host("/usr/lib/systemd/user-generators/podman-user-generator --user --dryrun", user=USER)
+
+# %% [markdown]
+# A reload runs the generator; `qweb.service` then exists, with no file of ours in
+# `~/.config/systemd/user`. Generated units cannot be *enabled*: the `[Install]` section already
+# did that, so `start` is all we need.
+
+# %%
+host("systemctl --user daemon-reload", user=USER)
+
+# %%
+host("systemctl --user start qweb.service", user=USER)
+
+# %%
+service("qweb.service")
+
+# %%
+containers()
+
+# %%
+fetch()
+
+# %%
+host("systemctl --user stop qweb.service", user=USER)
+
+# %%
+containers()
+
+# %% [markdown]
+# ### Check yourself
+# The Quadlet service ran the container and, like `--new`, removed it at stop.
+
+# %%
+assert "ActiveState=inactive" in service("qweb.service").stdout
+assert containers().stdout.strip() == ""
+print("all good")
+
+# %% [markdown]
+# ## Clean up
+# Removing the systemd host stops everything inside it (its services, containers and images go
+# with its volume).
+
+# %%
+host.remove()
+
+# %%
+%podman ps -a
