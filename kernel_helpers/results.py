@@ -23,7 +23,7 @@ _LOGRUS = re.compile(r'^time="[^"]*" level=(?P<level>\w+) msg="(?P<msg>(?:[^"\\]
 _LEVELS = {"warning": "Warning", "warn": "Warning", "error": "Error", "fatal": "Error",
            "info": "Info", "debug": "Debug"}
 
-STYLE_CMD = "font-family:monospace;font-weight:bold;margin:0 0 4px 0;white-space:pre-wrap"
+STYLE_CMD = "font-family:monospace;font-weight:bold;margin:0 0 4px 0"
 STYLE_ERR = ("border-left:4px solid #c0392b;background:#fdecea;padding:4px 8px;margin:4px 0;"
              "font-family:monospace;white-space:pre-wrap")
 STYLE_STDERR = "color:#666;margin:2px 0"
@@ -118,8 +118,10 @@ class CommandResult:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        parts = [f'<div class="kh-result"><div class="kh-cmd" style="{STYLE_CMD}">'
-                 f"{esc(self.prompt)} {esc(self.command_line)}</div>"]
+        command = self.command_line
+        style = STYLE_CMD + (";white-space:pre-wrap" if "\n" in command else "")  # here-documents
+        parts = [f'<div class="kh-result"><div class="kh-cmd" style="{style}">'
+                 f"{esc(self.prompt)} {esc(command)}</div>"]
         if self.df is not None:
             if self.df.empty:
                 parts.append(f'<div class="kh-norows"><em>{NO_ROWS}</em></div>')
