@@ -1,0 +1,721 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Podman course
+#     language: python
+#     name: podman-course
+# ---
+
+# %% [markdown]
+# # 05 · Namespaces: what a container shares with the host, and what it does not
+#
+# **Lecture notes:** "容器隔离" (container isolation): "容器使用namespace提供独立的隔离环境"
+# (*containers use namespaces to give an independent, isolated environment*) and
+# "容器内运行的进程与主机上的所有其它进程隔离" (*the processes running in a container are isolated
+# from all the other processes of the host*); and "无根容器" (rootless containers), for the
+# user namespace of `podman unshare`.
+#
+# A container is not a small virtual machine: its processes are ordinary processes of the host,
+# run by the host's kernel. What makes them *feel* alone is a set of **namespaces**: the kernel
+# gives each process its own copy of some of the host's resources (the process list, the host
+# name, the network, the mounted file systems, ...). This notebook looks at them for real.
+#
+# **You will learn to**
+# - read a process's namespaces in `/proc/PID/ns/*`, and compare the host's with a container's,
+#   one namespace type after the other;
+# - explain why a root container on this host shares the `cgroup`, `time` and `user`
+#   namespaces with the host, and why a rootless container has its own `user` namespace;
+# - find the host PID of a container's PID 1 (`podman inspect`, `podman top`, `ps` on the host);
+# - say what a container can and cannot see: processes, host name, network interfaces, mounts;
+# - enter the rootless user namespace with `podman unshare`, and read its uid map.
+#
+# > **About the images.** Every image in this course is a *locally built stand-in*, made from
+# > Debian packages by the kit's recipes in `images/`. None of them is a Red Hat image, even when
+# > its name (`ubi8/ubi`, `rhel8/httpd-24`, …) is the one the notes use. The sandbox's
+# > registries.conf sends `registry.access.redhat.com/...` and `registry.redhat.io/...` to the
+# > classroom registry on `localhost:5000`.
+
+# %% tags=["parameters"]
+# Parameters (papermill may override them)
+TIMEOUT = 120
+NAME = "web"    # the root container we look into (the notes' web server image)
+RNAME = "rweb"  # the same image, run by the unprivileged course user (rootless)
+BOX = "box"     # a one-process container, for the namespace view widget
+
+# %% [markdown]
+# ## Load the kit
+# `%podman` runs real podman in this notebook's private sandbox, as root (see notebook 00).
+# `%podman --rootless` runs it as the unprivileged course user `podman-student`.
+
+# %%
+%load_ext kernel_helpers
+%config PodmanMagics.timeout = TIMEOUT
+
+import ipaddress
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+from kernel_helpers import namespaces as ns
+from kernel_helpers import rootless
+from kernel_helpers.magics import kernel_sandbox
+
+# %% [markdown]
+# ### Host PIDs get labels
+# Every process has a number, its **PID**. The numbers the *host* gives are different on every
+# run (they depend on everything else the machine did since it booted), so this notebook never
+# prints them. It prints a label instead: the first host PID we meet becomes `<host PID A>`,
+# the next `<host PID B>`, and so on. The numbers are still used for real in every comparison.
+#
+# Inside the container, PID 1 is always 1. The web server's two *workers* get small numbers,
+# but not always the same ones (how many numbers apache's start-up uses first varies a
+# little), so they are printed as `<worker 1>` and `<worker 2>`, in PID order.
+#
+# `on_host(...)` runs a command on the host (where this notebook's kernel runs), outside any
+# container.
+
+# %%
+HOST_PIDS = {}  # host PID -> its label
+
+
+def host_label(pid):
+    """The stable label of a host PID: <host PID A>, <host PID B>, ... in the order we meet them."""
+    pid = int(pid)
+    if pid not in HOST_PIDS:
+        HOST_PIDS[pid] = f"<host PID {chr(ord('A') + len(HOST_PIDS))}>"
+    return HOST_PIDS[pid]
+
+
+def inside_labels(pids):
+    """{PID inside: label}: PID 1 stays 1, the others become <worker 1>, <worker 2>... in order."""
+    others = sorted(int(p) for p in pids if int(p) != 1)
+    return {1: 1, **{pid: f"<worker {n}>" for n, pid in enumerate(others, 1)}}
+
+
+def on_host(*argv):
+    """Run ARGV on the host, not in a container; return its output."""
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+
+
+def wait_for_workers(name, rootless=False):
+    """Wait (up to 30 s) until apache2 in NAME has started its 2 workers; how many processes.
+
+    It watches from the host (`pgrep -P`: the children of the container's main process), not
+    with `podman top`, which starts a helper process inside the container each time it runs.
+    """
+    main = ns.container_pid(name, rootless=rootless)
+    deadline = time.monotonic() + 30
+    while True:
+        workers = subprocess.run(["pgrep", "-P", str(main)], capture_output=True, text=True).stdout.split()
+        if len(workers) >= 2 or time.monotonic() > deadline:
+            return 1 + len(workers)
+        time.sleep(0.2)
+
+
+def labelled_tree(name, rootless=False):
+    """`podman top` as a tree (the kit's process_tree), host PIDs replaced by their labels."""
+    tree = ns.process_tree(name, rootless=rootless)
+    return tree.assign(**{"PID inside": tree["PID inside"].map(inside_labels(tree["PID inside"])),
+                          "PID on host": tree["PID on host"].map(host_label)})
+
+
+print("rootless lessons:", rootless.unavailable_reason() or "available")
+
+# %% [markdown]
+# ## 1. A container to look at
+# We run the notes' web server image in the background, named `web`. First we pull it quietly
+# (`-q` prints only the image ID), so the `run` output stays short.
+
+# %%
+%podman pull -q registry.redhat.io/rhel8/httpd-24:latest
+
+# %%
+%podman run -d --name {NAME} registry.redhat.io/rhel8/httpd-24:latest
+
+# %% [markdown]
+# The web server takes a moment to start: its main process, then two *worker* processes that
+# answer the requests. We wait for all three before looking.
+
+# %%
+print(f"processes in {NAME}:", wait_for_workers(NAME))
+
+# %% [markdown]
+# ## 2. Namespaces, read from `/proc`
+# Linux keeps, for every process, a folder `/proc/PID/ns` with one entry per **namespace
+# type**. Each entry names the namespace the process is in, as `type:[number]`. Two processes
+# are in the same namespace exactly when the numbers are equal. `self` is the process that
+# reads, here this notebook's Python kernel, which runs on the host:
+
+# %%
+for kind, identity in ns.namespaces_of("self").items():
+    print(f"/proc/self/ns/{kind:<18} -> {identity}")
+
+# %% [markdown]
+# (The numbers are different on every machine and every boot; the tests compare them as
+# `[NS-INODE]`, but you see the real ones.) `pid_for_children` and `time_for_children` are the
+# namespaces this process's *future children* will get; usually the same as its own.
+#
+# ### The host next to the container
+# The kit finds the host PID of the container's main process (`podman inspect`, section 3),
+# reads its `/proc/PID/ns`, and puts both side by side. `isolated` is `True` where the
+# container has a namespace of its own:
+
+# %%
+table = ns.namespace_table(NAME)
+table
+
+# %% [markdown]
+# **Its own** (`isolated`): `pid` (its own process numbers: section 3), `uts` (its own host
+# name), `net` (its own network interfaces), `mnt` (its own mounted files, its own `/`) and
+# `ipc` (its own shared memory). Those are section 4.
+#
+# **Shared with the host**: `cgroup`, `time` and `user`. Each for its own reason.
+#
+# ### Why `cgroup` is shared here
+# *Control groups* (cgroups) are how the kernel counts and limits the CPU and memory of a group
+# of processes. Podman puts each container in a cgroup of its own, but whether the container
+# also gets a cgroup **namespace** (its own view of the cgroup tree) depends on the host's
+# cgroup version. This host runs cgroups **v1**:
+
+# %%
+%podman info --format '{{.Host.CgroupsVersion}}'
+
+# %% [markdown]
+# On cgroups v1, podman's default is `--cgroupns=host` (on v2 it is `private`). So the
+# container sees the host's cgroup tree, with its own cgroup's full host path in it
+# (`libpod_parent/libpod-` + the container ID). The memory line of `/proc/1/cgroup` inside
+# (the first number, the hierarchy id, left out):
+
+# %%
+r = %podman exec {NAME} cat /proc/1/cgroup
+memory_line = next(line for line in r.stdout.splitlines() if ":memory:" in line)
+print(f"inside {NAME}, /proc/1/cgroup:", memory_line.split(":", 1)[1])
+
+# %% [markdown]
+# Asking for a private cgroup namespace changes both: a new namespace number, and the
+# container sees its own cgroup as the root `/` of the tree.
+
+# %%
+%podman run --rm --cgroupns=private ubi8/ubi readlink /proc/self/ns/cgroup
+
+# %%
+private_ns = _.stdout.strip()  # the output of the cell above
+private = %podman run --rm --cgroupns=private ubi8/ubi cat /proc/self/cgroup
+private_memory = next(line for line in private.stdout.splitlines() if ":memory:" in line)
+print("with --cgroupns=private, /proc/self/cgroup:", private_memory.split(":", 1)[1])
+
+# %% [markdown]
+# ### Why `time` is shared
+# A *time* namespace gives a container its own boot clock (how long since the machine
+# started). Podman 4.3 never asks for one, and `podman run` has no option for it, so every
+# container reads the host's clocks. The seconds since boot, inside and on the host:
+
+# %%
+r = %podman exec {NAME} cat /proc/uptime
+inside_uptime = float(r.stdout.split()[0])
+host_uptime = float(Path("/proc/uptime").read_text().split()[0])
+print("seconds since boot, inside and on the host, less than 5 s apart:",
+      abs(inside_uptime - host_uptime) < 5)
+
+# %% [markdown]
+# ### Why `user` is shared (for a root container)
+# A *user* namespace renumbers users: uid 0 (root) inside can be someone else outside. Podman
+# run **by root** creates none unless asked (`--userns`, `--uidmap`): root in the container is
+# root on the host. `podman top` (section 3) shows it, user inside next to user on the host:
+
+# %%
+%podman top {NAME} user huser args
+
+# %% [markdown]
+# A **rootless** container cannot do without one: section 5.
+#
+# ### Check yourself
+# The root container has its own `ipc`, `mnt`, `net`, `pid` and `uts` namespaces, shares
+# `cgroup`, `time` and `user` with the host, and a `--cgroupns=private` container does not
+# share `cgroup`.
+
+# %%
+own = set(table[table["isolated"]]["namespace"])
+shared = set(table[~table["isolated"]]["namespace"])
+host_cgroup = ns.namespaces_of("self")["cgroup"]
+assert own == {"ipc", "mnt", "net", "pid", "pid_for_children", "uts"}, own
+assert shared == {"cgroup", "time", "time_for_children", "user"}, shared
+assert private_ns.startswith("cgroup:[") and private_ns != host_cgroup, private_ns
+assert "libpod-" in memory_line and private_memory.endswith(":memory:/"), private_memory
+assert abs(inside_uptime - host_uptime) < 5
+print("all good")
+
+# %% [markdown]
+# ## 3. PID 1 inside, another PID on the host
+# Inside its `pid` namespace, the container's first process is **PID 1**, like the first
+# process of a whole machine. On the host, the same process has an ordinary, large PID.
+# `podman inspect` gives it as `State.Pid`:
+
+# %%
+r = %podman inspect --format '{{.State.Pid}}' {NAME}
+host_pid = int(r.stdout)
+print(f"$ {r.command_line}\n{host_label(host_pid)}")
+
+# %% [markdown]
+# `podman top` lists a container's processes with ps-like fields. Here `pid` (PID inside),
+# `hpid` (PID on the host), `user` (inside), `huser` (on the host) and `args` (the command);
+# printed with the labels:
+
+# %%
+top = %podman top {NAME} pid hpid user huser args
+rows = [line.split(None, 4) for line in top.stdout.splitlines()]
+shown_pid = inside_labels([pid for pid, *_ in rows[1:]])
+print("$", top.command_line)
+for pid, hpid, user, huser, args in rows:
+    if pid.isdigit():
+        pid, hpid = shown_pid[int(pid)], host_label(hpid)
+    print(f"{pid!s:<11}{hpid:<15}{user:<10}{huser:<10}{args}")
+
+# %% [markdown]
+# The kit's `process_tree` reads the same `podman top` (plus the parent PID, `ppid`) and
+# draws the tree: the two `apache2` workers are children of PID 1.
+
+# %%
+tree = labelled_tree(NAME)
+tree
+
+# %% [markdown]
+# The host can look at that process directly. `ps -o pid,args -p PID` on the host, with the
+# host PID from `podman inspect`: the same `apache2`, under its host number.
+
+# %%
+out = on_host("ps", "-o", "pid,args", "-p", str(host_pid))
+print(f"$ ps -o pid,args -p {host_label(host_pid)}")
+for line in out.splitlines():
+    pid, args = line.split(None, 1)
+    print(f"{host_label(pid) if pid.isdigit() else pid:>14}  {args}")
+
+# %% [markdown]
+# One process, two numbers: the kernel keeps a PID for the process in **each** pid namespace it
+# belongs to. `/proc/PID/status` on the host lists them in its `NSpid` line, outermost first:
+
+# %%
+status = Path(f"/proc/{host_pid}/status").read_text()
+nspid = re.search(r"^NSpid:\s+(.+)$", status, re.M).group(1).split()
+print("NSpid:", host_label(nspid[0]), *nspid[1:])
+
+# %% [markdown]
+# ### Check yourself
+# The host PID of PID 1 is `State.Pid`, it is not 1, and on the host that process is in the
+# container's namespaces.
+
+# %%
+hpid_of = {int(pid): int(hpid) for pid, hpid, *_ in rows[1:]}
+print("host PID of PID 1 == inspect's State.Pid:", hpid_of[1] == host_pid)
+print("host PID of PID 1 is 1:", host_pid == 1)
+print("NSpid lists (host PID, 1):", nspid == [str(host_pid), "1"])
+print("that host process is in the container's namespaces:",
+      ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"])))
+assert hpid_of[1] == host_pid != 1 and nspid == [str(host_pid), "1"]
+assert ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"]))
+assert list(tree["PID inside"])[0] == 1 and len(tree) == 3 and (tree["user inside"] == tree["user on host"]).all()
+print("all good")
+
+# %% [markdown]
+# ## 4. What the container can and cannot see
+# ### Processes
+# `ps -ef` inside lists the container's processes only. (We keep the columns `UID`, `PID`,
+# `PPID`, `CMD`: the others are times. The workers' PIDs get their labels, and `ps` itself
+# gets a new PID on every run, since each `podman exec` takes the next free number, so its PID
+# is shown as `(ps itself)`.)
+
+# %%
+r = %podman exec {NAME} ps -ef
+inside = pd.DataFrame([line.split(None, 7) for line in r.stdout.splitlines()[1:]],
+                      columns=r.stdout.split()[:8])[["UID", "PID", "PPID", "CMD"]]
+is_ps = inside["CMD"] == "ps -ef"
+inside["PID"] = inside["PID"].astype(int).map(inside_labels(inside["PID"][~is_ps]))
+inside.loc[is_ps, "PID"] = "(ps itself)"
+print("$", r.command_line)
+inside
+
+# %% [markdown]
+# The host sees many more processes: all of its own, **and** the container's, under their
+# host PIDs. (To find them among the host's processes, we look for those whose
+# `/proc/PID/ns/pid` is the container's pid namespace.) The container sees none of the host's,
+# for example not this notebook's kernel.
+
+# %%
+host_pids = {int(p) for p in on_host("ps", "-e", "-o", "pid=").split()}
+print("processes the container sees:", len(inside))
+print("the host sees more processes than the container:", len(host_pids) > len(inside))
+container_pidns = dict(zip(table["namespace"], table["container"]))["pid"]
+
+
+def in_container_pidns(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid") == container_pidns
+    except OSError:  # the process ended meanwhile
+        return False
+
+
+from_host = [pid for pid in host_pids if in_container_pidns(pid)]
+print(f"host processes in {NAME}'s pid namespace:", len(from_host), "(the container's, ps gone)")
+print("the container sees this notebook's kernel:", inside["CMD"].str.contains("ipykernel").any())
+
+# %% [markdown]
+# ### Host name (`uts`)
+# The container has its own host name. Podman sets it to the container's short ID (12
+# hexadecimal digits, shown masked by the tests as `ID12`):
+
+# %%
+%podman exec {NAME} hostname
+
+# %%
+container_host = _.stdout.strip()
+full_id = %podman inspect --format '{{.Id}}' {NAME}
+print("container's host name == its short ID:", container_host == full_id.stdout.strip()[:12])
+print("container's host name == the host's:", container_host == socket.gethostname())
+
+# %% [markdown]
+# `--hostname` chooses it. That name lives only in the container's `uts` namespace: the
+# host keeps its own.
+
+# %%
+host_before = socket.gethostname()
+%podman run --rm --hostname myhost ubi8/ubi hostname
+
+# %%
+print("the host's name is unchanged:", socket.gethostname() == host_before)
+
+# %% [markdown]
+# ### Network interfaces (`net`)
+# Inside, `ip -brief addr` lists two interfaces: `lo` (the container's own loopback) and
+# `eth0`, its link to the podman network. Its address is handed out from the network's
+# subnet, so it changes from run to run; `eth0@ifN` also names the host interface at its other
+# end by number (`N`). We print the names and states, and the addresses in a steady form.
+
+# %%
+net = %podman network inspect --format '{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}' podman
+subnet, gateway = net.stdout.split()
+
+
+def interfaces(text):
+    """[(name, peer index or None, state, [addresses])] from `ip -brief addr`."""
+    found = []
+    for line in text.splitlines():
+        name, state, *addresses = line.split()
+        base, _, peer = name.partition("@if")
+        found.append((base, int(peer) if peer else None, state, addresses))
+    return found
+
+
+def steady(address):
+    """ADDRESS, or a steady description of it when it changes from run to run."""
+    ip = ipaddress.ip_interface(address).ip
+    if ip in ipaddress.ip_network(subnet):
+        return f"an address of {subnet}"
+    return "fe80::…/64 (link-local)" if ip.is_link_local else address
+
+
+r = %podman exec {NAME} ip -brief addr
+print("$", r.command_line)
+inside_if = interfaces(r.stdout)
+for name, peer, state, addresses in inside_if:
+    print(f"{name + ('@if<N>' if peer else ''):<10} {state:<8} {', '.join(map(steady, addresses))}")
+
+# %% [markdown]
+# The host has its own interfaces, and one more per running container: the *other end* of each
+# container's `eth0`, a `veth` ("virtual Ethernet" cable) plugged into the bridge `podman0`,
+# which has the network's gateway address. Their number depends on what else runs on this
+# machine, so we print facts about them:
+
+# %%
+host_if = interfaces(on_host("ip", "-brief", "addr"))
+host_names = [name for name, *_ in host_if]
+peer = next(p for name, p, *_ in inside_if if name == "eth0")
+other_end = ""
+for name in host_names:  # the host interface whose index is eth0's peer number
+    try:
+        if int(Path(f"/sys/class/net/{name}/ifindex").read_text()) == peer:
+            other_end = name
+    except OSError:  # another notebook's container stopped meanwhile: its veth is gone
+        pass
+master = Path(f"/sys/class/net/{other_end}/master")
+print("host interfaces: more than the container's 2:", len(host_names) > 2)
+print("the host's podman0 has the gateway address:",
+      any(n == "podman0" and any(a.startswith(gateway + "/") for a in addrs)
+          for n, _, _, addrs in host_if))
+print("eth0's other end is a host veth:", other_end.startswith("veth"))
+print("  plugged into the bridge:", master.resolve().name if master.exists() else None)
+print("the container sees podman0:", "podman0" in [n for n, *_ in inside_if])
+
+# %% [markdown]
+# ### Mounts (`mnt`)
+# `/proc/self/mounts` inside lists what is mounted where, as the container sees it. Grouped by
+# type: its `/` is an `overlay` (the image's layers plus its own writable layer), `/proc`,
+# `/sys` and `/dev` are its own, and a few single files (`/etc/hosts`, `/etc/resolv.conf`,
+# `/etc/hostname`, `/run/.containerenv`) come from the host's disk, bind-mounted in by podman.
+
+# %%
+r = %podman exec {NAME} cat /proc/self/mounts
+mounts = [line.split()[:4] for line in r.stdout.splitlines()]
+by_type = {}
+for device, point, kind, _ in mounts:
+    by_type.setdefault("file from the host" if device.startswith("/dev/") else kind, []).append(point)
+print("$", r.command_line, "  (mount points grouped by type)")
+for kind in sorted(by_type):
+    print(f"{kind:<19}", ", ".join(sorted(by_type[kind])))  # sorted: podman mounts in any order
+
+# %% [markdown]
+# The root `/` in detail: `lowerdir` lists the image's read-only layers, `upperdir` is where
+# this container's own changes go, a folder in the sandbox's storage on the host.
+
+# %%
+root = next(m for m in mounts if m[1] == "/")
+options = dict(o.split("=", 1) for o in root[3].split(",") if "=" in o)
+print("the container's / is mounted as:", root[2])
+print("lowerdir (read-only image layers):", len(options["lowerdir"].split(":")))
+print("upperdir (this container's writable layer):", options["upperdir"])
+
+# %% [markdown]
+# The host sees that overlay too: podman mounted it at the container's `MergedDir`, then gave
+# the container a mount namespace in which that folder is `/`.
+
+# %%
+merged = %podman inspect --format '{{.GraphDriver.Data.MergedDir}}' {NAME}
+host_mounts = [line.split()[:4] for line in Path("/proc/self/mounts").read_text().splitlines()]
+host_root = next(m for m in host_mounts if m[1] == "/")
+print("the container's / is mounted on the host at its MergedDir:",
+      any(point == merged.stdout.strip() and kind == "overlay" for _, point, kind, _ in host_mounts))
+print("the host's / is the container's /:", host_root == root)
+print("the container's upperdir is a folder on the host:", Path(options["upperdir"]).is_dir())
+
+# %% [markdown]
+# ### Check yourself
+# The container sees its own processes only, its own host name, its own two interfaces and
+# its own overlay `/`.
+
+# %%
+assert list(inside["PID"])[0] == 1 and not inside["CMD"].str.contains("ipykernel").any()
+assert host_pid in from_host and len(from_host) == len(inside) - 1 < len(host_pids)
+assert container_host == full_id.stdout.strip()[:12] != socket.gethostname()
+assert [n for n, *_ in inside_if] == ["lo", "eth0"] and other_end.startswith("veth")
+assert master.resolve().name == "podman0"
+assert root[2] == "overlay" and host_root != root and Path(options["upperdir"]).is_dir()
+print("all good")
+
+# %% [markdown]
+# ## 5. Rootless: a user namespace of its own, and `podman unshare`
+# The notes' "无根容器" (rootless container) is run by an ordinary user. An ordinary user may
+# not create namespaces, with one exception: a **user** namespace, in which it becomes root
+# (uid 0) and may then create the others. So rootless podman always starts with a user
+# namespace, and creates the container's other namespaces inside it. Our course user
+# `podman-student` runs the same web server image:
+
+# %%
+ROOTLESS_SKIP = rootless.unavailable_reason()  # None: rootless works on this host
+if ROOTLESS_SKIP is None:
+    started = %podman --rootless run -d --name {RNAME} registry.redhat.io/rhel8/httpd-24:latest
+else:
+    started = f"skipped (rootless cannot run here): {ROOTLESS_SKIP}"
+started
+
+# %% [markdown]
+# (The warning is podman's own: this host's `/` is not a *shared* mount, which matters only
+# for special volume setups. It appears once, when the user's first podman command sets up
+# its user namespace.)
+#
+# Its namespaces, next to the host's:
+
+# %%
+if ROOTLESS_SKIP is None:
+    wait_for_workers(RNAME, rootless=True)
+    rtable = ns.namespace_table(RNAME, rootless=True)
+else:
+    rtable = f"skipped: {ROOTLESS_SKIP}"
+rtable
+
+# %% [markdown]
+# The two containers compared: the same namespaces of their own, plus `user` for the rootless
+# one.
+
+# %%
+if ROOTLESS_SKIP is None:
+    compared = pd.DataFrame({"namespace": table["namespace"],
+                             "root container: own?": table["isolated"],
+                             "rootless container: own?": rtable["isolated"]})
+else:
+    compared = f"skipped: {ROOTLESS_SKIP}"
+compared
+
+# %% [markdown]
+# `cgroup` and `time` stay shared, for the same reasons as for root. In the process tree, the
+# users on the host are now **numbers**: root inside is the course user on the host (uid
+# 1001), and `www-data` (uid 33 inside) is a *subordinate* uid of the course user (below).
+
+# %%
+rtree = labelled_tree(RNAME, rootless=True) if ROOTLESS_SKIP is None else "skipped"
+rtree
+
+# %% [markdown]
+# ### `podman unshare`: step into the user namespace
+# `podman unshare COMMAND` runs a command in the rootless user's user namespace, the one its
+# containers are made in. The map of uids (`/proc/self/uid_map`) reads: *uid inside, uid
+# outside, how many*:
+
+# %%
+if ROOTLESS_SKIP is None:
+    uid_map = %podman --rootless unshare cat /proc/self/uid_map
+else:
+    uid_map = f"skipped: {ROOTLESS_SKIP}"
+uid_map
+
+# %% [markdown]
+# - uid 0 inside is the user itself (1001 outside), for 1 uid;
+# - uids 1 to 65536 inside are the user's **subordinate** uids, the range that
+#   `/etc/subuid` gives it (100000 and up): uid 1 is 100000, uid 33 is 100032, and so on.
+#
+# The course user's line in `/etc/subuid` (name:first:count):
+
+# %%
+print(next(line for line in Path("/etc/subuid").read_text().splitlines()
+           if line.startswith(rootless.user_name() + ":")))
+
+# %% [markdown]
+# Inside, the user is root:
+
+# %%
+if ROOTLESS_SKIP is None:
+    unshared_id = %podman --rootless unshare id
+else:
+    unshared_id = f"skipped: {ROOTLESS_SKIP}"
+unshared_id
+
+# %% [markdown]
+# and it is the very user namespace of the rootless container (same number):
+
+# %%
+if ROOTLESS_SKIP is None:
+    unshared_ns = %podman --rootless unshare readlink /proc/self/ns/user
+    print("same user namespace as rweb:",
+          unshared_ns.stdout.strip() == rtable.set_index("namespace").loc["user", "container"])
+else:
+    unshared_ns = f"skipped: {ROOTLESS_SKIP}"
+unshared_ns
+
+# %% [markdown]
+# ### Files made in the user namespace
+# In `unshare`, we create two files in the user's folder on the host: one as root inside, and
+# one handed to uid 27 inside (`chown`, which root inside may do, within the map). Then we
+# look at their owners inside (`stat -c '%u:%g %n'`: uid, gid, name) and on the host.
+
+# %%
+rw = rootless.world_for(kernel_sandbox().id) if ROOTLESS_SKIP is None else None
+MADE, CHOWNED = "made-in-unshare.txt", "chowned-to-27.txt"
+FILES = [MADE, CHOWNED]
+if ROOTLESS_SKIP is None:
+    %podman --rootless unshare touch {MADE} {CHOWNED}
+    %podman --rootless unshare chown 27:27 {CHOWNED}
+    owners_inside = %podman --rootless unshare stat -c '%u:%g %n' {MADE} {CHOWNED}
+else:
+    owners_inside = f"skipped: {ROOTLESS_SKIP}"
+owners_inside
+
+# %% [markdown]
+# On the host (the kernel runs as root, outside any user namespace), the same two files:
+
+# %%
+if ROOTLESS_SKIP is None:
+    for name in FILES:
+        st = (rw.files / name).stat()
+        print(f"{st.st_uid}:{st.st_gid} {name}")
+
+# %% [markdown]
+# Root inside is the user itself (1001); uid 27 inside is the subordinate uid 100026
+# (100000 + 27 − 1). That is why a rootless container's files on a mounted host folder can
+# show owners that are not the user: notebook 06 uses `podman unshare chown` for this.
+#
+# ### Check yourself
+# The rootless container has its own `user` namespace (the root one has not), `podman
+# unshare` is root in that same namespace, and owners map through `uid_map`.
+
+# %%
+if ROOTLESS_SKIP is None:
+    mapping = [tuple(map(int, line.split())) for line in uid_map.stdout.splitlines()]
+
+    def outside(uid):
+        return next(out + uid - first for first, out, count in mapping if first <= uid < first + count)
+
+    own_r = set(rtable[rtable["isolated"]]["namespace"])
+    assert own_r == own | {"user"}, own_r
+    assert unshared_id.stdout.startswith("uid=0(root)"), unshared_id
+    assert unshared_ns.stdout.strip() == rtable.set_index("namespace").loc["user", "container"]
+    assert outside(0) == rw.uid and outside(0) != 0
+    assert [(rw.files / f).stat().st_uid for f in FILES] == [outside(0), outside(27)]
+    assert list(rtree["user on host"]) == [str(outside(0)), str(outside(33)), str(outside(33))]
+    print("all good")
+else:
+    print("skipped:", ROOTLESS_SKIP)
+
+# %% [markdown]
+# ## 6. The namespace view widget
+# The kit's namespace view puts this notebook's two main tables in one place: pick a running
+# container (of this notebook's root sandbox) and press **Show** to get its namespace table and
+# its process tree; the podman commands behind them are listed underneath. We start one more
+# container, `box`, whose only process is `sleep` (PID 1), and open the view on it. Choose
+# `web` in the list to see the web server again. (Where no live front end runs, as in the
+# tests, the cell shows a plain summary: the table, and the tree without host PIDs.)
+
+# %%
+%podman run -d --name {BOX} ubi8/ubi sleep infinity
+
+# %%
+%podman_widget namespaces {BOX}
+
+# %% [markdown]
+# ### Check yourself
+# The view reads the same namespaces as `namespace_table`, and `box` has the same namespaces
+# of its own as `web`.
+
+# %%
+from kernel_helpers.widgets import namespaces as namespace_view
+
+view = namespace_view(BOX)
+assert view.container == BOX and set(view.table[view.table["isolated"]]["namespace"]) == own
+assert list(view.tree["PID inside"]) == [1] and view.tree["command"].iloc[0] == "sleep infinity"
+view.close()
+print("all good")
+
+# %% [markdown]
+# ## Clean up
+# Remove the three containers, the files made in `unshare` (the kernel is root on the host, so it
+# may delete them), and the image we pulled (the course images in the read-only store stay).
+
+# %%
+%podman rm -f -t 0 {NAME}
+
+# %%
+%podman rm -f -t 0 {BOX}
+
+# %%
+if ROOTLESS_SKIP is None:
+    removed = %podman --rootless rm -f -t 0 {RNAME}
+    for name in FILES:
+        (rw.files / name).unlink()
+else:
+    removed = f"skipped: {ROOTLESS_SKIP}"
+removed
+
+# %%
+%podman rmi registry.redhat.io/rhel8/httpd-24:latest
+
+# %%
+left = %podman ps -a
+if ROOTLESS_SKIP is None:
+    left_rootless = %podman --rootless ps -a
+print("root containers left:", len(left.df))
+print("rootless containers left:", len(left_rootless.df) if ROOTLESS_SKIP is None else "skipped")
+print("files left:", [f for f in FILES if rw and (rw.files / f).exists()])
+assert left.df.empty and (ROOTLESS_SKIP is not None or left_rootless.df.empty)
