@@ -9,6 +9,7 @@ their run times are kept in ``test-artifacts/notebooks`` for inspection.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kernel_helpers import paths
+from kernel_helpers import paths, ports
 from kernel_helpers.sandbox import Sandbox
 
 NOTEBOOKS = sorted((paths.repo_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -57,7 +58,8 @@ def side_by_side_runs(classroom_up):
                     "--execution-timeout", "600"]
             for name, port in zip(port_names, leased, strict=True):
                 argv += ["-p", name, str(port)]
-            started[path.stem] = (subprocess.Popen(argv, stdout=subprocess.PIPE,
+            env = {**os.environ, ports.GRANT_ENV: owner.id}  # the kernel takes the leases over
+            started[path.stem] = (subprocess.Popen(argv, stdout=subprocess.PIPE, env=env,
                                                    stderr=subprocess.STDOUT, text=True),
                                   time.monotonic())
         for stem, (proc, start) in started.items():

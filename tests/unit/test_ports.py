@@ -64,3 +64,13 @@ def test_bad_pool_setting_is_reported(monkeypatch):
     monkeypatch.setenv("PODMAN_COURSE_PORT_POOL", "lots")
     with pytest.raises(Exception, match="PODMAN_COURSE_PORT_POOL"):
         ports.pool()
+
+
+def test_a_granted_lease_is_taken_over_by_the_notebook_kernel(monkeypatch):
+    ports.claim(38101, "test-runner", always(True))
+    monkeypatch.setenv(ports.GRANT_ENV, "test-runner")
+    assert ports.claim(38101, "kernel-1", always(True)) == 38101
+    assert ports.holder(38101) == "kernel-1"
+    monkeypatch.setenv(ports.GRANT_ENV, "someone-else")
+    with pytest.raises(PortBusy):
+        ports.claim(38101, "kernel-2", always(True))
