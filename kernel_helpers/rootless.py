@@ -172,6 +172,9 @@ STORE_IMAGES = ("registry.redhat.io/rhel8/httpd-24:latest", "registry.redhat.io/
                 "registry.access.redhat.com/ubi8/ubi:latest", "registry.redhat.io/rhel8/mariadb-103:latest")
 
 
+STORE_VERSION = "2"  # 2: layers keep their subordinate owners
+
+
 def _store_world(home: Path) -> engine.World:
     base = home / ".local/share/podman-course/images"
     run = paths.runtime_dir() / "u" / "images"
@@ -189,7 +192,11 @@ def _own(rw: RootlessWorld) -> RootlessWorld:
     while folder != rw.home:  # the new folders between the home and the world
         os.lchown(folder, rw.uid, gid)
         folder = folder.parent
-    for top in (rw.base, rw.world.runroot.parent):
+    # Only the kit's own files: never the storage below the graph root, whose files belong
+    # to the user's subordinate ids (uid 27 in an image must stay 100026 on disk).
+    for single in (rw.files, rw.world.graphroot):
+        os.lchown(single, rw.uid, gid)
+    for top in (rw.world.conf_dir, rw.world.runroot.parent):
         _chown_tree(top, rw.uid, gid)
     for conf in rw.world.conf_dir.iterdir():
         conf.chmod(0o644 if conf.name != "auth.json" else 0o600)
@@ -203,7 +210,14 @@ def prepare_store(log=print) -> list[str]:
         return []
     user = account()
     home = Path(user.pw_dir)
-    rw = _own(RootlessWorld("images", _store_world(home), user.pw_name, user.pw_uid, home))
+    store = _store_world(home)
+    stamp = store.conf_dir.parent / "store-version"
+    if store.conf_dir.parent.exists() and (
+            not stamp.exists() or stamp.read_text().strip() != STORE_VERSION):
+        # an older kit chowned every layer to the user: such a store is wrong, start again
+        shutil.rmtree(store.conf_dir.parent)
+        log("rootless store: made by an older kit, pulling it again")
+    rw = _own(RootlessWorld("images", store, user.pw_name, user.pw_uid, home))
     pulled = []
     for name in STORE_IMAGES:
         tag = name.split("/", 1)[1]
@@ -222,6 +236,7 @@ def prepare_store(log=print) -> list[str]:
     if pulled:
         subprocess.run(rw.prefix() + ["podman", "image", "prune", "-f"], capture_output=True)
     _stop_pause(rw.world)
+    stamp.write_text(STORE_VERSION + "\n")
     return pulled
 
 
