@@ -562,6 +562,19 @@ assert ps.df.empty
 print("all good")
 
 # %% [markdown]
+# ## Explore on your own: the registry explorer
+# Everything above in one widget: the classroom catalog (pick an image to see what
+# `skopeo inspect` says about it, and its layers), a **Pull** button that runs `podman pull`,
+# and a box that splits any image name into registry / user / image / tag as you type. Every
+# button shows the exact command it ran. Images you pull here stay in this notebook's sandbox:
+# remove them with `%podman rmi NAME` before the clean-up below.
+
+# %%
+from kernel_helpers.widgets import explorer
+
+explorer()
+
+# %% [markdown]
 # ## Clean up
 # Remove what this notebook built, tagged and pulled, and log out of the push door.
 

@@ -467,6 +467,22 @@ assert r.returncode != 0 and "running containers" in r.stderr, r
 print("all good")
 
 # %% [markdown]
+# ## The same commands, from buttons
+# Two widgets drive this sandbox. The **dashboard** lists its containers: pick one, then press
+# Start, Stop, Restart, Remove or Logs, or type a command and press Exec. It refreshes itself
+# every 5 seconds. The **run builder** writes the `podman run` command line as you fill in its
+# form, and Run runs it. Both show the exact `podman` command each button ran, with its output
+# and exit status: the command is what you learn. (The clean-up below removes whatever you ran.)
+
+# %%
+%podman_widget dashboard
+
+# %%
+from kernel_helpers.widgets import run_builder
+
+run_builder(image="registry.redhat.io/rhel8/httpd-24:latest", name="web2")
+
+# %% [markdown]
 # ## Clean up
 # Remove the last container, and the two images we pulled (the course images in the read-only
 # store stay).

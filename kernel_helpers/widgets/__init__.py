@@ -1,0 +1,99 @@
+"""Course widgets (ipywidgets 8) that a teacher drives live, one module per family.
+
+Each reads the real engine through ``runner.run`` in this kernel's sandbox, shows the
+exact command it ran, and still renders a static table where there is no front end
+(papermill, nbval) or no podman.
+
+Usage:
+    from kernel_helpers.widgets import dashboard, explorer, namespaces, run_builder, units
+    dashboard()                  # containers, with start/stop/restart/rm/logs/exec
+    explorer()                   # classroom catalog, skopeo inspect, pull, name parts
+    namespaces("web")            # host vs container namespaces, process tree
+    run_builder()                # a podman run form that writes the command line
+    units("web")                 # podman generate systemd, with and without --new
+
+    %podman_widget dashboard | explorer | namespaces NAME | run | units NAME
+
+Note: ``dashboard``, ``explorer`` and ``run_builder`` here are the functions; their
+modules are ``kernel_helpers.widgets.dashboard`` etc. (import classes from them with
+``from kernel_helpers.widgets.dashboard import Dashboard``).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from ..errors import UsageError
+
+# The submodules are loaded first, so the functions below keep the package attributes.
+from . import dashboard as _dashboard_module
+from . import explorer as _explorer_module
+from . import run_builder as _run_builder_module
+from .common import Notice
+
+USAGE = "usage: %podman_widget dashboard | explorer | namespaces NAME | run | units NAME"
+NEEDS_NAME = {"namespaces", "units"}
+KINDS = ("dashboard", "explorer", "namespaces", "run", "units")
+
+
+def dashboard(interval: float = _dashboard_module.DEFAULT_INTERVAL):
+    """The container dashboard of this kernel's sandbox (auto-refresh every ``interval`` s)."""
+    return _dashboard_module.Dashboard(interval=interval)
+
+
+def explorer(reference: str = _explorer_module.EXAMPLE_REFERENCE):
+    """The classroom registry explorer; ``reference`` is the name shown split into parts."""
+    return _explorer_module.Explorer(reference=reference)
+
+
+def run_builder(image: str = "", name: str = ""):
+    """The ``podman run`` form, optionally with an image and a name filled in."""
+    return _run_builder_module.RunBuilder(image=image, name=name)
+
+
+def namespaces(container: str = ""):
+    """Host vs container namespaces and the process tree of ``container``."""
+    from .namespace_view import NamespaceView
+
+    return NamespaceView(container=container)
+
+
+def units(container: str = ""):
+    """``podman generate systemd`` for ``container``: unit text, verify result, --new diff."""
+    from .unit_generator import UnitGenerator
+
+    return UnitGenerator(container=container)
+
+
+def parse_widget_line(line: str) -> tuple[str, str | None]:
+    """``"namespaces web"`` -> ``("namespaces", "web")``; raises UsageError when wrong."""
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"{exc}; {USAGE}") from None
+    if not words or words[0] not in KINDS:
+        raise UsageError(USAGE if not words else f"no widget {words[0]!r}; {USAGE}")
+    kind, rest = words[0], words[1:]
+    if kind in NEEDS_NAME and len(rest) != 1:
+        raise UsageError(f"%podman_widget {kind} needs one container name, e.g. "
+                         f"%podman_widget {kind} web")
+    if kind not in NEEDS_NAME and rest:
+        raise UsageError(f"%podman_widget {kind} takes no arguments; {USAGE}")
+    return kind, rest[0] if rest else None
+
+
+def open_widget(line: str):
+    """What ``%podman_widget LINE`` shows: the widget, or a one-line notice."""
+    try:
+        kind, name = parse_widget_line(line)
+    except UsageError as exc:
+        return Notice(str(exc))
+    if kind == "namespaces":
+        return namespaces(name)
+    if kind == "units":
+        return units(name)
+    return {"dashboard": dashboard, "explorer": explorer, "run": run_builder}[kind]()
+
+
+__all__ = ["Notice", "dashboard", "explorer", "namespaces", "open_widget", "parse_widget_line",
+           "run_builder", "units"]
