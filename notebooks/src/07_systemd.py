@@ -444,12 +444,30 @@ assert containers().stdout.strip() == ""
 print("all good")
 
 # %% [markdown]
+# ## Try it yourself: the unit generator
+# The widget below generates both units for a container of **this** notebook's sandbox (this
+# machine's podman 4.3), checks each with `systemd-analyze verify`, and shows their diff. Toggle
+# `--new` and compare with what you saw above.
+
+# %%
+%podman run -d --name myweb registry.redhat.io/rhel8/httpd-24:latest
+
+# %%
+%podman_widget units myweb
+
+# %% [markdown]
 # ## Clean up
 # Removing the systemd host stops everything inside it (its services, containers and images go
 # with its volume).
 
 # %%
 host.remove()
+
+# %%
+%podman rm -f -t 0 myweb
+
+# %%
+%podman rmi registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
 %podman ps -a
