@@ -6,6 +6,8 @@ Usage:
 Prints medians over N runs, and ratios against the raw CLI:
 - ``%podman ps -a`` (runner + JSON + DataFrame + HTML) vs ``podman ps -a --format json``;
 - sandbox creation (and its first podman command);
+- ``%podman --rootless ps -a`` vs the same podman run by hand through runuser;
+- the systemd host's boot and removal, next to a plain ``podman run -d``;
 - warm set-up (``python -m kernel_helpers setup`` with everything done);
 - with --notebooks: the whole notebook suite under papermill;
 - with --cold: set-up from nothing in a throw-away state folder (builds every image).
@@ -63,6 +65,46 @@ def bench_ps(runs: int) -> None:
         sandbox.remove()
 
 
+def bench_rootless(runs: int) -> None:
+    """``%podman --rootless ps -a`` against the same podman run by hand through runuser."""
+    from kernel_helpers import rootless
+    if rootless.unavailable_reason():
+        print(f"{'rootless':<48} skipped: {rootless.unavailable_reason()}")
+        return
+    sandbox = Sandbox.create(kind="run")
+    try:
+        created = timed(lambda: rootless.world_for(sandbox.id), 1)
+        world = rootless.world_for(sandbox.id)
+        argv = [*world.prefix(), "podman", "ps", "-a", "--format", "json"]
+        subprocess.run(argv, capture_output=True)  # the world's pause process starts here
+        raw = timed(lambda: subprocess.run(argv, capture_output=True, check=True), runs)
+        kit = timed(lambda: runner.run("podman", ["ps", "-a"], env=world.env(), prefix=world.prefix(),
+                                       prompt="$")._repr_html_(), runs)
+        line("rootless world creation", created)
+        line("raw: runuser ... podman ps -a --format json", raw)
+        line("kit: %podman --rootless ps -a", kit, raw)
+    finally:
+        sandbox.remove()
+
+
+def bench_systemd_host() -> None:
+    """Boot and removal of the systemd host (notebook 07), against a plain container."""
+    from kernel_helpers.systemd_host import SystemdHost
+    sandbox = Sandbox.create(kind="run")
+    try:
+        env = sandbox.full_env()
+        plain = timed(lambda: sandbox.podman("run", "-d", "localhost:5000/busybox", "sleep", "60",
+                                             check=True), 3)
+        hosts: list = []
+        boot = timed(lambda: hosts.append(SystemdHost.start(name=f"sdh{len(hosts)}", env=env)), 3)
+        gone = timed(lambda: hosts.pop().remove(), 3)
+        line("raw: podman run -d busybox", plain)
+        line("systemd host: start until systemd is running", boot, plain)
+        line("systemd host: removal", gone)
+    finally:
+        sandbox.remove()
+
+
 def bench_sandbox(runs: int) -> None:
     made = []
     create = timed(lambda: made.append(Sandbox.create(kind="run")), runs)
@@ -97,6 +139,8 @@ def main() -> int:
     py = sys.executable
     bench_ps(args.runs)
     bench_sandbox(args.runs)
+    bench_rootless(args.runs)
+    bench_systemd_host()
     bench_command("warm set-up (python -m kernel_helpers setup)", [py, "-m", "kernel_helpers", "setup"])
     if args.notebooks:
         bench_command("notebook suite under papermill", [py, "-m", "pytest", "-q", "tests/notebooks"])

@@ -103,11 +103,13 @@ def claim(port: int, owner: str, alive: Callable[[str], bool] = _default_alive) 
 
 
 def lease(owner: str, count: int = 1, alive: Callable[[str], bool] = _default_alive) -> list[int]:
-    """Lease ``count`` free ports from the pool for ``owner``."""
+    """Lease ``count`` new free ports from the pool for ``owner`` (never one it already holds)."""
     got: list[int] = []
     for port in pool():
         if len(got) == count:
             break
+        if holder(port) == owner:
+            continue
         try:
             got.append(claim(port, owner, alive))
         except PortBusy:

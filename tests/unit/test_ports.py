@@ -74,3 +74,9 @@ def test_a_granted_lease_is_taken_over_by_the_notebook_kernel(monkeypatch):
     monkeypatch.setenv(ports.GRANT_ENV, "someone-else")
     with pytest.raises(PortBusy):
         ports.claim(38101, "kernel-2", always(True))
+
+
+def test_each_lease_call_gives_new_ports():
+    first = ports.lease("runner", 2, always(True))
+    second = ports.lease("runner", 2, always(True))
+    assert not set(first) & set(second)
