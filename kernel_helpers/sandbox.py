@@ -123,6 +123,17 @@ class Sandbox:
                          cwd=str(paths.repo_root()))
         return self
 
+    def _remove_networks(self) -> list[str]:
+        """Networks are shared with the host: remove only those that carry this sandbox's id."""
+        try:
+            listing = self.podman("network", "ls", "--format", "{{.Name}}", timeout=30).stdout
+            names = _network_names(listing, self.id)
+            if names:
+                self.podman("network", "rm", "-f", *names, timeout=60)
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            return [f"podman network rm failed: {exc}"]
+        return [f"removed network {name}" for name in names]
+
     def remove(self) -> list[str]:
         """Remove every container, pod and file of this sandbox; release its ports.
 
@@ -140,6 +151,7 @@ class Sandbox:
                         done += [f"removed {args[0]} {name[:12]}" for name in out]
                     except (subprocess.TimeoutExpired, OSError) as exc:
                         done.append(f"podman {' '.join(args)} failed: {exc}")
+                done += self._remove_networks()
             done += rootless.remove_world(self.id)
             released = ports.release_all(self.id)
             if released:
@@ -149,6 +161,11 @@ class Sandbox:
                 shutil.rmtree(root, ignore_errors=True)
         Path(lock.name).unlink(missing_ok=True)
         return done
+
+
+def _network_names(listing: str, sandbox_id: str) -> list[str]:
+    """Networks named after SANDBOX_ID (notebooks put their sandbox id in the names they make)."""
+    return [name for name in listing.split() if sandbox_id in name]
 
 
 def _unmount_under(root: Path) -> None:

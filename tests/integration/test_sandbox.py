@@ -94,3 +94,14 @@ def test_reclaim_removes_sandboxes_of_dead_owners():
     finally:
         alive.remove()
         orphan.remove()
+
+
+def test_removal_takes_the_networks_named_after_the_sandbox(make_sandbox, classroom_up):
+    sandbox, other = make_sandbox(), make_sandbox()
+    mine, theirs = f"course-{sandbox.id}", f"course-{other.id}"
+    sandbox.podman("network", "create", mine, check=True)
+    other.podman("network", "create", theirs, check=True)
+    done = sandbox.remove()
+    assert f"removed network {mine}" in done
+    listed = other.podman("network", "ls", "--format", "{{.Name}}", check=True).stdout.split()
+    assert mine not in listed and theirs in listed
