@@ -581,6 +581,18 @@ explorer()
 # %%
 %podman rmi {APP}:latest {APP}:v2 registry.access.redhat.com/ubi8/ubi:latest localhost:5000/ubi7/ubi:latest
 
+# %% [markdown]
+# Images you pulled yourself (for example with the explorer's **Pull** button) go too: every
+# image that is not one of the read-only course images.
+
+# %%
+listing = %podman images
+yours = sorted({f"{r}:{t}" for r, t, ro in zip(listing.df["Repository"], listing.df["Tag"],
+                                               listing.df["Read-only"], strict=True) if not ro})
+for image in yours:
+    get_ipython().run_line_magic("podman", f"rmi {image}")
+print("images you pulled yourself, now removed:", len(yours))
+
 # %%
 %podman logout localhost:5001
 
