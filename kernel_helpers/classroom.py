@@ -236,14 +236,14 @@ def _log_tail(endpoint: str, lines: int = 15) -> str:
         return "(no log)"
 
 
-def _start(endpoint: str, binary: str) -> int:
+def _start(endpoint: str, binary: str) -> subprocess.Popen:
     paths.ensure(_pid_dir())
     with open(_log_file(endpoint), "ab") as log:
         proc = subprocess.Popen([binary, "serve", str(_config_file(endpoint))],
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, close_fds=True)
     _pid_file(endpoint).write_text(f"{proc.pid}\n")
-    return proc.pid
+    return proc
 
 
 def _reap(pid: int) -> None:
@@ -279,7 +279,7 @@ def up() -> Status:
         for endpoint in list(waiting):
             if _answers(endpoint):
                 waiting.discard(endpoint)
-            elif not _is_ours(started[endpoint], endpoint):
+            elif started[endpoint].poll() is not None:  # our child exited: it will not answer
                 break
         else:
             time.sleep(0.1)
