@@ -227,6 +227,42 @@ class CourseWidget(widgets.VBox):
         super().close()
 
 
+class PicksContainer(CourseWidget):
+    """A course widget with a container picker (``self.containers``) filled from ``podman ps``.
+
+    Subclasses set ``ps_args``, ``no_container`` (said when there is none) and ``missing``
+    (said when the asked-for container is not listed; ``{name}`` is replaced), and
+    implement ``names`` (the names to offer from the ``ps`` table).
+    """
+
+    ps_args: list[str] = ["ps", "-a"]
+    no_container = "(no container in this sandbox)"
+    missing = "no container {name} here: pick one"
+    _loading = False  # True while the picker is refilled: its observers must not react
+
+    def names(self, ps: pd.DataFrame | None) -> list[str]:
+        raise NotImplementedError
+
+    def load_containers(self, prefer: str = "") -> None:
+        """Refill the picker, keeping PREFER (or the current choice) when it is listed."""
+        result = self.engine.run(self.ps_args)
+        names = self.names(result.df) if result.ok else []
+        if not result.ok:
+            self.say(failure_line(result), error=True)
+        elif not names:
+            self.say(self.no_container)
+        elif prefer and prefer not in names:
+            self.say(self.missing.format(name=prefer), error=True)
+        keep = prefer or self.containers.value
+        self._loading = True
+        try:
+            with self.containers.hold_sync():
+                self.containers.options = names
+                self.containers.value = keep if keep in names else (names[0] if names else None)
+        finally:
+            self._loading = False
+
+
 def _descendants(box) -> list:
     found = []
     for child in getattr(box, "children", ()):

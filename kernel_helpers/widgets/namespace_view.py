@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import namespaces as ns
 from ..errors import KitError
-from .common import CourseWidget, Engine, failure_line, frame_html, frame_text, one_line
+from .common import Engine, PicksContainer, frame_html, frame_text, one_line
 
 NO_CONTAINER = "(no running container in this sandbox: start one, then press Refresh)"
 
@@ -47,15 +47,17 @@ def static_tree(tree: pd.DataFrame) -> pd.DataFrame:
     return tree.drop(columns=["PID on host"], errors="ignore")
 
 
-class NamespaceView(CourseWidget):
+class NamespaceView(PicksContainer):
     """Host vs container namespaces and the container's process tree."""
 
     title = "Namespaces: host vs container"
     css_class = "kh-namespaces"
+    ps_args = ["ps"]  # only running containers have namespaces to show
+    no_container = NO_CONTAINER
+    missing = "{name} is not running here: pick a running container"
 
     def __init__(self, engine: Engine | None = None, container: str = ""):
         self.container = container
-        self._loading = False
         self.table = pd.DataFrame()
         self.tree = pd.DataFrame()
         self.containers = widgets.Dropdown(options=[], description="container")
@@ -79,24 +81,8 @@ class NamespaceView(CourseWidget):
         if self.containers.value and (not container or self.containers.value == container):
             self.show()
 
-    def load_containers(self, prefer: str = "") -> None:
-        """List the running containers (``podman ps``)."""
-        result = self.engine.run(["ps"])
-        names = running_names(result.df) if result.ok else []
-        if not result.ok:
-            self.say(failure_line(result), error=True)
-        elif not names:
-            self.say(NO_CONTAINER)
-        elif prefer and prefer not in names:
-            self.say(f"{prefer} is not running here: pick a running container", error=True)
-        keep = prefer or self.containers.value
-        self._loading = True
-        try:
-            with self.containers.hold_sync():
-                self.containers.options = names
-                self.containers.value = keep if keep in names else (names[0] if names else None)
-        finally:
-            self._loading = False
+    def names(self, ps: pd.DataFrame | None) -> list[str]:
+        return running_names(ps)
 
     def show(self, container: str | None = None) -> None:
         """Read the namespaces and the process tree of ``container`` (default: the picked one)."""

@@ -24,7 +24,7 @@ import pandas as pd
 from .. import units as unit_tools
 from ..errors import KitError
 from ..results import CommandResult
-from .common import CourseWidget, Engine, failure_line, not_run, one_line, result_html
+from .common import Engine, PicksContainer, failure_line, not_run, one_line, result_html
 
 NO_CONTAINER = "(no container in this sandbox: create one, then press Refresh)"
 
@@ -43,17 +43,17 @@ def pre(text: str, css: str) -> str:
     return f'<pre class="kh-mono {css}" style="margin:2px 0">{html.escape(text)}</pre>'
 
 
-class UnitGenerator(CourseWidget):
+class UnitGenerator(PicksContainer):
     """``podman generate systemd [--new]``: unit text, verify result, diff of both variants."""
 
     title = "systemd unit generator"
     css_class = "kh-units"
+    no_container = NO_CONTAINER  # any container, running or not, can have a unit
 
     def __init__(self, engine: Engine | None = None, container: str = "", new: bool = False):
         self.container = container
         self.units: dict[bool, str] = {}
         self.verified: CommandResult | None = None
-        self._loading = False
         self.containers = widgets.Dropdown(options=[], description="container")
         self.containers.add_class("kh-containers")
         self.new = widgets.ToggleButton(value=new, description="--new", icon="check",
@@ -76,24 +76,8 @@ class UnitGenerator(CourseWidget):
         if self.containers.value and (not container or self.containers.value == container):
             self.generate()
 
-    def load_containers(self, prefer: str = "") -> None:
-        """List every container of the sandbox (``podman ps -a``)."""
-        result = self.engine.run(["ps", "-a"])
-        names = all_names(result.df) if result.ok else []
-        if not result.ok:
-            self.say(failure_line(result), error=True)
-        elif not names:
-            self.say(NO_CONTAINER)
-        elif prefer and prefer not in names:
-            self.say(f"no container {prefer} here: pick one", error=True)
-        keep = prefer or self.containers.value
-        self._loading = True
-        try:
-            with self.containers.hold_sync():
-                self.containers.options = names
-                self.containers.value = keep if keep in names else (names[0] if names else None)
-        finally:
-            self._loading = False
+    def names(self, ps: pd.DataFrame | None) -> list[str]:
+        return all_names(ps)
 
     def _unit(self, container: str, new: bool) -> CommandResult:
         return self.engine.run(generate_argv(container, new), table=False)
