@@ -52,7 +52,9 @@ def _target(env: dict | None, rootless: bool) -> tuple[dict, list[str]]:
     return world.env(), world.prefix()
 
 
-def _podman(args: list[str], env: dict | None, rootless: bool) -> str:
+def podman_output(args: list[str], env: dict | None = None, rootless: bool = False) -> str:
+    """stdout of ``podman ARGS`` in ENV, the kernel's sandbox or its rootless world; raises
+    CommandFailed."""
     env, prefix = _target(env, rootless)
     argv = [*prefix, "podman", *args]
     code, out, err, timed_out, _ = runner.execute(argv, env=env, timeout=60)
@@ -63,7 +65,7 @@ def _podman(args: list[str], env: dict | None, rootless: bool) -> str:
 
 def container_pid(container: str, env: dict | None = None, rootless: bool = False) -> int:
     """Host PID of CONTAINER's main process (``podman inspect --format {{.State.Pid}}``)."""
-    out = _podman(["inspect", "--format", "{{.State.Pid}}", container], env, rootless)
+    out = podman_output(["inspect", "--format", "{{.State.Pid}}", container], env, rootless)
     pid = int(out.strip() or 0)
     if pid <= 0:
         raise KitError(f"container {container} is not running: it has no process to look at")
@@ -104,7 +106,7 @@ TOP_FIELDS = ["pid", "ppid", "hpid", "user", "huser", "args"]
 
 def process_tree(container: str, env: dict | None = None, rootless: bool = False) -> pd.DataFrame:
     """CONTAINER's processes (``podman top``): PID and user inside next to the host's, as a tree."""
-    out = _podman(["top", container, *TOP_FIELDS], env, rootless)
+    out = podman_output(["top", container, *TOP_FIELDS], env, rootless)
     return tree_frame(out)
 
 

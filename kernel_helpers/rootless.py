@@ -155,15 +155,18 @@ class RootlessWorld:
         return ["runuser", "-u", self.user, "--", "env", "-i", "-C", str(self.files), *pairs]
 
 
-def _world_paths(sandbox_id: str, home: Path) -> engine.World:
+def _user_world(base: Path, run: Path, **extra_env: str) -> engine.World:
     """Rootless podman takes its run root from XDG_RUNTIME_DIR (``$XDG_RUNTIME_DIR/containers``),
-    so each world has its own runtime folder: its own run root and pause process too."""
-    base = home / ".local/share/podman-course/sandboxes" / sandbox_id
-    run = paths.runtime_dir() / "u" / sandbox_id.rsplit("-", 1)[-1]
+    so each world has its own runtime folder RUN: its own run root and pause process too."""
     return engine.World(conf_dir=base / "conf", graphroot=base / "storage",
                         runroot=run / "containers", tmp_dir=run / "libpod" / "tmp",
-                        extra_env={"PODMAN_COURSE_SANDBOX": sandbox_id,
-                                   "XDG_RUNTIME_DIR": str(run)})
+                        extra_env={**extra_env, "XDG_RUNTIME_DIR": str(run)})
+
+
+def _world_paths(sandbox_id: str, home: Path) -> engine.World:
+    return _user_world(home / ".local/share/podman-course/sandboxes" / sandbox_id,
+                       paths.runtime_dir() / "u" / sandbox_id.rsplit("-", 1)[-1],
+                       PODMAN_COURSE_SANDBOX=sandbox_id)
 
 
 # The course images the rootless lessons use, under the names the notebooks use; they are
@@ -176,11 +179,7 @@ STORE_VERSION = "2"  # 2: layers keep their subordinate owners
 
 
 def _store_world(home: Path) -> engine.World:
-    base = home / ".local/share/podman-course/images"
-    run = paths.runtime_dir() / "u" / "images"
-    return engine.World(conf_dir=base / "conf", graphroot=base / "storage",
-                        runroot=run / "containers", tmp_dir=run / "libpod" / "tmp",
-                        extra_env={"XDG_RUNTIME_DIR": str(run)})
+    return _user_world(home / ".local/share/podman-course/images", paths.runtime_dir() / "u" / "images")
 
 
 def _own(rw: RootlessWorld) -> RootlessWorld:

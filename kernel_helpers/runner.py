@@ -240,8 +240,8 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
     run_argv = [tool, *plan.run_argv] if kind else prepared.run_argv
     run_argv = [tool, *_with_registries_conf(tool, run_argv[1:], env)]
     limit = timeout if timeout is not None else (stream_window if prepared.streaming else default_timeout)
-    code, out, err, timed_out, seconds = execute([*(prefix or []), *run_argv], stdin=prepared.stdin,
-                                                 env=env, timeout=limit)
+    full_argv = [*(prefix or []), *run_argv]
+    code, out, err, timed_out, seconds = execute(full_argv, stdin=prepared.stdin, env=env, timeout=limit)
     notes = list(prepared.notes)
     if timed_out and prepared.streaming:
         notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
@@ -256,7 +256,7 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
         except ParseError as exc:
             notes.append(f"shown as text: {exc}")
     hint = hints.hint_for(err, run_argv) if code != 0 else None
-    return CommandResult(argv=[*(prefix or []), *run_argv], shown_argv=[tool, *args], returncode=code,
+    return CommandResult(argv=full_argv, shown_argv=[tool, *args], returncode=code,
                          stdout=out, stderr=err, df=df, note="; ".join(notes) or None,
                          hint=hint, duration=seconds, timed_out=timed_out and not prepared.streaming,
                          prompt=prompt)

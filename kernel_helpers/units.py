@@ -47,8 +47,8 @@ def generate_args(container: str, new: bool = False, header: bool = True) -> lis
 def generate(container: str, new: bool = False, env: dict | None = None, rootless: bool = False,
              header: bool = True) -> str:
     """The unit text ``podman generate systemd --name [--new] CONTAINER`` writes."""
-    from .namespaces import _podman  # the kernel's sandbox, or its rootless world
-    return _podman(generate_args(container, new, header), env, rootless)
+    from .namespaces import podman_output  # the kernel's sandbox, or its rootless world
+    return podman_output(generate_args(container, new, header), env, rootless)
 
 
 def verify(text: str, name: str) -> CommandResult:
