@@ -28,6 +28,7 @@ from . import paths
 from .errors import KitError
 
 DEFAULT_WAIT = 1800.0
+_held: dict[str, int] = {}  # names this process holds exclusively -> depth (re-entrant)
 
 
 def lock_file(name: str) -> Path:
@@ -45,8 +46,17 @@ def _open(name: str) -> int:
 def hold(name: str, *, shared: bool = False, wait: float = DEFAULT_WAIT) -> Iterator[int]:
     """Hold lock NAME for the ``with`` block; raise KitError after WAIT seconds.
 
-    The lock dies with the process, so a killed holder never leaves it taken.
+    The lock dies with the process, so a killed holder never leaves it taken. An
+    exclusive lock is re-entrant within one process (``setup`` may call ``images.build``,
+    which takes the same lock again).
     """
+    if _held.get(name):
+        _held[name] += 1
+        try:
+            yield -1
+        finally:
+            _held[name] -= 1
+        return
     fd = _open(name)
     mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
     deadline = time.monotonic() + wait
@@ -62,8 +72,12 @@ def hold(name: str, *, shared: bool = False, wait: float = DEFAULT_WAIT) -> Iter
                     raise KitError(f"another process holds the kit's '{name}' lock "
                                    f"({lock_file(name)}); gave up after {wait:g} s") from None
                 time.sleep(0.05)
+        if not shared:
+            _held[name] = 1
         yield fd
     finally:
+        if not shared:
+            _held.pop(name, None)
         os.close(fd)
 
 
