@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test setup system venv kit doctor clean lint bench notebooks unit
+.PHONY: lab test test-portable setup system venv kit doctor clean lint bench notebooks unit
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -49,3 +49,8 @@ notebooks: venv
 
 bench: setup
 	$(PY) benchmarks/bench.py
+
+# Every notebook again against a NEW state folder (images rebuilt, new registry data,
+# another course user): what a new machine does. .ci/run calls it after `make test`.
+test-portable: setup
+	bash scripts/test-portable.sh

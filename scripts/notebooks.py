@@ -16,6 +16,9 @@ import nbformat
 from jupytext.combine import combine_inputs_with_outputs
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
+sys.path.insert(0, str(ROOT.parent))
+from tests.host_values import META_KEY, current  # noqa: E402  (the recorded machine's values)
+
 KERNEL = "podman-course"
 
 
@@ -34,8 +37,11 @@ def render(src: Path) -> nbformat.NotebookNode:
     fresh.metadata.pop("jupytext", None)
     stored = target(src)
     if stored.exists():
-        fresh = combine_inputs_with_outputs(fresh, nbformat.read(stored, as_version=4))
+        old = nbformat.read(stored, as_version=4)
+        fresh = combine_inputs_with_outputs(fresh, old)
         fresh.metadata.pop("jupytext", None)
+        if META_KEY in old.metadata:  # which machine recorded the stored outputs
+            fresh.metadata[META_KEY] = old.metadata[META_KEY]
     return fresh
 
 
@@ -74,6 +80,7 @@ def execute(names: list[str]) -> int:
             nbformat.write(nb, failed)  # what ran, for reading; the stored notebook is kept
             print(f"failed: the partly executed notebook is {failed}", file=sys.stderr)
             raise
+        nb.metadata[META_KEY] = {"recorded_host": current()}
         nbformat.write(nb, target(src))
         print(f"executed {target(src).name}")
     return 0

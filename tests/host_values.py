@@ -1,0 +1,90 @@
+"""Values that belong to the machine a notebook ran on, and nbval sanitizers for them.
+
+Stored outputs show the recording machine's kernel release, the course user's name, uid
+and subordinate ids. A new machine shows its own. ``scripts/notebooks.py execute``
+records the recording machine's values in each notebook's metadata
+(``podman_course.recorded_host``); at test time every recorded value and the current
+machine's value are masked alike, on both sides of nbval's comparison, so the rest of
+each output is still compared.
+
+Usage:
+    current()                                  # this machine's values, as a dict
+    sanitizer_text([recorded, current()])      # extra sections for nbval's cfg file
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+from pathlib import Path
+
+META_KEY = "podman_course"
+SUBID_COUNT = 65536
+
+
+def _subid_start(path: str, name: str) -> int | None:
+    try:
+        for line in Path(path).read_text().splitlines():
+            parts = line.split(":")
+            if len(parts) == 3 and parts[0] == name and parts[1].isdigit():
+                return int(parts[1])
+    except OSError:
+        pass
+    return None
+
+
+def current() -> dict:
+    """This machine's volatile values: kernel release, course user, its uid and subids."""
+    from kernel_helpers import rootless
+
+    name = rootless.user_name()
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        uid = None
+    return {"kernel_release": os.uname().release, "user": name, "uid": uid,
+            "subuid_start": _subid_start("/etc/subuid", name),
+            "subgid_start": _subid_start("/etc/subgid", name)}
+
+
+def range_regex(low: int, high: int) -> str:
+    """A regex matching exactly the decimal integers ``low..high`` (``low`` > 0).
+
+    The range is cut into aligned blocks of 10**k numbers, each one prefix and ``\\d{k}``:
+    100000..165535 gives ``10\\d{4}|11\\d{4}|...|16553[0-5]``-like alternatives.
+    """
+    parts = []
+    while low <= high:
+        k = 0
+        while low % 10 ** (k + 1) == 0 and low + 10 ** (k + 1) - 1 <= high:
+            k += 1
+        digits = str(low)
+        parts.append(digits[:len(digits) - k] + (f"\\d{{{k}}}" if k else ""))
+        low += 10 ** k
+    return "|".join(parts)
+
+
+def _alternatives(values) -> str:
+    return "|".join(sorted({re.escape(str(v)) for v in values if v not in (None, "")}, key=len,
+                           reverse=True))
+
+
+def sanitizer_text(hosts: list[dict]) -> str:
+    """nbval cfg sections masking every host's values (the recording ones and this one)."""
+    sections = []
+
+    def add(name: str, regex: str, replace: str) -> None:
+        if regex:
+            sections.append(f"[host_{name}]\nregex: {regex}\nreplace: {replace}\n")
+
+    kernels = _alternatives(h.get("kernel_release") for h in hosts)
+    add("kernel_release", f"(?<![\\w.-])(?:{kernels})(?![\\w.-])" if kernels else "", "KERNEL-RELEASE")
+    ranges = {h.get(k) for h in hosts for k in ("subuid_start", "subgid_start")} - {None}
+    subids = "|".join(f"(?:{range_regex(s, s + SUBID_COUNT - 1)})" for s in sorted(ranges))
+    add("subids", f"\\b(?:{subids})\\b" if subids else "", "SUBID")
+    uids = _alternatives(h.get("uid") for h in hosts)
+    add("course_uid", f"\\b(?:{uids})\\b" if uids else "", "COURSE-UID")
+    users = _alternatives(h.get("user") for h in hosts)
+    add("course_user", f"(?<![\\w-])(?:{users})(?![\\w-])" if users else "", "COURSE-USER")
+    return "\n".join(sections)
