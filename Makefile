@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test test-portable setup system venv kit doctor clean lint bench notebooks unit
+.PHONY: lab test test-portable setup system venv kit doctor clean lint bench notebooks unit uninstall
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -37,6 +37,11 @@ doctor: venv
 
 clean:
 	$(PY) -m kernel_helpers clean
+
+# Undo the kit's host changes (see kernel_helpers/uninstall.py). Needs no venv: the
+# kit's CLI runs on the standard library, so a half-installed checkout can undo itself.
+uninstall:
+	$(if $(wildcard $(PY)),$(PY),PYTHONPATH=. $(PYTHON)) -m kernel_helpers uninstall
 
 unit: venv
 	$(PY) -m pytest tests/unit -q

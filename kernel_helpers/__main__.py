@@ -7,6 +7,7 @@ Usage:
     python -m kernel_helpers setup                    doctor + classroom up + images + clean
     python -m kernel_helpers clean [--all]            reclaim sandboxes of dead kernels
     python -m kernel_helpers sandbox env|run          a sandbox for a shell or a test
+    python -m kernel_helpers uninstall                undo the kit's host changes, remove its state
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ def _cmd_sandbox(args) -> int:
     return sandbox.cli(args.action, args.command)
 
 
+def _cmd_uninstall(args) -> int:
+    from . import uninstall
+    return uninstall.run()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kernel_helpers",
                                      description="The podman course kit.")
@@ -80,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["env", "run"])
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_sandbox)
+    p = sub.add_parser("uninstall", help="stop the classroom, remove sandboxes, the course user, "
+                       "its subuids and the kit's folders; restore /dev/net/tun")
+    p.set_defaults(func=_cmd_uninstall)
     return parser
 
 

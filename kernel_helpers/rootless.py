@@ -6,11 +6,17 @@ missing (``ensure_user``): a login-less user marked as the kit's in its GECOS fi
 subordinate uid/gid ranges, a runtime folder, and ``/dev/net/tun`` open to users so
 that slirp4netns can give its containers a network. An account of that name that
 the kit did not make is never touched; set ``PODMAN_COURSE_ROOTLESS_USER`` instead.
+``PODMAN_COURSE_ROOTLESS=0`` turns the rootless lessons off: no user is made. Each
+host change is recorded (``hostchanges``) before it is made, for ``uninstall``.
 
 Each kernel sandbox gets a *rootless world* beside its own (``world_for``): storage
 and configs owned by the course user, selected by environment as for root, and
 removed with the sandbox. ``%podman --rootless ...`` runs a command there, as that
 user, through ``runuser`` (no shell).
+
+Root never follows a path the user controls: a world's files are written as the user
+and read or removed through ``userfs``; a process is killed only once ``userprocs``
+has checked in /proc that it belongs to the world.
 
 Usage:
     ensure_user()                     # as root, once (make setup does it)
@@ -23,23 +29,37 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import signal
+import stat
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import engine, paths
+from . import engine, hostchanges, paths, userfs, userprocs
 from .errors import KitError
 
 USER_ENV = "PODMAN_COURSE_ROOTLESS_USER"
+ROOTLESS_ENV = "PODMAN_COURSE_ROOTLESS"
+OFF_REASON = "rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)"
 DEFAULT_USER = "podman-student"
 MARKER = "podman course rootless student (kernel_helpers)"
 TUN = Path("/dev/net/tun")
+TIMEOUT = 60  # seconds, for useradd, usermod and podman's quick commands
 
 
 def user_name() -> str:
     return os.environ.get(USER_ENV) or DEFAULT_USER
+
+
+def turned_off() -> bool:
+    return os.environ.get(ROOTLESS_ENV, "").strip() == "0"
+
+
+def kit_account() -> pwd.struct_passwd | None:
+    """The course user, if it exists and the kit made it (its GECOS is MARKER)."""
+    user = account()
+    return user if user is not None and user.pw_gecos == MARKER else None
 
 
 def account() -> pwd.struct_passwd | None:
@@ -49,15 +69,27 @@ def account() -> pwd.struct_passwd | None:
         return None
 
 
-def _has_range(path: str, name: str) -> bool:
+def subid_ranges(path: str, name: str) -> list[range]:
+    """NAME's ranges in PATH (/etc/subuid or /etc/subgid)."""
+    found = []
     try:
-        return any(line.split(":", 1)[0] == name for line in Path(path).read_text().splitlines())
+        for line in Path(path).read_text().splitlines():
+            parts = line.split(":")
+            if len(parts) == 3 and parts[0] == name and parts[1].isdigit() and parts[2].isdigit():
+                found.append(range(int(parts[1]), int(parts[1]) + int(parts[2])))
     except OSError:
-        return False
+        pass
+    return found
+
+
+def _has_range(path: str, name: str) -> bool:
+    return bool(subid_ranges(path, name))
 
 
 def unavailable_reason() -> str | None:
     """Why rootless lessons cannot run here (None when they can)."""
+    if turned_off():
+        return OFF_REASON
     user = account()
     if user is None:
         return (f"there is no user {user_name()}: run 'make setup' as root "
@@ -90,10 +122,13 @@ def _free_subid_start(path: str, count: int = 65536) -> int:
 def ensure_user() -> list[str]:
     """Create the course user, its subordinate ids and runtime folder; open /dev/net/tun.
 
-    Returns one line per change made. Raises KitError when it cannot (not root,
-    or the name belongs to someone else).
+    Returns one line per change made; each host change is recorded before it is made.
+    Does nothing when PODMAN_COURSE_ROOTLESS=0. Raises KitError when it cannot (not
+    root, or the name belongs to someone else).
     """
     done: list[str] = []
+    if turned_off():
+        return done
     name = user_name()
     user = account()
     if user is not None and user.pw_gecos != MARKER:
@@ -103,23 +138,23 @@ def ensure_user() -> list[str]:
             raise KitError(f"only root can create the rootless course user {name}")
         return done
     if user is None:
-        subprocess.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
-                        "--comment", MARKER, name], check=True, capture_output=True)
+        hostchanges.record(f"user:{name}", {"created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+        userfs.run_checked(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
+                            "--comment", MARKER, name], TIMEOUT)
         done.append(f"created user {name}")
     for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
         if not _has_range(path, name):
             start = _free_subid_start(path)
-            subprocess.run(["usermod", flag, f"{start}-{start + 65535}", name],
-                           check=True, capture_output=True)
+            userfs.run_checked(["usermod", flag, f"{start}-{start + 65535}", name], TIMEOUT)
             done.append(f"gave {name} {path} range {start}-{start + 65535}")
     if TUN.exists() and TUN.stat().st_mode & 0o006 != 0o006:
+        hostchanges.record(hostchanges.TUN_MODE, f"{stat.S_IMODE(TUN.stat().st_mode):04o}")
         TUN.chmod(0o666)
         done.append("opened /dev/net/tun to users (chmod 0666), for slirp4netns")
     user = account()
     run_dir = Path(f"/run/user/{user.pw_uid}")
     if not run_dir.is_dir():
-        run_dir.mkdir(parents=True, mode=0o700)
-        os.chown(run_dir, user.pw_uid, user.pw_gid)
+        userfs.make_owned_dir(paths.ensure(run_dir.parent), run_dir.name, user.pw_uid, user.pw_gid)
         done.append(f"made {run_dir}")
     return done
 
@@ -182,24 +217,51 @@ def _store_world(home: Path) -> engine.World:
     return _user_world(home / ".local/share/podman-course/images", paths.runtime_dir() / "u" / "images")
 
 
-def _own(rw: RootlessWorld) -> RootlessWorld:
-    """Write RW's files (idempotent) and give them, and the folders above, to the user."""
-    rw.world.write()
-    paths.ensure(rw.files, 0o755)
-    gid = pwd.getpwuid(rw.uid).pw_gid
-    folder = rw.base
-    while folder != rw.home:  # the new folders between the home and the world
-        os.lchown(folder, rw.uid, gid)
-        folder = folder.parent
-    # Only the kit's own files: never the storage below the graph root, whose files belong
-    # to the user's subordinate ids (uid 27 in an image must stay 100026 on disk).
-    for single in (rw.files, rw.world.graphroot):
-        os.lchown(single, rw.uid, gid)
-    for top in (rw.world.conf_dir, rw.world.runroot.parent):
-        _chown_tree(top, rw.uid, gid)
-    for conf in rw.world.conf_dir.iterdir():
-        conf.chmod(0o644 if conf.name != "auth.json" else 0o600)
+def _config_files(world: engine.World) -> dict[Path, tuple[str, int]]:
+    """WORLD's config files as ``engine.World.write`` makes them, keyed by their real paths.
+
+    Root builds them in a private folder of its own (a stand-in world whose paths are
+    swapped back in the text), so that it never writes below the user's folders.
+    """
+    if len(str(world.runroot)) > engine.MAX_RUNROOT:
+        raise KitError(f"run root {world.runroot} is longer than {engine.MAX_RUNROOT} characters: "
+                       f"set {paths.RUNTIME_ENV} shorter")
+    with tempfile.TemporaryDirectory(prefix="w", dir=paths.ensure(paths.runtime_dir())) as tmp:
+        stand_in = replace(world, conf_dir=Path(tmp, "conf"), graphroot=Path(tmp, "g"),
+                           runroot=Path(tmp, "r"), tmp_dir=Path(tmp, "t"))
+        stand_in.write()
+        swaps = [(str(getattr(stand_in, f)), str(getattr(world, f)))
+                 for f in ("conf_dir", "graphroot", "runroot", "tmp_dir")]
+        files = {}
+        for conf in sorted(stand_in.conf_dir.iterdir()):
+            text = conf.read_text()
+            for ours, real in swaps:
+                text = text.replace(ours, real)
+            files[world.conf_dir / conf.name] = (text, 0o600 if conf.name == "auth.json" else 0o644)
+    return files
+
+
+def _install(rw: RootlessWorld) -> RootlessWorld:
+    """Write RW's folders and config files as the user (idempotent; a login is kept).
+
+    Root only makes the world's runtime folder in its own ``runtime_dir()/u`` and gives
+    it to the user; everything else is written by the user (``userfs.install``).
+    """
+    files = _config_files(rw.world)
+    auth = rw.world.conf_dir / "auth.json"
+    if userfs.read_small(rw.home, auth.relative_to(rw.home), rw.uid) is not None:
+        files.pop(auth)
+    run = rw.world.runroot.parent
+    userfs.make_owned_dir(paths.ensure(run.parent), run.name, rw.uid, pwd.getpwuid(rw.uid).pw_gid)
+    dirs = {d: 0o700 for d in (rw.world.conf_dir, rw.world.graphroot, rw.world.runroot,
+                               rw.world.tmp_dir)}
+    userfs.install(rw.user, files, {**dirs, rw.files: 0o755})
     return rw
+
+
+def _podman(rw: RootlessWorld, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    return subprocess.run(rw.prefix() + ["podman", *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def prepare_store(log=print) -> list[str]:
@@ -210,32 +272,31 @@ def prepare_store(log=print) -> list[str]:
     user = account()
     home = Path(user.pw_dir)
     store = _store_world(home)
-    stamp = store.conf_dir.parent / "store-version"
-    if store.conf_dir.parent.exists() and (
-            not stamp.exists() or stamp.read_text().strip() != STORE_VERSION):
+    base = store.conf_dir.parent.relative_to(home)
+    stamp = userfs.read_small(home, base / "store-version", user.pw_uid)
+    if os.path.lexists(home / base) and (stamp or "").strip() != STORE_VERSION:
         # an older kit chowned every layer to the user: such a store is wrong, start again
-        shutil.rmtree(store.conf_dir.parent)
+        _stop_world(store, user)
+        userfs.remove(home, base, user.pw_uid)
         log("rootless store: made by an older kit, pulling it again")
-    rw = _own(RootlessWorld("images", store, user.pw_name, user.pw_uid, home))
+    rw = _install(RootlessWorld("images", store, user.pw_name, user.pw_uid, home))
     pulled = []
     for name in STORE_IMAGES:
         tag = name.split("/", 1)[1]
         wanted = _registry_config_digest(tag)
-        have = subprocess.run(rw.prefix() + ["podman", "image", "inspect", "--format", "{{.Id}}",
-                                             name], capture_output=True, text=True).stdout.strip()
+        have = _podman(rw, "image", "inspect", "--format", "{{.Id}}", name).stdout.strip()
         if wanted and f"sha256:{have}" == wanted:
             continue
         start = time.monotonic()
-        result = subprocess.run(rw.prefix() + ["podman", "pull", "-q", name], capture_output=True,
-                                text=True, timeout=600)
+        result = _podman(rw, "pull", "-q", name, timeout=600)
         if result.returncode != 0:
             raise KitError(f"rootless store: pulling {name} failed: {result.stderr.strip()}")
         pulled.append(name)
         log(f"rootless store: pulled {name} in {time.monotonic() - start:.1f} s")
     if pulled:
-        subprocess.run(rw.prefix() + ["podman", "image", "prune", "-f"], capture_output=True)
-    _stop_pause(rw.world)
-    stamp.write_text(STORE_VERSION + "\n")
+        _podman(rw, "image", "prune", "-f", timeout=300)
+    _stop_world(store, user)
+    userfs.install(user.pw_name, {home / base / "store-version": (STORE_VERSION + "\n", 0o644)})
     return pulled
 
 
@@ -251,62 +312,74 @@ def world_for(sandbox_id: str, create: bool = True) -> RootlessWorld:
     if (store / "overlay-images").is_dir():
         world = replace(world, additional_stores=(store,))
     rw = RootlessWorld(sandbox_id, world, user.pw_name, user.pw_uid, home)
-    if create and not (rw.world.conf_dir / "storage.conf").exists():
-        _own(rw)
+    if create and not _has_config(rw):
+        _install(rw)
     return rw
 
 
-def _chown_tree(top: Path, uid: int, gid: int) -> None:
-    for root, dirs, files in os.walk(top):
-        for entry in [root, *(os.path.join(root, n) for n in dirs + files)]:
-            st = os.lstat(entry)
-            if (st.st_uid, st.st_gid) != (uid, gid):
-                os.lchown(entry, uid, gid)
+def _has_config(rw: RootlessWorld) -> bool:
+    conf = rw.world.conf_dir / "storage.conf"
+    return userfs.read_small(rw.home, conf.relative_to(rw.home), rw.uid) is not None
 
 
 def remove_world(sandbox_id: str) -> list[str]:
-    """Remove the rootless world of SANDBOX_ID (containers first), if it has one."""
-    user = account()
+    """Remove the rootless world of SANDBOX_ID (containers, then processes), if it has one."""
+    user = kit_account()
     if user is None:
         return []
-    world = _world_paths(sandbox_id, Path(user.pw_dir))
-    base = world.conf_dir.parent
-    if not base.exists() and not world.runroot.parent.exists():
+    home = Path(user.pw_dir)
+    world = _world_paths(sandbox_id, home)
+    rw = RootlessWorld(sandbox_id, world, user.pw_name, user.pw_uid, home)
+    run = world.runroot.parent
+    if not os.path.lexists(rw.base) and not os.path.lexists(run):
         return []
     done = []
-    if (world.conf_dir / "storage.conf").exists():
-        rw = RootlessWorld(sandbox_id, world, user.pw_name, user.pw_uid, Path(user.pw_dir))
+    if _has_config(rw):
         for args in (["pod", "rm", "-af", "-t", "0"], ["rm", "-af", "-t", "0"]):
             try:
-                out = subprocess.run(rw.prefix() + ["podman", *args], capture_output=True,
-                                     text=True, timeout=90, stdin=subprocess.DEVNULL).stdout
+                out = _podman(rw, *args, timeout=90).stdout
                 done += [f"removed rootless {args[0]} {n[:12]}" for n in out.split()]
             except (subprocess.TimeoutExpired, OSError) as exc:
                 done.append(f"rootless podman {' '.join(args)} failed: {exc}")
-    if _stop_pause(world):
-        done.append("stopped the rootless pause process")
-    for root in (base, world.runroot.parent):
-        shutil.rmtree(root, ignore_errors=True)
+    done += _stop_world(world, user)
+    for anchor, rel in ((home, rw.base.relative_to(home)), (run.parent, run.name)):
+        try:
+            if userfs.remove(anchor, rel, user.pw_uid):
+                done.append(f"removed {anchor / rel}")
+        except (OSError, KitError) as exc:
+            done.append(f"could not remove {anchor / rel}: {exc}")
     return done
 
 
-def _stop_pause(world: engine.World) -> bool:
-    """Kill the pause process that holds WORLD's user namespace (True if there was one)."""
-    try:
-        os.kill(int((world.tmp_dir / "pause.pid").read_text().strip()), signal.SIGKILL)
-    except (OSError, ValueError):
-        return False
-    return True
+def _stop_world(world: engine.World, user: pwd.struct_passwd) -> list[str]:
+    """Kill WORLD's pause process and its other processes, each checked in /proc first."""
+    run = world.runroot.parent
+    text = userfs.read_small(run.parent, world.tmp_dir.relative_to(run.parent) / "pause.pid",
+                             user.pw_uid, limit=32)
+    pause = int(text.strip()) if text and text.strip().isdigit() else None
+    killed = userprocs.kill_world(run, user.pw_uid, subid_ranges("/etc/subuid", user.pw_name), pause)
+    return [f"stopped {killed} processes of the rootless world (pause, slirp4netns...)"] if killed else []
 
 
 def stop_idle_user_processes(live_sandbox_ids: list[str]) -> list[str]:
-    """Stop the course user's leftover processes (pause, slirp4netns) when no live sandbox
-    has a rootless world any more."""
-    user = account()
-    if user is None or user.pw_gecos != MARKER or os.geteuid() != 0:
+    """Stop the leftover processes (pause, slirp4netns...) of rootless worlds already reclaimed.
+
+    A world is reclaimed when no live sandbox and no sandbox folder carries its
+    runtime folder's name; the store's world (``u/images``) is never touched here.
+    """
+    user = kit_account()
+    if user is None or os.geteuid() != 0:
         return []
-    base = Path(user.pw_dir) / ".local/share/podman-course/sandboxes"
-    if any((base / sid).exists() for sid in live_sandbox_ids):
-        return []
-    result = subprocess.run(["pkill", "-KILL", "-u", user.pw_name], capture_output=True)
-    return [f"stopped the idle processes of {user.pw_name}"] if result.returncode == 0 else []
+    u_dir = paths.runtime_dir() / "u"
+    kept = {"images", *(s.rsplit("-", 1)[-1] for s in live_sandbox_ids)}
+    if paths.sandboxes_dir().is_dir():
+        kept |= {p.name.rsplit("-", 1)[-1] for p in paths.sandboxes_dir().iterdir()}
+    gone = {Path(p.run_dir).name for p in userprocs.processes(lambda u: u == user.pw_uid)
+            if p.run_dir and Path(p.run_dir).parent == u_dir} - kept
+    subids = subid_ranges("/etc/subuid", user.pw_name)
+    lines = []
+    for name in sorted(gone):
+        killed = userprocs.kill_world(u_dir / name, user.pw_uid, subids)
+        if killed:
+            lines.append(f"stopped {killed} leftover processes of the rootless world {name}")
+    return lines
