@@ -33,10 +33,12 @@ USERDEL_BUSY = 8  # userdel's exit status when the user still has processes
 
 def stop_classroom() -> list[str]:
     from . import classroom
+    ours = {k: v for k, v in classroom.status().pids.items() if v}
     status = classroom.down()
     if any(status.pids.values()):
         raise KitError(f"the classroom registry still runs after 'classroom down': {status.pids}")
-    done = ["stopped the classroom registry (or it was not running)"]
+    done = [f"stopped the classroom registry ({', '.join(f'{k} pid {v}' for k, v in ours.items())})"
+            if ours else "the classroom registry was not running"]
     if status.pull_up or status.push_up:
         done.append(f"note: something else answers on {status.pull_url} or {status.push_url} "
                     "(not a registry this kit started): left alone")
