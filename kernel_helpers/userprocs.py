@@ -45,13 +45,16 @@ def _read(path: str) -> bytes:
         return fh.read(READ_LIMIT)
 
 
-def info(pid: int) -> Proc | None:
-    """What /proc says about PID (None once it is gone)."""
+def info(pid: int, allowed: Callable[[int], bool] | None = None) -> Proc | None:
+    """What /proc says about PID (None once it is gone, or if one of its uids fails ALLOWED:
+    then nothing more of it is read)."""
     base = f"/proc/{pid}"
     try:
         fields = dict(line.split(":", 1) for line in _read(f"{base}/status").decode().splitlines()
                       if ":" in line)
         uids = tuple(int(x) for x in fields["Uid"].split())
+        if allowed is not None and not all(allowed(u) for u in uids):
+            return None
         state = fields["State"].split()[0]
         argv = tuple(a.decode(errors="replace") for a in _read(f"{base}/cmdline").split(b"\0")[:-1])
         env = dict(e.split(b"=", 1) for e in _read(f"{base}/environ").split(b"\0") if b"=" in e)
@@ -67,18 +70,14 @@ def _pids() -> list[int]:
     return [int(n) for n in os.listdir("/proc") if n.isdigit()]
 
 
-def _uids_in(proc: Proc, allowed: Callable[[int], bool]) -> bool:
-    return all(allowed(u) for u in proc.uids)
-
-
 def processes(allowed: Callable[[int], bool]) -> list[Proc]:
     """Live (not zombie) processes whose every uid passes ALLOWED, this one excluded."""
     found = []
     for pid in _pids():
         if pid == os.getpid():
             continue
-        proc = info(pid)
-        if proc and proc.state != "Z" and _uids_in(proc, allowed):
+        proc = info(pid, allowed)
+        if proc and proc.state != "Z":
             found.append(proc)
     return found
 
