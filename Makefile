@@ -57,5 +57,5 @@ bench: setup
 
 # Every notebook again against a NEW state folder (images rebuilt, new registry data,
 # another course user): what a new machine does. .ci/run calls it after `make test`.
-test-portable: setup
+test-portable: system venv
 	bash scripts/test-portable.sh
