@@ -284,7 +284,7 @@ def _write_configs() -> None:
     }
     for endpoint, options in settings.items():
         files.write_private(_config_file(endpoint), files.config_text(
-            endpoint, _port(endpoint), secret=http_secret, **options))
+            endpoint, _port(endpoint), http_secret=http_secret, **options))
 
 
 def _log_tail(endpoint: str, lines: int = 15) -> str:
