@@ -116,8 +116,9 @@ def learner_data_dir() -> Path:
     return paths.registry_dir() / "learner-data"
 
 
-def _htpasswd_file(endpoint: str) -> Path:
-    return paths.registry_dir() / ("htpasswd" if endpoint == "push" else "kit-htpasswd")
+def _htpasswd_file(endpoint: str) -> Path | None:
+    name = {"push": "htpasswd", "kit": "kit-htpasswd"}.get(endpoint)  # pull: anonymous
+    return paths.registry_dir() / name if name else None
 
 
 def _kit_password_file() -> Path:
@@ -182,10 +183,16 @@ def _read_pid(endpoint: str) -> tuple[int | None, str]:
 
 
 def _config_digest(endpoint: str) -> str:
-    try:
-        return hashlib.sha256(_config_file(endpoint).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return "none"
+    """Digest of what the endpoint reads at start: its config and its htpasswd file."""
+    digest = hashlib.sha256()
+    for path in (_config_file(endpoint), _htpasswd_file(endpoint)):
+        if path is None:
+            continue
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"(none)")
+    return digest.hexdigest()[:16]
 
 
 def _registry_binary() -> str:

@@ -158,7 +158,10 @@ def test_pid_record_carries_the_config_digest(isolated):
     cfg.write_text("a")
     first = classroom._config_digest("push")
     cfg.write_text("b")
-    assert classroom._config_digest("push") != first
+    second = classroom._config_digest("push")
+    assert second != first
+    classroom._htpasswd_file("push").write_text("student:new-hash\n")  # a renewed account
+    assert classroom._config_digest("push") != second
 
 
 def test_up_and_down_hold_the_classroom_lock(isolated, monkeypatch):
