@@ -194,6 +194,8 @@ class _Runner:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
+            with open(self.log_path, "a") as log:
+                log.write(f"\n# {step}: stopped after {timeout:g} s (timeout)\n")
             raise StepTimeout(step, argv, timeout, self.log_path) from None
         return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 

@@ -88,6 +88,7 @@ def test_a_step_that_runs_out_of_time_is_stopped_with_its_children(tmp_path):
         time.sleep(0.05)
     assert not Path(f"/proc/{pid}").exists(), "the grandchild outlived the timeout"
     assert "$ sh -c" in log.read_text()
+    assert "# ubi: mmdebstrap (root file system): stopped after 0.5 s (timeout)" in log.read_text()
 
 
 def test_every_step_has_a_timeout():
