@@ -1,58 +1,74 @@
-"""The classroom registry: two real ``docker-registry`` processes on loopback.
+"""The classroom registry: three real ``docker-registry`` processes on loopback.
 
-Both serve ONE storage directory under ``paths.registry_dir()``:
+Two storages under ``paths.registry_dir()``, so that no learner can change a course image:
 
-* the PULL endpoint (``localhost:5000``) is anonymous and read-only, like a
-  public registry: anyone on this machine can pull, nobody can push;
-* the PUSH endpoint (``localhost:5001``) asks for the course login
-  (``student`` / ``redhat123``, htpasswd with bcrypt) and allows push, pull
-  and delete. ``images.build`` pushes there; learners practise ``podman login``
-  against it.
+* the PULL endpoint (``localhost:5000``) is anonymous and read-only, like a public
+  registry: anyone on this machine can pull the COURSE storage (``data/``), nobody can
+  push;
+* the PUSH endpoint (``localhost:5001``) asks for the course login (``student`` /
+  ``redhat123``, htpasswd with bcrypt) and allows push, pull and delete in the LEARNER
+  storage (``learner-data/``), a storage of its own: what learners push there never
+  changes what ``localhost:5000`` serves. Learners practise ``podman login`` and
+  ``skopeo copy`` against it;
+* the KIT endpoint (``localhost:5002``) serves the COURSE storage read-write to a
+  kit-only account (random password in a 0600 file, see ``kit_auth_file``);
+  ``images.build`` pushes the course images there.
 
-Only processes this module started (pid files in ``paths.runtime_dir()``) are
-ever stopped. ``registries.write_registries_conf`` writes the kit's ``registries.conf``,
-which maps the lecture notes' names (``registry.access.redhat.com/...``) to the
-classroom and is shown to learners, hence its many comments.
+The ports move together with ``$PODMAN_COURSE_REGISTRY_PORT`` (P, P+1, P+2).
+
+Only processes this module started (pid files in ``paths.runtime_dir()``) are ever
+stopped, and a port counts as served only when the process listening on it is the
+one recorded there, running the ``docker-registry`` binary with our config: anything
+else answering on a classroom port is reported as a squatter, never trusted.
+``registries.write_registries_conf`` writes the kit's ``registries.conf``, which maps
+the lecture notes' names (``registry.access.redhat.com/...``) to the classroom.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
-import secrets
 import shutil
-import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import paths, procinfo, registry_api
+from . import registry_files as files
 from .errors import KitError, ToolMissing
 
 COURSE_USER = "student"
 COURSE_PASSWORD = "redhat123"  # the password used throughout the lecture notes
+KIT_USER = "course-kit"  # the account images.build pushes with; its password is random
 PORT_ENV = "PODMAN_COURSE_REGISTRY_PORT"
 DEFAULT_PORT = 5000
 REGISTRY_BIN = "docker-registry"
 START_TIMEOUT = 10.0
-ENDPOINTS = ("pull", "push")
+ENDPOINTS = ("pull", "push", "kit")
+_OFFSET = {"pull": 0, "push": 1, "kit": 2}
 
 
 def pull_port() -> int:
     """Port of the anonymous read-only endpoint (``$PODMAN_COURSE_REGISTRY_PORT`` or 5000)."""
     value = os.environ.get(PORT_ENV, "").strip()
     try:
-        return int(value) if value else DEFAULT_PORT
+        port = int(value) if value else DEFAULT_PORT
     except ValueError:
         raise KitError(f"{PORT_ENV}={value!r} is not a port number") from None
+    if not 0 < port < 65534:
+        raise KitError(f"{PORT_ENV}={value!r} is not a port number below 65534")
+    return port
 
 
 def push_port() -> int:
-    """Port of the authenticated read-write endpoint: the pull port plus one."""
+    """Port of the learners' endpoint (course login, own storage): the pull port plus one."""
     return pull_port() + 1
+
+
+def kit_port() -> int:
+    """Port of the kit's endpoint (kit account, course storage): the pull port plus two."""
+    return pull_port() + 2
 
 
 def pull_host() -> str:
@@ -61,12 +77,17 @@ def pull_host() -> str:
 
 
 def push_host() -> str:
-    """``localhost:PORT`` of the push endpoint, as used in image names."""
+    """``localhost:PORT`` of the learners' push endpoint, as used in image names."""
     return f"localhost:{push_port()}"
 
 
+def kit_host() -> str:
+    """``localhost:PORT`` of the kit endpoint, where ``images.build`` pushes."""
+    return f"localhost:{kit_port()}"
+
+
 def _port(endpoint: str) -> int:
-    return pull_port() if endpoint == "pull" else push_port()
+    return pull_port() + _OFFSET[endpoint]
 
 
 def _pid_dir() -> Path:
@@ -85,148 +106,192 @@ def _log_file(endpoint: str) -> Path:
     return paths.registry_dir() / f"{endpoint}.log"
 
 
-def _data_dir() -> Path:
+def course_data_dir() -> Path:
+    """The course storage (served by pull and kit): the one storage of older kits, kept."""
     return paths.registry_dir() / "data"
 
 
-def _htpasswd_file() -> Path:
-    return paths.registry_dir() / "htpasswd"
+def learner_data_dir() -> Path:
+    """The learners' storage, served only by the push endpoint."""
+    return paths.registry_dir() / "learner-data"
+
+
+def _htpasswd_file(endpoint: str) -> Path | None:
+    name = {"push": "htpasswd", "kit": "kit-htpasswd"}.get(endpoint)  # pull: anonymous
+    return paths.registry_dir() / name if name else None
+
+
+def _kit_password_file() -> Path:
+    return paths.registry_dir() / "kit-password"
+
+
+def kit_auth_file() -> Path:
+    """A containers auth file (0600) with the kit account (kit endpoint) and the course
+    login (push endpoint), for ``podman push --authfile``. Written by ``up``."""
+    return paths.registry_dir() / "kit-auth.json"
 
 
 @dataclass
 class Status:
-    """What ``up``/``down``/``status`` found: both endpoints and the pids we own."""
+    """What ``up``/``down``/``status`` found: the three endpoints and the pids we own."""
 
     running: bool
     pull_url: str
     push_url: str
+    kit_url: str = ""
     pids: dict = field(default_factory=dict)
     data_dir: str = ""
+    learner_data_dir: str = ""
     pull_up: bool = False
     push_up: bool = False
+    kit_up: bool = False
+    problems: dict = field(default_factory=dict)  # endpoint -> one line (a squatter...)
 
     def describe(self) -> str:
         """A few human lines for the command line."""
+        ups = {"pull": self.pull_up, "push": self.push_up, "kit": self.kit_up}
         state = "running" if self.running else "stopped"
-        if not self.running and (self.pull_up or self.push_up):
+        if not self.running and any(ups.values()):
             state = "partly running"
         pids = ", ".join(f"{k} {v}" for k, v in self.pids.items() if v) or "none recorded"
-        pull_state = "up" if self.pull_up else "down"
-        push_state = "up" if self.push_up else "down"
+        rows = [("pull", "(anonymous, read-only):", self.pull_url, "course images"),
+                ("push", "(login required):", self.push_url, "learners' own storage"),
+                ("kit", "(kit account only):", self.kit_url, "course images, read-write")]
         push_host_ = self.push_url.split("//")[-1]
-        return "\n".join([
-            f"classroom registry: {state}",
-            f"  pull (anonymous, read-only): {self.pull_url} [{pull_state}]",
-            f"  push (login required):       {self.push_url} [{push_state}]",
-            f"  course login: podman login {push_host_} -u {COURSE_USER} -p {COURSE_PASSWORD}",
-            f"  data: {self.data_dir}   pids: {pids}",
-        ])
-
-
-def _http_status(port: int, path: str = "/v2/", timeout: float = 2.0) -> int | None:
-    """HTTP status of ``GET http://127.0.0.1:PORT/PATH``, or None if nothing answers."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
-            return r.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except (OSError, ValueError):
-        return None
+        lines = [f"classroom registry: {state}"]
+        lines += [f"  {name:<4} {who:<24} {url} [{'up' if ups[name] else 'down'}] {what}"
+                  for name, who, url, what in rows]
+        lines += [f"  course login: podman login {push_host_} -u {COURSE_USER} -p {COURSE_PASSWORD}",
+                  f"  course images: {self.data_dir}",
+                  f"  learners' pushes: {self.learner_data_dir}   pids: {pids}"]
+        lines += [f"  ! {problem}" for problem in self.problems.values()]
+        return "\n".join(lines)
 
 
 def _answers(endpoint: str) -> bool:
-    code = _http_status(_port(endpoint))
+    code = registry_api.status(_port(endpoint))
     return code == 200 if endpoint == "pull" else code in (200, 401)
 
 
-def _read_pid(endpoint: str) -> int | None:
+def _read_pid(endpoint: str) -> tuple[int | None, str]:
+    """The recorded pid and the digest of the config it was started with ("" if unknown)."""
     try:
-        return int(_pid_file(endpoint).read_text().strip())
-    except (OSError, ValueError):
-        return None
+        fields = _pid_file(endpoint).read_text().split()
+        return int(fields[0]), (fields[1] if len(fields) > 1 else "")
+    except (OSError, ValueError, IndexError):
+        return None, ""
 
 
-def _alive(pid: int) -> bool:
-    """True if PID exists and is not a zombie (reaping it first if it is our child)."""
-    _reap(pid)
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return False
+def _config_digest(endpoint: str) -> str:
+    """Digest of what the endpoint reads at start: its config and its htpasswd file."""
+    digest = hashlib.sha256()
+    for path in (_config_file(endpoint), _htpasswd_file(endpoint)):
+        if path is None:
+            continue
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"(none)")
+    return digest.hexdigest()[:16]
+
+
+def _registry_binary() -> str:
+    found = shutil.which(REGISTRY_BIN)
+    return os.path.realpath(found) if found else f"/usr/bin/{REGISTRY_BIN}"
 
 
 def _is_ours(pid: int, endpoint: str) -> bool:
-    """True if PID is alive and is a docker-registry serving our config file."""
-    if not _alive(pid):
+    """True if PID is alive, runs the docker-registry binary and serves our config file.
+
+    Only for a process that already answered or was recorded long ago: just after
+    exec, /proc/PID/cmdline may be empty for a moment (``up`` waits on exit status).
+    """
+    if not procinfo.alive(pid):
+        return False
+    if procinfo.executable(pid) != _registry_binary():
         return False
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
     except OSError:
         return False
-    return any(REGISTRY_BIN in a for a in argv) and str(_config_file(endpoint)) in argv
+    return str(_config_file(endpoint)) in argv
+
+
+@dataclass
+class _Probe:
+    """One endpoint as found: ``up``, ``down``, ``foreign`` or ``unhealthy``."""
+
+    endpoint: str
+    state: str
+    pid: int | None = None  # ours (recorded and verified), if any
+    stale: bool = False  # ours, but started with another config than the one on disk
+    reason: str = ""
+
+
+def _squatter(endpoint: str, pid: int | None) -> str:
+    who = f"pid {pid}, {procinfo.executable(pid)}" if pid else "pid not visible"
+    return (f"port {_port(endpoint)} is answered by a process the kit did not start ({who}): "
+            f"stop it, or set {PORT_ENV} to another port")
+
+
+def _probe(endpoint: str) -> _Probe:
+    """Who listens on the endpoint's port, and is it the registry this kit recorded?"""
+    port = _port(endpoint)
+    recorded, digest = _read_pid(endpoint)
+    ours = recorded if recorded and _is_ours(recorded, endpoint) else None
+    inodes = procinfo.listening_inodes(port)
+    if not inodes:
+        if registry_api.status(port) is not None:  # answers, yet no socket we can see: not ours
+            return _Probe(endpoint, "foreign", ours, reason=_squatter(endpoint, None))
+        return _Probe(endpoint, "down", ours)
+    strangers = inodes - (procinfo.socket_inodes(ours) if ours else set())
+    if strangers:
+        holder = next(iter(procinfo.holders(strangers).values()), None)
+        return _Probe(endpoint, "foreign", ours, reason=_squatter(endpoint, holder))
+    stale = digest != _config_digest(endpoint)
+    if not _answers(endpoint):
+        return _Probe(endpoint, "unhealthy", ours, stale,
+                      f"registry pid {ours} listens on port {port} but does not answer /v2/")
+    return _Probe(endpoint, "up", ours, stale)
+
+
+def _status_of(probes: dict[str, _Probe]) -> Status:
+    return Status(
+        running=all(p.state == "up" for p in probes.values()),
+        pull_url=f"http://{pull_host()}", push_url=f"http://{push_host()}",
+        kit_url=f"http://{kit_host()}",
+        pids={e: p.pid for e, p in probes.items()},
+        data_dir=str(course_data_dir()), learner_data_dir=str(learner_data_dir()),
+        pull_up=probes["pull"].state == "up", push_up=probes["push"].state == "up",
+        kit_up=probes["kit"].state == "up",
+        problems={e: p.reason for e, p in probes.items() if p.reason})
 
 
 def status() -> Status:
-    """Probe both endpoints and report the pids this kit recorded."""
-    pids = {}
-    for endpoint in ENDPOINTS:
-        pid = _read_pid(endpoint)
-        pids[endpoint] = pid if pid and _is_ours(pid, endpoint) else None
-    pull_up, push_up = _answers("pull"), _answers("push")
-    return Status(running=pull_up and push_up, pull_url=f"http://{pull_host()}",
-                  push_url=f"http://{push_host()}", pids=pids, data_dir=str(_data_dir()),
-                  pull_up=pull_up, push_up=push_up)
-
-
-def _config_text(endpoint: str, secret: str) -> str:
-    """distribution config (JSON is valid YAML) for one endpoint."""
-    storage = {
-        "filesystem": {"rootdirectory": str(_data_dir())},
-        "maintenance": {"uploadpurging": {"enabled": False}},
-    }
-    config = {
-        "version": 0.1,
-        "log": {"level": "info", "fields": {"service": f"classroom-{endpoint}"}},
-        "storage": storage,
-        "http": {"addr": f"127.0.0.1:{_port(endpoint)}", "secret": secret,
-                 "headers": {"X-Content-Type-Options": ["nosniff"]}},
-    }
-    if endpoint == "pull":
-        storage["maintenance"]["readonly"] = {"enabled": True}
-    else:
-        storage["delete"] = {"enabled": True}
-        config["auth"] = {"htpasswd": {"realm": "podman-course classroom",
-                                       "path": str(_htpasswd_file())}}
-    header = (f"# classroom registry, {endpoint} endpoint: written by kernel_helpers.classroom\n"
-              "# (JSON is valid YAML; regenerated by every `classroom up`)\n")
-    return header + json.dumps(config, indent=2) + "\n"
-
-
-def _write_htpasswd() -> None:
-    target = _htpasswd_file()
-    if target.exists() and f"{COURSE_USER}:" in target.read_text():
-        return
-    if shutil.which("htpasswd") is None:
-        raise ToolMissing("htpasswd", "apt-get install apache2-utils")
-    proc = subprocess.run(["htpasswd", "-Bbn", COURSE_USER, COURSE_PASSWORD],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise KitError(f"htpasswd failed: {proc.stderr.strip()}")
-    target.write_text(proc.stdout.strip() + "\n")
-    target.chmod(0o640)
+    """Probe the three endpoints; only our own verified processes count as up."""
+    return _status_of({e: _probe(e) for e in ENDPOINTS})
 
 
 def _write_configs() -> None:
+    """Configs, htpasswd files, the kit password and auth file: all 0600, all idempotent."""
     reg = paths.ensure(paths.registry_dir())
-    paths.ensure(_data_dir())
-    secret_file = reg / "http-secret"
-    if not secret_file.exists():
-        secret_file.write_text(secrets.token_hex(24) + "\n")
-        secret_file.chmod(0o600)
-    secret = secret_file.read_text().strip()
-    _write_htpasswd()
-    for endpoint in ENDPOINTS:
-        _config_file(endpoint).write_text(_config_text(endpoint, secret))
+    paths.ensure(course_data_dir())
+    paths.ensure(learner_data_dir())
+    http_secret = files.secret(reg / "http-secret")[0]
+    kit_password, made = files.secret(_kit_password_file())
+    files.ensure_htpasswd(_htpasswd_file("push"), COURSE_USER, COURSE_PASSWORD)
+    files.ensure_htpasswd(_htpasswd_file("kit"), KIT_USER, kit_password, renew=made)
+    files.write_private(kit_auth_file(), files.auth_json({
+        kit_host(): (KIT_USER, kit_password), push_host(): (COURSE_USER, COURSE_PASSWORD)}))
+    settings = {
+        "pull": {"storage": course_data_dir(), "readonly": True},
+        "push": {"storage": learner_data_dir(), "delete": True,
+                 "htpasswd": _htpasswd_file("push")},
+        "kit": {"storage": course_data_dir(), "htpasswd": _htpasswd_file("kit")},
+    }
+    for endpoint, options in settings.items():
+        files.write_private(_config_file(endpoint), files.config_text(
+            endpoint, _port(endpoint), http_secret=http_secret, **options))
 
 
 def _log_tail(endpoint: str, lines: int = 15) -> str:
@@ -238,41 +303,18 @@ def _log_tail(endpoint: str, lines: int = 15) -> str:
 
 def _start(endpoint: str, binary: str) -> subprocess.Popen:
     paths.ensure(_pid_dir())
+    digest = _config_digest(endpoint)
     with open(_log_file(endpoint), "ab") as log:
         proc = subprocess.Popen([binary, "serve", str(_config_file(endpoint))],
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, close_fds=True)
-    _pid_file(endpoint).write_text(f"{proc.pid}\n")
+    paths.atomic_write(_pid_file(endpoint), f"{proc.pid} {digest}\n")
     return proc
 
 
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-
-
-def up() -> Status:
-    """Start both endpoints unless they already answer; write registries.conf. Idempotent."""
-    from .registries import write_registries_conf  # registries.py imports this module
-
-    write_registries_conf()
-    current = status()
-    if current.running:
-        return current
-    binary = shutil.which(REGISTRY_BIN)
-    if binary is None:
-        raise ToolMissing(REGISTRY_BIN, "apt-get install docker-registry")
-    _write_configs()
-    started = {}
-    for endpoint in ENDPOINTS:
-        if _answers(endpoint):
-            continue
-        pid = _read_pid(endpoint)
-        if pid and _is_ours(pid, endpoint):  # ours but not answering: restart it
-            _stop_pid(pid)
-        started[endpoint] = _start(endpoint, binary)
+def _wait_started(started: dict[str, subprocess.Popen]) -> None:
+    """Wait until each started endpoint answers or its process exits (judged by exit
+    status, never by /proc/PID/cmdline, which may be empty just after exec)."""
     deadline = time.monotonic() + START_TIMEOUT
     waiting = set(started)
     while waiting and time.monotonic() < deadline:
@@ -280,84 +322,63 @@ def up() -> Status:
             if _answers(endpoint):
                 waiting.discard(endpoint)
             elif started[endpoint].poll() is not None:  # our child exited: it will not answer
-                break
-        else:
-            time.sleep(0.1)
-            continue
-        break  # a process died: no point waiting for it
-    failed = [e for e in ENDPOINTS if e in started and not _answers(e)]
-    if failed:
-        endpoint = failed[0]
-        raise KitError(f"classroom registry ({endpoint} endpoint, port {_port(endpoint)}) "
-                       f"did not come up; last lines of {_log_file(endpoint)}:\n"
-                       f"{_log_tail(endpoint)}")
-    return status()
+                return
+        time.sleep(0.1)
 
 
-def _stop_pid(pid: int, timeout: float = 5.0) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            return
-        time.sleep(0.05)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        return
-    time.sleep(0.1)
-    _reap(pid)
+def up() -> Status:
+    """Start the endpoints that are not served by our own registry; write registries.conf.
+
+    Idempotent. Refuses (KitError) when a process the kit did not start answers on one
+    of the classroom's ports. Restarts our own processes that do not answer or were
+    started with an older config.
+    """
+    from . import locks
+    from .registries import write_registries_conf  # registries.py imports this module
+
+    with locks.hold("classroom"):
+        write_registries_conf()
+        binary = shutil.which(REGISTRY_BIN)
+        if binary is None:
+            raise ToolMissing(REGISTRY_BIN, "apt-get install docker-registry")
+        _write_configs()
+        probes = {e: _probe(e) for e in ENDPOINTS}
+        for probe in probes.values():
+            if probe.state == "foreign":
+                raise KitError(probe.reason)
+        started = {}
+        for endpoint, probe in probes.items():
+            if probe.state == "up" and not probe.stale:
+                continue
+            if probe.pid:  # ours, but not answering or started with an older config
+                procinfo.stop(probe.pid)
+            started[endpoint] = _start(endpoint, binary)
+        _wait_started(started)
+        probes = {e: _probe(e) for e in ENDPOINTS}
+        for endpoint, probe in probes.items():
+            if probe.state == "foreign":
+                raise KitError(probe.reason)
+            if probe.state != "up":
+                raise KitError(f"classroom registry ({endpoint} endpoint, port {_port(endpoint)}) "
+                               f"did not come up; last lines of {_log_file(endpoint)}:\n"
+                               f"{_log_tail(endpoint)}")
+        return _status_of(probes)
 
 
 def down() -> Status:
     """Stop only the registry processes this kit recorded (checked via /proc). Idempotent."""
-    for endpoint in ENDPOINTS:
-        pid = _read_pid(endpoint)
-        if pid and _is_ours(pid, endpoint):
-            _stop_pid(pid)
-        _pid_file(endpoint).unlink(missing_ok=True)
-    return status()
+    from . import locks
 
-
-def _get_json(url: str, timeout: float = 5.0) -> tuple[dict, str | None]:
-    """JSON body of URL and the next page's path from its ``Link`` header, if any."""
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
-        link = resp.headers.get("Link", "")
-        body = json.loads(resp.read().decode())
-    nxt = link[link.find("<") + 1:link.find(">")] if link.startswith("<") else None
-    return body, nxt
-
-
-def _repositories(base: str) -> list[str]:
-    repos, url = [], f"{base}/v2/_catalog?n=1000"  # distribution refuses n > 1000
-    while url:
-        body, nxt = _get_json(url)
-        repos += body.get("repositories") or []
-        url = f"{base}{nxt}" if nxt else None
-    return repos
+    with locks.hold("classroom"):
+        for endpoint in ENDPOINTS:
+            pid = _read_pid(endpoint)[0]
+            if pid and _is_ours(pid, endpoint):
+                procinfo.stop(pid)
+            _pid_file(endpoint).unlink(missing_ok=True)
+        return status()
 
 
 def catalog() -> list[dict]:
-    """Repositories and tags on the pull endpoint: ``[{"repository", "tags"}]``, sorted.
-
-    A repository whose tags were all deleted stays in the registry's own catalog (the
-    registry cannot delete repositories); it is left out here, as it holds nothing to pull.
-    """
-    base = f"http://127.0.0.1:{pull_port()}"
-    try:
-        rows = []
-        for repo in sorted(_repositories(base)):
-            try:
-                tags = _get_json(f"{base}/v2/{repo}/tags/list")[0].get("tags") or []
-            except urllib.error.HTTPError as exc:
-                if exc.code != 404:  # a repository whose tags were all deleted
-                    raise
-                tags = []
-            if tags:
-                rows.append({"repository": repo, "tags": sorted(tags)})
-    except (OSError, ValueError) as exc:
-        raise KitError(f"cannot read the classroom catalog at {base}: {exc}") from exc
-    return rows
+    """Repositories and tags on the pull endpoint: ``[{"repository", "tags"}]``, sorted
+    (repositories whose tags were all deleted are left out)."""
+    return registry_api.catalog(pull_port())

@@ -5,10 +5,17 @@ behaves like the image the lecture notes use (``ubi8/ubi``, ``rhel8/httpd-24``,
 ``rhel8/mariadb-103``) from Debian packages, and says so in its labels.
 
 Images are built in ``engine.image_store_world()`` and tagged with their pull
-names (``localhost:5000/...``), then pushed through the classroom's push
-endpoint. A recipe is rebuilt only when its hash (recipe files, build args,
-parent's hash) differs from the ``course.recipe-hash`` label of the image in
-the store, and pushed only when the registry does not hold that exact image.
+names (``localhost:5000/...``), then pushed through the classroom's KIT endpoint
+(``classroom.kit_host()``, a kit-only account whose credentials are only in the
+0600 file ``classroom.kit_auth_file()``: never on a command line or in build.log).
+Recipes marked ``learner_seed`` are also pushed to the learners' endpoint, so the
+notebooks find ``localhost:5001/busybox:latest`` next to which they copy their tags.
+A recipe is rebuilt only when its hash (recipe files, build args, parent's hash)
+differs from the ``course.recipe-hash`` label of the image in the store, and pushed
+only when the registry does not hold that exact image.
+
+Every command has a timeout (``TIMEOUTS``); one that runs out is stopped with its
+whole process group and raises ``StepTimeout``, naming the step and the build log.
 """
 
 from __future__ import annotations
@@ -17,21 +24,32 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import classroom, engine, paths
-from .errors import CommandFailed, KitError, ToolMissing, UsageError
+from . import classroom, engine, locks, paths, registry_api
+from .errors import CommandFailed, CommandTimeout, KitError, ToolMissing, UsageError
 
 DESCRIPTION = ("Podman course stand-in for {what}, built locally from Debian packages "
                "by kernel_helpers.images. Not a Red Hat image.")
 ROOTFS_EPOCH = "1700000000"  # SOURCE_DATE_EPOCH for the ubi root file system
 ROOTFS_REPO = "localhost/course-build/ubi-rootfs"
+TIMEOUTS = {"mmdebstrap": 1800.0, "import": 600.0, "build": 1800.0, "push": 600.0,
+            "inspect": 60.0, "rmi": 120.0}  # seconds, per command
+
+
+class StepTimeout(CommandTimeout):
+    """A build step ran out of time; it was stopped with its whole process group."""
+
+    def __init__(self, step: str, argv: list[str], timeout: float, log_path: Path):
+        self.argv, self.timeout, self.stdout, self.stderr = list(argv), timeout, "", ""
+        self.step, self.log_path = step, log_path
+        KitError.__init__(self, f"{step} did not finish within {timeout:g} s and was stopped; "
+                                f"see {log_path}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,7 @@ class Recipe:
     prepare: str | None = None  # "busybox" (copy the host binary) or "rootfs" (mmdebstrap)
     host_files: tuple[str, ...] = ()  # host files copied in: part of the hash too
     push: bool = True  # False: kit infrastructure, kept out of the classroom catalog
+    learner_seed: bool = False  # also pushed to the learners' endpoint (notebooks copy next to it)
 
     @property
     def group(self) -> str:
@@ -55,15 +74,16 @@ class Recipe:
 
 
 def _r(name, tags, parent=None, args=(), what="", prepare=None, host_files=(), group=None,
-       push=True):
+       push=True, learner_seed=False):
     return Recipe(name=name, dir=paths.recipes_dir() / (group or name), tags=tuple(tags),
                   parent=parent, build_args=tuple(args), stands_in_for=what,
-                  prepare=prepare, host_files=tuple(host_files), push=push)
+                  prepare=prepare, host_files=tuple(host_files), push=push,
+                  learner_seed=learner_seed)
 
 
 RECIPES: tuple[Recipe, ...] = (
     _r("busybox", ["busybox:latest"], what="busybox", prepare="busybox",
-       host_files=["/bin/busybox"]),
+       host_files=["/bin/busybox"], learner_seed=True),
     _r("ubi", ["ubi8/ubi:latest", "ubi7/ubi:latest"], what="ubi8/ubi and ubi7/ubi",
        args=[("SOURCE_DATE_EPOCH", ROOTFS_EPOCH)], prepare="rootfs"),
     _r("httpd-1-105", ["rhel8/httpd-24:1-105"], parent="ubi", args=[("VERSION", "1-105")],
@@ -144,25 +164,52 @@ def select(names=None, recipes=None) -> list[Recipe]:
     return [r for r in recipes if r.name in wanted]
 
 
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Stop PROC's process group (it was started in a session of its own)."""
+    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
 class _Runner:
-    """Runs argv lists in the image-store world, logging everything to one file."""
+    """Runs argv lists in the image-store world with timeouts, logging to one file."""
 
     def __init__(self, world: engine.World, log_path: Path):
         self.env = world.full_env()
         self.log_path = log_path
 
-    def run(self, argv: list[str], stdout_path: Path | None = None, capture=False) -> str:
+    def call(self, argv: list[str], step: str, timeout: float, stdout=None,
+             stderr=None) -> subprocess.CompletedProcess:
+        """Run ARGV (own session) within TIMEOUT; on expiry stop its group, raise StepTimeout."""
+        proc = subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL, stdout=stdout,
+                                stderr=stderr, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            with open(self.log_path, "a") as log:
+                log.write(f"\n# {step}: stopped after {timeout:g} s (timeout)\n")
+            raise StepTimeout(step, argv, timeout, self.log_path) from None
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+    def run(self, argv: list[str], step: str, timeout: float,
+            stdout_path: Path | None = None) -> None:
+        """Run ARGV logged in build.log (its stdout there too, or in STDOUT_PATH)."""
         with open(self.log_path, "a") as log, \
                 open(stdout_path or os.devnull, "wb") as out:
             log.write(f"\n$ {' '.join(argv)}\n")
             log.flush()
-            proc = subprocess.run(
-                argv, env=self.env, stdin=subprocess.DEVNULL, check=False,
-                stdout=out if stdout_path else (subprocess.PIPE if capture else log),
-                stderr=log, text=capture and not stdout_path)
+            proc = self.call(argv, step, timeout, stdout=out if stdout_path else log,
+                             stderr=log)
         if proc.returncode != 0:
             raise CommandFailed(argv, proc.returncode, stderr=self.tail())
-        return proc.stdout if capture else ""
 
     def tail(self, lines: int = 25) -> str:
         text = self.log_path.read_text(errors="replace").splitlines()
@@ -170,8 +217,9 @@ class _Runner:
 
 
 def _inspect_labels_and_id(runner: _Runner, image: str) -> tuple[str, dict] | None:
-    proc = subprocess.run(["podman", "image", "inspect", "--format", "json", image],
-                          env=runner.env, capture_output=True, text=True, check=False)
+    proc = runner.call(["podman", "image", "inspect", "--format", "json", image],
+                       f"podman image inspect {image}", TIMEOUTS["inspect"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
         return None
     try:
@@ -179,28 +227,6 @@ def _inspect_labels_and_id(runner: _Runner, image: str) -> tuple[str, dict] | No
     except (ValueError, IndexError):
         return None
     return data["Id"], (data.get("Labels") or (data.get("Config") or {}).get("Labels") or {})
-
-
-_ACCEPT = ("application/vnd.oci.image.manifest.v1+json, "
-           "application/vnd.docker.distribution.manifest.v2+json")
-
-
-def _registry_config_digest(tag: str) -> str | None:
-    """Config digest (= image ID) of TAG on the pull endpoint, None if absent."""
-    repo, _, ref = tag.rpartition(":")
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{classroom.pull_port()}/v2/{repo}/manifests/{ref}",
-        headers={"Accept": _ACCEPT})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            manifest = json.loads(resp.read().decode())
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        raise KitError(f"classroom registry answered {exc.code} for {tag}") from exc
-    except (OSError, ValueError) as exc:
-        raise KitError(f"cannot read {tag} from the classroom registry: {exc}") from exc
-    return (manifest.get("config") or {}).get("digest")
 
 
 def _prepare_context(recipe: Recipe, runner: _Runner, context: Path, log) -> list[str]:
@@ -223,9 +249,11 @@ def _prepare_context(recipe: Recipe, runner: _Runner, context: Path, log) -> lis
         runner.env["SOURCE_DATE_EPOCH"] = dict(recipe.build_args).get("SOURCE_DATE_EPOCH",
                                                                       ROOTFS_EPOCH)
         try:
-            runner.run(["mmdebstrap", *args], stdout_path=tar)
+            runner.run(["mmdebstrap", *args], f"{recipe.name}: mmdebstrap (root file system)",
+                       TIMEOUTS["mmdebstrap"], stdout_path=tar)
             rootfs = f"{ROOTFS_REPO}:{recipe_hash(recipe)[:12]}"
-            runner.run(["podman", "import", str(tar), rootfs])
+            runner.run(["podman", "import", str(tar), rootfs], f"{recipe.name}: podman import",
+                       TIMEOUTS["import"])
         finally:
             runner.env.pop("SOURCE_DATE_EPOCH", None)
             tar.unlink(missing_ok=True)
@@ -257,11 +285,12 @@ def _build_one(recipe: Recipe, digest: str, runner: _Runner, log) -> str:
         argv += ["--build-arg", f"{key}={value}"]
     for arg in extra:
         argv += ["--build-arg", arg]
-    runner.run(argv + [str(context)])
+    runner.run(argv + [str(context)], f"{recipe.name}: podman build", TIMEOUTS["build"])
     shutil.rmtree(context, ignore_errors=True)
     if recipe.prepare == "rootfs":  # the imported root fs is only a build input
-        subprocess.run(["podman", "rmi", "--ignore", extra[0].split("=", 1)[1]],
-                       env=runner.env, capture_output=True, check=False)
+        runner.call(["podman", "rmi", "--ignore", extra[0].split("=", 1)[1]],
+                    f"{recipe.name}: podman rmi (root file system)", TIMEOUTS["rmi"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     found = _inspect_labels_and_id(runner, pull_name(recipe.tags[0]))
     if found is None:
         raise KitError(f"{recipe.name}: podman build succeeded but "
@@ -270,16 +299,26 @@ def _build_one(recipe: Recipe, digest: str, runner: _Runner, log) -> str:
 
 
 def _push(recipe: Recipe, image_id: str, runner: _Runner, force: bool) -> bool:
-    pushed = False
+    """Push RECIPE's tags to the kit endpoint (and seeds to the learners' one) where the
+    registry lacks that exact image. Credentials come from the 0600 auth file only."""
     if not recipe.push:
-        return pushed
-    creds = f"{classroom.COURSE_USER}:{classroom.COURSE_PASSWORD}"
+        return False
+    # (push to, read back from, login to read back): the kit endpoint writes the course
+    # storage that the anonymous pull endpoint serves.
+    targets = [(classroom.kit_host(), classroom.pull_port(), None)]
+    if recipe.learner_seed:
+        targets.append((classroom.push_host(), classroom.push_port(),
+                        (classroom.COURSE_USER, classroom.COURSE_PASSWORD)))
+    authfile = str(classroom.kit_auth_file())
+    pushed = False
     for tag in recipe.tags:
-        if not force and _registry_config_digest(tag) == f"sha256:{image_id}":
-            continue
-        runner.run(["podman", "push", "--tls-verify=false", "--creds", creds, pull_name(tag),
-                    f"docker://{classroom.push_host()}/{tag}"])
-        pushed = True
+        for host, port, login in targets:
+            if not force and registry_api.config_digest(port, tag, login) == f"sha256:{image_id}":
+                continue
+            runner.run(["podman", "push", "--tls-verify=false", "--authfile", authfile,
+                        pull_name(tag), f"docker://{host}/{tag}"],
+                       f"{recipe.name}: podman push to {host}/{tag}", TIMEOUTS["push"])
+            pushed = True
     return pushed
 
 
@@ -287,11 +326,18 @@ def build(names=None, force: bool = False,
           log: Callable[[str], None] = print) -> list[BuildResult]:
     """Build changed course images (all, or NAMES and their parents) and push them.
 
-    Starts the classroom registry if needed. One line per image goes to LOG.
-    Raises ``CommandFailed`` with the tail of the build log when a step fails.
+    Starts the classroom registry if needed. One line per image goes to LOG. Holds the
+    kit's "images" lock (taken before "classroom", never after it).
+    Raises ``CommandFailed`` with the tail of the build log when a step fails, and
+    ``StepTimeout`` when one runs out of time.
     """
     if shutil.which("podman") is None:
         raise ToolMissing("podman", "apt-get install podman")
+    with locks.hold("images"):
+        return _build_locked(names, force, log)
+
+
+def _build_locked(names, force: bool, log: Callable[[str], None]) -> list[BuildResult]:
     classroom.up()
     world = engine.image_store_world().write()
     build_log = paths.ensure(paths.state_dir() / "images") / "build.log"

@@ -51,6 +51,7 @@ insecure = true
 
 # The classroom's push endpoint: needs `podman login {push}`
 # (user {COURSE_USER}, password {COURSE_PASSWORD}); allows push, pull and delete.
+# It keeps a storage of its own: what you push there never changes {pull}.
 [[registry]]
 location = "{push}"
 insecure = true

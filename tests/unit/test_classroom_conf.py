@@ -60,6 +60,13 @@ def test_port_override_moves_both_endpoints(monkeypatch):
     assert parsed["unqualified-search-registries"] == ["localhost:25000"]
     assert {"localhost:25000", "localhost:25001"} <= set(by_prefix(parsed))
     assert classroom.push_host() == "localhost:25001"
+    assert classroom.kit_host() == "localhost:25002"
+
+
+def test_kit_endpoint_is_not_shown_to_learners(conf):
+    text, parsed = conf
+    assert "localhost:5002" not in text and "localhost:5002" not in by_prefix(parsed)
+    assert "storage of its own: what you push there never changes localhost:5000" in text
 
 
 def test_write_registries_conf(tmp_path, monkeypatch):
