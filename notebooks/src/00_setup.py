@@ -65,8 +65,9 @@ report.frame()
 # %% [markdown]
 # ## The classroom registry
 # A real registry server (Debian's `docker-registry`) listens on this machine's loopback
-# interface. Anyone may pull from `localhost:5000`; pushing goes to `localhost:5001`, which
-# asks for the course login (`student` / `redhat123`). Its catalog:
+# interface. Anyone may pull the course images from `localhost:5000`; pushing goes to
+# `localhost:5001`, which asks for the course login (`student` / `redhat123`) and keeps what
+# learners push apart from the course images. The course images:
 
 # %%
 import pandas as pd

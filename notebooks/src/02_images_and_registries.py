@@ -104,9 +104,12 @@ from kernel_helpers import classroom, parsers
 # | https://access.redhat.com/containers | the web catalog to browse them |
 #
 # This course has no Internet access, so the **classroom registry** replaces them: a real registry
-# server (Debian's `docker-registry`) on this machine, with two doors on one store of images:
-# `localhost:5000` (anyone may pull, read-only) and `localhost:5001` (login `student`/`redhat123`,
-# may push and delete). Its catalog, read through the registry's HTTP API (`/v2/_catalog`):
+# server (Debian's `docker-registry`) on this machine, with two doors for learners:
+# `localhost:5000` (anyone may pull, read-only: the course images) and `localhost:5001` (login
+# `student`/`redhat123`, may push and delete). The push door keeps a **store of its own**, so
+# nothing a learner pushes can replace the course images that everybody pulls from 5000. (The kit
+# itself pushes the course images through a third door, with an account of its own.) The catalog
+# of the course images, read through the registry's HTTP API (`/v2/_catalog`):
 
 # %%
 catalog = pd.DataFrame(classroom.catalog())
@@ -386,10 +389,11 @@ print("remote and local agree on every row: True")
 %podman login localhost:5001 -u student -p redhat123
 
 # %% [markdown]
-# Where does the copy go? The two doors share one store, and a registry never forgets a
-# repository name once something was pushed to it. So we push a **new tag** into the existing
-# `busybox` repository (unique to this run, so two notebooks running at once never collide), rather
-# than creating a new repository that would stay in everybody's catalog.
+# Where does the copy go? Into the push door's own store, which every learner of this machine
+# shares (the kit put a `busybox:latest` there too), and a registry never forgets a repository
+# name once something was pushed to it. So we push a **new tag** into the existing `busybox`
+# repository (unique to this run, so two notebooks running at once never collide), rather than
+# creating a new repository that would stay in everybody's catalog.
 #
 # `--format v2s2` converts the manifest from OCI to Docker's format. This matters for the clean-up:
 # a registry deletes a *manifest* (by its digest), and with it **every tag pointing to it**. An

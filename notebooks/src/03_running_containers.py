@@ -252,8 +252,9 @@ containers()
 # %% [markdown]
 # ## `podman login`: registries that ask for a password
 # The notes log in to Red Hat's registry (`podman login registry.redhat.io`). The classroom
-# registry has a door that asks for a password too: `localhost:5001`, where the course may push
-# images. A wrong password is refused by the registry itself:
+# registry has a door that asks for a password too: `localhost:5001`, where learners may push
+# images (into a store of its own: the course images on `localhost:5000` stay as they are). A
+# wrong password is refused by the registry itself:
 
 # %%
 bad = %podman login -u student -p wrong-password localhost:5001
