@@ -221,7 +221,7 @@ def check_classroom(report: Report) -> None:
     status = classroom.status()
     report.add("classroom", "ok" if status.running else "warn",
                f"up at {status.pull_url} (pull) and {status.push_url} (push, login)"
-               if status.running else "down",
+               if status.running else "; ".join(["down", *status.problems.values()]),
                "" if status.running else "python -m kernel_helpers classroom up")
 
 
