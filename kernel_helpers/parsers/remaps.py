@@ -42,7 +42,9 @@ def remaps_from_toml(text: str) -> list[tuple[str, str]]:
 def _remap(name: str, remaps: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The ``(prefix, location)`` that ``name`` (no transport) falls under, if any."""
     for prefix, location in remaps:
-        if name.startswith(prefix + "/") or (name == prefix and "/" in prefix):
+        # as containers/image matches: a path boundary; a tag or digest after a repository
+        ends, rest = ("/", ":", "@") if "/" in prefix else ("/",), name[len(prefix):]
+        if name.startswith(prefix) and (rest.startswith(ends) if rest else "/" in prefix):
             return prefix, location
     return None
 
