@@ -250,6 +250,35 @@ def execute(argv: list[str], *, stdin: str | None = None, env: dict | None = Non
     return got.returncode, got.stdout, got.stderr, got.timed_out, got.seconds
 
 
+def _foreground_run(tool: str, args: list[str], prefix: list[str] | None) -> list[str] | None:
+    """For an attached ``podman run``: the command line that reaches the same podman, else None."""
+    sub = subcommand(args) if tool == "podman" else []
+    if not sub or sub[-1] != "run" or _flag_set(args, "d", "detach"):
+        return None
+    return [*(prefix or []), tool, *args[:args.index(sub[0])]]
+
+
+def _stop_leftovers(launcher: list[str], env: dict | None, since_ns: int) -> str | None:
+    """Stop what a stopped ``podman run`` left running: its container's PID 1 ignores SIGINT.
+
+    The containers are those created since ``since_ns`` (a kernel runs one cell at a time).
+    """
+    code, out, _, _, _ = execute([*launcher, "ps", "-a", "--no-trunc", "--format",
+                                  "{{.ID}} {{.Created.UnixNano}} {{.AutoRemove}}"], env=env, timeout=30)
+    rows = [line.split() for line in out.splitlines()] if code == 0 else []
+    mine = [(row[0], row[2] == "true") for row in rows
+            if len(row) == 3 and row[1].isdigit() and int(row[1]) >= since_ns]
+    removed = [cid for cid, auto_remove in mine if auto_remove]
+    stopped = [cid for cid, auto_remove in mine if not auto_remove]
+    if removed:
+        execute([*launcher, "rm", "-f", "-t", "0", *removed], env=env, timeout=60)
+    if stopped:
+        execute([*launcher, "stop", "-t", "0", *stopped], env=env, timeout=60)
+    if not mine:
+        return None
+    return "its container was still running: the kit " + ("removed it (--rm)" if removed else "stopped it")
+
+
 def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None = None,
         timeout: float | None = None, table: bool = True,
         default_timeout: float = DEFAULT_TIMEOUT, stream_window: float = STREAM_WINDOW,
@@ -271,10 +300,16 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
     run_argv = [tool, *_with_registries_conf(tool, run_argv[1:], env)]
     limit = timeout if timeout is not None else (stream_window if prepared.streaming else default_timeout)
     full_argv = [*(prefix or []), *run_argv]
-    got = capture(full_argv, stdin=prepared.stdin, env=env, timeout=limit)
+    launcher = _foreground_run(tool, remapped, prefix)
+    since = time.time_ns()
+    try:
+        got = capture(full_argv, stdin=prepared.stdin, env=env, timeout=limit)
+    except KeyboardInterrupt:
+        if launcher:
+            _stop_leftovers(launcher, env, since)
+        raise
     code, out, err, timed_out, seconds = got.returncode, got.stdout, got.stderr, got.timed_out, got.seconds
-    notes = [remap_note] if remap_note else []
-    notes += prepared.notes
+    notes = [remap_note, *prepared.notes]
     if timed_out and prepared.streaming:
         notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
         code = 0  # stopped by the kit on purpose: what arrived is the result
@@ -283,6 +318,8 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
                      "(%podman --timeout SECONDS ... to wait longer)")
     if got.note:
         notes.append(got.note)
+    if launcher and (timed_out or got.capped):
+        notes.append(_stop_leftovers(launcher, env, since))
     df = None
     if kind and code == 0 and not timed_out and "stdout" not in got.left_out:
         try:
@@ -291,6 +328,6 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
             notes.append(f"shown as text: {exc}")
     hint = hints.hint_for(err, run_argv) if code != 0 else None
     return CommandResult(argv=full_argv, shown_argv=[tool, *args], returncode=code,
-                         stdout=out, stderr=err, df=df, note="; ".join(notes) or None,
+                         stdout=out, stderr=err, df=df, note="; ".join(filter(None, notes)) or None,
                          hint=hint, duration=seconds, timed_out=timed_out and not prepared.streaming,
                          prompt=prompt, show_table=not plan.as_text if kind else True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -149,3 +151,42 @@ def test_small_outputs_are_what_popen_gives(stdin):
     plain = subprocess.run(argv, input=stdin, capture_output=True, text=True, errors="replace",
                            stdin=subprocess.DEVNULL if stdin is None else None)
     assert (got.stdout, got.stderr, got.returncode) == (plain.stdout, plain.stderr, plain.returncode)
+
+
+@pytest.fixture
+def stubborn_podman(tmp_path, monkeypatch):
+    """A podman whose ``run`` never ends (like ``yes`` as PID 1, deaf to SIGINT); ``ps`` lists
+    one container created now and one from long ago."""
+    log = tmp_path / "calls"
+    fake = tmp_path / "podman"
+    fake.write_text(f"""#!/bin/sh
+echo "$@" >> {log}
+case "$1" in
+  run) exec sleep 30 ;;
+  ps) echo "new1 $(date +%s%N) $NEW_AUTO_REMOVE"; echo "old1 1000 false" ;;
+esac
+""")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+@pytest.mark.parametrize("auto_remove, verb, said", [("true", "rm -f -t 0 new1", "removed it (--rm)"),
+                                                     ("false", "stop -t 0 new1", "stopped it")])
+def test_a_stopped_run_does_not_leave_its_container_running(stubborn_podman, monkeypatch,
+                                                            auto_remove, verb, said):
+    monkeypatch.setenv("NEW_AUTO_REMOVE", auto_remove)
+    result = runner.run("podman", ["run", "--rm", "img", "yes"], timeout=0.5)
+    assert result.timed_out and f"its container was still running: the kit {said}" in result.note
+    calls = stubborn_podman.read_text().splitlines()
+    assert calls[-1] == verb  # only the container this cell created
+    assert runner.run("podman", ["run", "-d", "img"], timeout=0.5).timed_out
+    assert stubborn_podman.read_text().splitlines()[-1] == "run -d img"  # detached: left alone
+
+
+def test_an_interrupted_run_does_not_leave_its_container_running(stubborn_podman, monkeypatch):
+    monkeypatch.setenv("NEW_AUTO_REMOVE", "true")
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run("podman", ["run", "--rm", "img", "yes"], timeout=20)
+    assert stubborn_podman.read_text().splitlines()[-1] == "rm -f -t 0 new1"
