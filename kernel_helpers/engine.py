@@ -60,9 +60,16 @@ def toml_text(tables: dict[str, dict], header: str = KIT_HEADER) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Limits every container of the kit gets, whatever the host: a log file that stops
+#: growing (conmon truncates a k8s-file log at log_size_max; journald would ignore it)
+#: and a bounded number of processes. podman 4.3's containers.conf has no default
+#: memory limit key: memory can only be capped per container (``--memory``).
+CONTAINER_LIMITS = {"log_driver": "k8s-file", "log_size_max": 1024 * 1024, "pids_limit": 2048}
+
+
 def containers_conf_text(decisions: dict, tmp_dir: Path | None = None) -> str:
-    """``containers.conf`` holding the host workarounds the doctor found necessary."""
-    containers, engine = {}, {}
+    """``containers.conf``: the kit's container limits and the host workarounds the doctor chose."""
+    containers, engine = dict(CONTAINER_LIMITS), {}
     if decisions.get("ulimits"):
         containers["default_ulimits"] = list(decisions["ulimits"])
     if decisions.get("runtime"):

@@ -56,6 +56,7 @@ class CommandResult:
     duration: float = 0.0
     timed_out: bool = False
     prompt: str = "$"  # "[root@systemd-host ~]#" when the command ran inside another machine
+    show_table: bool = True  # False: the learner asked for JSON, shown as text (``df`` still set)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +81,10 @@ class CommandResult:
         return self
 
     # -- views ---------------------------------------------------------------------
+    @property
+    def _as_table(self) -> bool:
+        return self.df is not None and self.show_table
+
     def _status_line(self) -> str:
         if self.timed_out:
             return f"stopped by timeout (exit status {self.returncode})"
@@ -96,7 +101,7 @@ class CommandResult:
     def to_text(self) -> str:
         """The plain-text view (also ``repr``): no duration, same text for same output."""
         parts = [f"{self.prompt} {self.command_line}"]
-        body = self._table_text() if self.df is not None else (self.stdout or "").rstrip("\n")
+        body = self._table_text() if self._as_table else (self.stdout or "").rstrip("\n")
         if body:
             parts.append(body)
         err = tidy_stderr(self.stderr)
@@ -122,7 +127,7 @@ class CommandResult:
         style = STYLE_CMD + (";white-space:pre-wrap" if "\n" in command else "")  # here-documents
         parts = [f'<div class="kh-result"><div class="kh-cmd" style="{style}">'
                  f"{esc(self.prompt)} {esc(command)}</div>"]
-        if self.df is not None:
+        if self._as_table:
             if self.df.empty:
                 parts.append(f'<div class="kh-norows"><em>{NO_ROWS}</em></div>')
             else:

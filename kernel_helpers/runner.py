@@ -6,19 +6,24 @@ The runner never hangs a kernel:
   short window, and what arrived is shown with a note saying they were stopped;
 - ``-i`` reads the cell body (or nothing) as standard input; ``-t`` next to ``-i``
   is dropped, because a notebook has no terminal to give it;
-- interrupting the kernel (KeyboardInterrupt) stops the podman process, then re-raises.
+- interrupting the kernel (KeyboardInterrupt) stops the podman process, then re-raises;
+- output is bounded (``output``): a head and a tail per stream, and a command that writes
+  more than ``output.HARD_CAP`` bytes is stopped.
 """
 
 from __future__ import annotations
 
+import locale
 import os
-import signal
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from . import hints, parsers
-from .errors import ParseError, ToolMissing
+from . import hints, output, parsers, paths
+from .errors import KitError, ParseError, ToolMissing
+from .parsers import remaps
 from .results import CommandResult
 
 DEFAULT_TIMEOUT = 120.0
@@ -134,13 +139,46 @@ _SHARED_STATE = {
 }
 
 
+MIN_FREE_ENV = "PODMAN_COURSE_MIN_FREE_MB"
+MIN_FREE_MB = 1024
+#: podman verbs that start containers or write images, refused below the disk floor.
+_FILLS_DISK = {"run", "create", "start", "build", "pull", "restart", "commit", "import", "load"}
+
+
+def min_free_mb() -> int:
+    """The disk floor in MiB: ``$PODMAN_COURSE_MIN_FREE_MB``, else ``MIN_FREE_MB``."""
+    value = os.environ.get(MIN_FREE_ENV, "").strip()
+    if not value:
+        return MIN_FREE_MB
+    try:
+        return int(value)
+    except ValueError:
+        raise KitError(f"{MIN_FREE_ENV}={value!r} is not a whole number of MiB") from None
+
+
+def disk_refusal(tool: str, args: list[str]) -> str | None:
+    """Why ``tool args`` must not start now for lack of disk under the kit's storage, or None."""
+    sub = subcommand(args) if tool == "podman" else []
+    if not sub or sub[-1] not in _FILLS_DISK or sub[:-1] not in ([], ["container"], ["image"], ["pod"]):
+        return None
+    where = paths.state_dir()
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    free, floor = shutil.disk_usage(where).free // 2**20, min_free_mb()
+    if free >= floor:
+        return None
+    return (f"only {free} MiB free under {where} (the kit needs at least {floor} MiB): free "
+            "some space (podman container prune, podman image prune, delete files), "
+            f"or lower {MIN_FREE_ENV}")
+
+
 def refusal(tool: str, args: list[str]) -> str | None:
     """Why the kit will not run ``tool args`` from a sandbox, or None."""
     reason = _SHARED_STATE.get(tuple(subcommand(args))) if tool == "podman" else None
     if reason:
         return (f"'podman {' '.join(subcommand(args))}' is not run from a sandbox: {reason}. "
                 "Use container prune, image prune or volume prune instead.")
-    return None
+    return disk_refusal(tool, args)
 
 
 def _with_registries_conf(tool: str, args: list[str], env: dict | None) -> list[str]:
@@ -149,6 +187,18 @@ def _with_registries_conf(tool: str, args: list[str], env: dict | None) -> list[
     if tool != "skopeo" or not conf or any(a.startswith("--registries-conf") for a in args):
         return args
     return ["--registries-conf", conf, *args]
+
+
+def _remapped(tool: str, args: list[str], env: dict | None) -> tuple[list[str], str | None]:
+    """``args`` pointed at the locations the sandbox's registries.conf remaps (see ``parsers.remaps``)."""
+    conf = (env or os.environ).get("CONTAINERS_REGISTRIES_CONF")
+    if not conf or (tool, (parsers.command_words(args, tool) or [""])[0]) not in remaps.REWRITTEN:
+        return list(args), None
+    try:
+        text = Path(conf).read_text()
+    except OSError:
+        return list(args), None
+    return remaps.remap_args(tool, args, remaps.remaps_from_toml(text))
 
 
 def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
@@ -175,50 +225,58 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
     return Prepared([tool, *run_args], stdin, is_streaming(tool, args), notes)
 
 
-def _stop_group(proc: subprocess.Popen) -> None:
-    """SIGINT (podman's own way to stop), then SIGTERM, then SIGKILL the process group.
-
-    Once the leader is gone, stragglers of its group (which may ignore SIGINT and hold
-    the output pipes open) are killed too.
-    """
-    for sig, wait in ((signal.SIGINT, 2.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def execute(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> tuple[int, str, str, bool, float]:
-    """Run argv; returns (returncode, stdout, stderr, timed_out, seconds)."""
+def capture(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> output.Captured:
+    """Run argv with bounded output (see ``output``): also says what was left out, and why."""
     start = time.monotonic()
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                text=True, errors="replace", start_new_session=True)
+                                start_new_session=True)
     except FileNotFoundError:
         raise ToolMissing(argv[0], INSTALL_HINT) from None
-    timed_out = False
-    try:
-        out, err = proc.communicate(stdin, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _stop_group(proc)
-        out, err = proc.communicate()
-    except KeyboardInterrupt:
-        _stop_group(proc)
-        proc.communicate()
-        raise
-    return proc.returncode, out, err, timed_out, time.monotonic() - start
+    data = stdin.encode(locale.getpreferredencoding(False)) if stdin is not None else None
+    return output.communicate(proc, data, timeout, start)
+
+
+def execute(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> tuple[int, str, str, bool, float]:
+    """Run argv; returns (returncode, stdout, stderr, timed_out, seconds).
+
+    Each output keeps at most its head and tail (``output.HEAD_BYTES``/``TAIL_BYTES``);
+    a command that writes more than ``output.HARD_CAP`` bytes is stopped.
+    """
+    got = capture(argv, stdin=stdin, env=env, timeout=timeout)
+    return got.returncode, got.stdout, got.stderr, got.timed_out, got.seconds
+
+
+def _foreground_run(tool: str, args: list[str], prefix: list[str] | None) -> list[str] | None:
+    """For an attached ``podman run``: the command line that reaches the same podman, else None."""
+    sub = subcommand(args) if tool == "podman" else []
+    if not sub or sub[-1] != "run" or _flag_set(args, "d", "detach"):
+        return None
+    return [*(prefix or []), tool, *args[:args.index(sub[0])]]
+
+
+def _stop_leftovers(launcher: list[str], env: dict | None, since_ns: int) -> str | None:
+    """Stop what a stopped ``podman run`` left running: its container's PID 1 ignores SIGINT.
+
+    The containers are those created since ``since_ns`` (a kernel runs one cell at a time).
+    """
+    code, out, _, _, _ = execute([*launcher, "ps", "-a", "--no-trunc", "--format",
+                                  "{{.ID}} {{.Created.UnixNano}} {{.AutoRemove}}"], env=env, timeout=30)
+    rows = [line.split() for line in out.splitlines()] if code == 0 else []
+    mine = [(row[0], row[2] == "true") for row in rows
+            if len(row) == 3 and row[1].isdigit() and int(row[1]) >= since_ns]
+    removed = [cid for cid, auto_remove in mine if auto_remove]
+    stopped = [cid for cid, auto_remove in mine if not auto_remove]
+    if removed:
+        execute([*launcher, "rm", "-f", "-t", "0", *removed], env=env, timeout=60)
+    if stopped:
+        execute([*launcher, "stop", "-t", "0", *stopped], env=env, timeout=60)
+    if not mine:
+        return None
+    return "its container was still running: the kit " + ("removed it (--rm)" if removed else "stopped it")
 
 
 def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None = None,
@@ -234,29 +292,42 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
         run("podman", ["ps", "-a"])            # a DataFrame of containers
         run("podman", ["run", "-i", "img", "sh"], cell="echo hi\\n")
     """
-    prepared = prepare(tool, args, cell)
-    plan = parsers.plan(args, tool) if table else None
+    remapped, remap_note = _remapped(tool, args, env)
+    prepared = prepare(tool, remapped, cell)
+    plan = parsers.plan(remapped, tool) if table else None
     kind = plan.kind if plan else None
     run_argv = [tool, *plan.run_argv] if kind else prepared.run_argv
     run_argv = [tool, *_with_registries_conf(tool, run_argv[1:], env)]
     limit = timeout if timeout is not None else (stream_window if prepared.streaming else default_timeout)
     full_argv = [*(prefix or []), *run_argv]
-    code, out, err, timed_out, seconds = execute(full_argv, stdin=prepared.stdin, env=env, timeout=limit)
-    notes = list(prepared.notes)
+    launcher = _foreground_run(tool, remapped, prefix)
+    since = time.time_ns()
+    try:
+        got = capture(full_argv, stdin=prepared.stdin, env=env, timeout=limit)
+    except KeyboardInterrupt:
+        if launcher:
+            _stop_leftovers(launcher, env, since)
+        raise
+    code, out, err, timed_out, seconds = got.returncode, got.stdout, got.stderr, got.timed_out, got.seconds
+    notes = [remap_note, *prepared.notes]
     if timed_out and prepared.streaming:
         notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
         code = 0  # stopped by the kit on purpose: what arrived is the result
     elif timed_out:
         notes.append(f"did not finish within {limit:g} s and was stopped "
                      "(%podman --timeout SECONDS ... to wait longer)")
+    if got.note:
+        notes.append(got.note)
+    if launcher and (timed_out or got.capped):
+        notes.append(_stop_leftovers(launcher, env, since))
     df = None
-    if kind and code == 0 and not timed_out:
+    if kind and code == 0 and not timed_out and "stdout" not in got.left_out:
         try:
             df = parsers.to_frame(kind, out)
         except ParseError as exc:
             notes.append(f"shown as text: {exc}")
     hint = hints.hint_for(err, run_argv) if code != 0 else None
     return CommandResult(argv=full_argv, shown_argv=[tool, *args], returncode=code,
-                         stdout=out, stderr=err, df=df, note="; ".join(notes) or None,
+                         stdout=out, stderr=err, df=df, note="; ".join(filter(None, notes)) or None,
                          hint=hint, duration=seconds, timed_out=timed_out and not prepared.streaming,
-                         prompt=prompt)
+                         prompt=prompt, show_table=not plan.as_text if kind else True)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import ParseError
 from .info import additional_image_stores, info_frame, layers_frame, registries_frame, skopeo_inspect_frame
-from .planning import Plan, plan
+from .planning import Plan, command_words, plan
 from .reference import split_image_reference, split_name
 from .tables import (
     history_frame,
@@ -55,8 +55,8 @@ def to_frame(kind: str, text: str) -> pd.DataFrame:
 
 
 __all__ = [
-    "FRAMES", "Plan", "additional_image_stores", "history_frame", "images_frame", "info_frame",
-    "inspect_frame", "inspect_kind", "layers_frame", "network_ls_frame", "plan", "pod_ps_frame",
+    "FRAMES", "Plan", "additional_image_stores", "command_words", "history_frame", "images_frame",
+    "info_frame", "inspect_frame", "inspect_kind", "layers_frame", "network_ls_frame", "plan", "pod_ps_frame",
     "port_frame", "ps_frame", "registries_frame", "search_frame", "skopeo_inspect_frame",
     "split_image_reference", "split_name", "to_frame", "volume_ls_frame",
 ]

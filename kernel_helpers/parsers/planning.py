@@ -3,7 +3,8 @@
 ``plan(["ps", "-a"])`` says: this is a ``ps`` table, run ``ps --format json -a``,
 show ``ps -a``. Commands that are not tables, or where the learner chose the
 output format themselves (``--format``, ``--quiet``, ``--help``), run untouched.
-Pure: no subprocess, no environment.
+A learner's own ``--format json`` runs untouched too, but still gives a table
+(``Plan.as_text``: the JSON is what is shown). Pure: no subprocess, no environment.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Plan:
     kind: str | None
     run_argv: list[str]
     shown_argv: list[str]
+    as_text: bool = False  # the learner asked for JSON: show it as text, table in .df only
 
     @property
     def is_table(self) -> bool:
@@ -87,23 +89,45 @@ def _positionals(argv: list[str], value_flags: frozenset) -> list[int]:
     return found
 
 
-def _learner_chose_output(tokens: list[str], kind: str) -> bool:
-    """True if the learner asked for their own format, quiet output, help or streaming."""
-    for tok in tokens:
-        if tok == "--":
-            return False
-        if tok.startswith("--"):
+def command_words(argv: list[str], tool: str = "podman") -> list[str]:
+    """The command words of ``argv``, global options skipped: ``["network", "ls"]``, ``["inspect"]``."""
+    flags = SKOPEO_GLOBAL_VALUE_FLAGS if tool == "skopeo" else PODMAN_GLOBAL_VALUE_FLAGS
+    return [argv[i] for i in _positionals(argv, flags)]
+
+
+def _json_format(tokens: list[str], i: int, kind: str) -> int:
+    """How many tokens from ``tokens[i]`` spell ``--format json`` (0 if they do not)."""
+    if kind == "skopeo_inspect":  # skopeo's --format is a Go template only
+        return 0
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    tok = tokens[i]
+    if tok == "--format=json" or (kind in SHORT_F_IS_FORMAT and tok == "-f=json"):
+        return 1
+    if (tok == "--format" or (kind in SHORT_F_IS_FORMAT and tok == "-f")) and nxt == "json":
+        return 2
+    return 0
+
+
+def _learner_chose_output(tokens: list[str], kind: str) -> str | None:
+    """``"plain"`` if the learner asked for their own format, quiet output, help or streaming;
+    ``"json"`` if they asked for JSON only; else None."""
+    chosen, i = None, 0
+    while i < len(tokens):
+        tok, json_tokens = tokens[i], _json_format(tokens, i, kind)
+        i += max(json_tokens, 1)
+        if json_tokens:
+            chosen = "json"
+        elif tok == "--":
+            break
+        elif tok.startswith("--"):
             if tok.split("=", 1)[0] in PLAIN_LONG_FLAGS:
-                return True
+                return "plain"
         elif tok.startswith("-") and len(tok) > 1 and tok[1:].isalpha():
             letters = set(tok[1:])
-            if letters & {"q", "h"}:
-                return True
-            if kind == "ps" and "w" in letters:
-                return True
-            if kind in SHORT_F_IS_FORMAT and "f" in letters:
-                return True
-    return False
+            if (letters & {"q", "h"} or (kind == "ps" and "w" in letters)
+                    or (kind in SHORT_F_IS_FORMAT and "f" in letters)):
+                return "plain"
+    return chosen
 
 
 def plan(argv: list[str], tool: str = "podman") -> Plan:
@@ -115,6 +139,8 @@ def plan(argv: list[str], tool: str = "podman") -> Plan:
     ['--log-level', 'debug', 'network', 'ls', '--format', 'json']
     >>> plan(["inspect", "web"]).run_argv, plan(["ps", "--format", "{{.ID}}"]).kind
     (['inspect', 'web'], None)
+    >>> plan(["images", "--format=json"]).as_text, plan(["images", "--format=json"]).run_argv
+    (True, ['images', '--format=json'])
     """
     argv = list(argv)
     plain = Plan(tool, None, list(argv), list(argv))
@@ -122,7 +148,7 @@ def plan(argv: list[str], tool: str = "podman") -> Plan:
         pos = _positionals(argv, SKOPEO_GLOBAL_VALUE_FLAGS)
         if not pos or argv[pos[0]] != "inspect":
             return plain
-        if _learner_chose_output(argv, "skopeo_inspect"):
+        if _learner_chose_output(argv, "skopeo_inspect") == "plain":
             return plain
         return Plan(tool, "skopeo_inspect", list(argv), list(argv))
     if tool != "podman":
@@ -135,8 +161,11 @@ def plan(argv: list[str], tool: str = "podman") -> Plan:
     kind = PODMAN_KINDS.get(key)
     if kind is None:
         return plain
-    if "--help" in argv[:pos[0]] or _learner_chose_output(argv[pos[-1] + 1:], kind):
+    chosen = _learner_chose_output(argv[pos[-1] + 1:], kind)
+    if "--help" in argv[:pos[0]] or chosen == "plain":
         return plain
+    if chosen == "json":
+        return Plan(tool, kind, list(argv), list(argv), as_text=True)
     run_argv = list(argv)
     if kind in NEEDS_FORMAT_FLAG:
         at = pos[-1] + 1

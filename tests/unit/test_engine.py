@@ -20,12 +20,24 @@ def private_state(monkeypatch, tmp_path):
     monkeypatch.setenv("PODMAN_COURSE_RUNTIME", str(tmp_path / "run"))
 
 
+LIMITS = {"log_driver": "k8s-file", "log_size_max": 1048576, "pids_limit": 2048}
+
+
 def test_workarounds_appear_only_when_decided():
-    assert tomllib.loads(engine.containers_conf_text({})) == {}
+    assert tomllib.loads(engine.containers_conf_text({})) == {"containers": LIMITS}
     conf = tomllib.loads(engine.containers_conf_text(
         {"runtime": "runc", "ulimits": ["nofile=1024:1024"]}, tmp_dir="/t"))
-    assert conf == {"containers": {"default_ulimits": ["nofile=1024:1024"]},
+    assert conf == {"containers": {**LIMITS, "default_ulimits": ["nofile=1024:1024"]},
                     "engine": {"runtime": "runc", "tmp_dir": "/t"}}
+
+
+def test_every_world_caps_container_logs_and_pids(tmp_path, short_tmp):
+    engine.World(conf_dir=tmp_path / "c", graphroot=tmp_path / "g",
+                 runroot=short_tmp / "r", tmp_dir=tmp_path / "t").write(registries_text="")
+    conf = tomllib.loads((tmp_path / "c" / "containers.conf").read_text())["containers"]
+    assert conf["log_driver"] == "k8s-file"  # journald would ignore log_size_max
+    assert conf["log_size_max"] == 1024 * 1024
+    assert 0 < conf["pids_limit"] <= 4096
 
 
 def test_storage_conf_shares_the_image_store():

@@ -50,7 +50,7 @@ def test_plan_table_commands(argv, kind, run_argv):
 
 
 @pytest.mark.parametrize("argv", [
-    ["ps", "--format", "{{.ID}}"], ["ps", "--format=json"], ["ps", "-q"], ["ps", "-aq"],
+    ["ps", "--format", "{{.ID}}"], ["ps", "--format=json", "-q"], ["ps", "-q"], ["ps", "-aq"],
     ["images", "--quiet"], ["ps", "--help"], ["ps", "-h"], ["--help", "ps"],
     ["inspect", "-f", "{{.Id}}", "web"], ["info", "-f", "{{.Host.Arch}}"], ["ps", "-w", "2"],
     ["run", "-d", "bb"], ["exec", "web", "ps"], ["rm", "-f", "web"], [], ["--version"],

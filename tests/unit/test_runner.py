@@ -11,7 +11,7 @@ import time
 import pytest
 
 from kernel_helpers import runner
-from kernel_helpers.errors import ToolMissing
+from kernel_helpers.errors import KitError, ToolMissing
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -110,3 +110,54 @@ def test_skopeo_gets_the_sandbox_registries_conf(fake_podman):
 def test_start_i_without_attach_says_the_cell_is_not_read():
     prepared = runner.prepare("podman", ["start", "-i", "rhel7"], "exit\n")
     assert any("does not attach" in note for note in prepared.notes)
+
+
+@pytest.fixture
+def floor_state(monkeypatch, tmp_path):
+    """A state folder that does not exist yet, and an absurdly high disk floor."""
+    monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path / "not" / "yet"))
+    monkeypatch.setenv(runner.MIN_FREE_ENV, str(10**12))
+    return tmp_path
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "--rm", "img", "true"], ["create", "img"], ["start", "web"], ["build", "."],
+    ["pull", "img"], ["restart", "web"], ["commit", "web", "x"], ["import", "t.tar"],
+    ["load", "-i", "t.tar"], ["container", "run", "img"], ["image", "pull", "img"],
+    ["--log-level", "debug", "run", "img"],
+])
+def test_commands_that_fill_the_disk_are_refused_below_the_floor(floor_state, args):
+    message = runner.refusal("podman", args)
+    assert message.startswith("only ") and f"MiB free under {floor_state} " in message
+    assert "(the kit needs at least 1000000000000 MiB)" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("args", [["ps", "-a"], ["images"], ["rm", "-f", "web"], ["logs", "web"],
+                                  ["network", "create", "n"], ["volume", "create", "v"]])
+def test_other_commands_run_below_the_floor(floor_state, args):
+    assert runner.refusal("podman", args) is None
+    assert runner.refusal("skopeo", ["copy", "a", "b"]) is None
+
+
+def test_the_floor_defaults_to_1_gib_and_can_be_lowered(monkeypatch, tmp_path):
+    monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path))
+    monkeypatch.delenv(runner.MIN_FREE_ENV, raising=False)
+    assert runner.min_free_mb() == 1024
+    monkeypatch.setenv(runner.MIN_FREE_ENV, "0")
+    assert runner.refusal("podman", ["run", "img"]) is None
+
+
+def test_a_bad_floor_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv(runner.MIN_FREE_ENV, "lots")
+    with pytest.raises(KitError, match="PODMAN_COURSE_MIN_FREE_MB='lots' is not a whole number"):
+        runner.min_free_mb()
+
+
+def test_the_magic_refuses_in_one_line_without_running_podman(floor_state, fake_podman):
+    from kernel_helpers.magics import PodmanMagics
+
+    result = PodmanMagics(shell=None)._run("podman", "run --rm img true", None)
+    assert result.returncode == -1 and not result.ok
+    assert result.stderr.startswith("not run: only ") and "\n" not in result.stderr
+    assert fake_podman.calls() == []

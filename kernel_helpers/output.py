@@ -1,0 +1,215 @@
+"""Read a child's output with a bounded memory: a head, a tail, and a count of the rest.
+
+A cell keeps at most ``HEAD_BYTES`` + ``TAIL_BYTES`` of each stream; the text shown
+between them is one line, ``… N bytes left out …``. A stream that passes
+``HARD_CAP`` bytes gets its process group stopped (``yes`` would otherwise run until
+the timeout). Memory stays flat whatever the child writes: chunks are read with
+``selectors`` and never accumulated past head + tail. Standard input is written in
+the same loop, so a child that writes before reading cannot deadlock the kernel.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import selectors
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+HEAD_BYTES = 512 * 1024
+TAIL_BYTES = 512 * 1024
+HARD_CAP = 64 * 1024 * 1024  # bytes read from one stream before the command is stopped
+CHUNK = 64 * 1024
+DRAIN_SECONDS = 5.0  # after a stop: how long to wait for the pipes to close
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """SIGINT (podman's own way to stop), then SIGTERM, then SIGKILL the process group.
+
+    Once the leader is gone, stragglers of its group (which may ignore SIGINT and hold
+    the output pipes open) are killed too.
+    """
+    for sig, wait in ((signal.SIGINT, 2.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def left_out_line(count: int) -> str:
+    return f"… {count} bytes left out …"
+
+
+def _decode(data: bytes) -> str:
+    """As ``Popen(text=True, errors="replace")`` does: locale encoding, universal newlines."""
+    text = data.decode(locale.getpreferredencoding(False), errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _whole_chars(head: bytes, tail: bytes) -> tuple[bytes, bytes]:
+    """Cut a UTF-8 character split at the end of ``head`` or the start of ``tail``."""
+    for back in range(1, min(4, len(head)) + 1):
+        byte = head[-back]
+        if byte & 0xC0 == 0x80:
+            continue
+        if byte >= 0xC0 and back < (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4):
+            head = head[:-back]
+        break
+    start = 0
+    while start < min(3, len(tail)) and tail[start] & 0xC0 == 0x80:
+        start += 1
+    return head, tail[start:]
+
+
+@dataclass
+class Kept:
+    """One stream: its first ``head_max`` bytes, its last ``tail_max``, and how many in all."""
+
+    head_max: int = HEAD_BYTES
+    tail_max: int = TAIL_BYTES
+    head: bytearray = field(default_factory=bytearray)
+    tail: bytearray = field(default_factory=bytearray)
+    total: int = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self.head_max - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail += chunk[-self.tail_max:]
+            if len(self.tail) > self.tail_max:
+                del self.tail[:len(self.tail) - self.tail_max]
+
+    @property
+    def left_out(self) -> int:
+        return self.total - len(self.head) - len(self.tail)
+
+    def text(self) -> str:
+        """The kept bytes as text, with the ``… N bytes left out …`` line between them."""
+        if not self.left_out:
+            return _decode(bytes(self.head + self.tail))
+        head, tail = _whole_chars(bytes(self.head), bytes(self.tail))
+        skipped = len(self.head) + len(self.tail) - len(head) - len(tail)
+        head_text = _decode(head)
+        sep = "" if head_text.endswith("\n") else "\n"
+        return f"{head_text}{sep}{left_out_line(self.left_out + skipped)}\n{_decode(tail)}"
+
+
+@dataclass
+class Captured:
+    """What ``communicate`` read: outputs as text, and why the command ended."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool
+    seconds: float
+    capped: str | None = None  # "stdout" or "stderr": the stream that passed HARD_CAP
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def note(self) -> str | None:
+        """One line for the learner when output was left out, else None."""
+        if self.capped:
+            return (f"stopped after more than {HARD_CAP // 2**20} MiB of output on {self.capped} "
+                    f"(the kit's cap); a cell keeps the first {HEAD_BYTES // 1024} KiB and "
+                    f"the last {TAIL_BYTES // 1024} KiB")
+        if self.left_out:
+            streams = " and ".join(self.left_out)
+            return (f"{streams}: only the first {HEAD_BYTES // 1024} KiB and the last "
+                    f"{TAIL_BYTES // 1024} KiB are kept")
+        return None
+
+
+def communicate(proc: subprocess.Popen, stdin: bytes | None, timeout: float,
+                start: float, hard_cap: int = HARD_CAP) -> Captured:
+    """Feed ``stdin``, read stdout/stderr with bounded memory, honour ``timeout``.
+
+    On KeyboardInterrupt the process group is stopped, then the interrupt re-raised.
+    """
+    kept = {"stdout": Kept(), "stderr": Kept()}
+    names = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr"}
+    pending = memoryview(stdin or b"")
+    timed_out, capped, stopped = False, None, False
+    deadline = start + timeout
+    with selectors.DefaultSelector() as sel:
+        for fd in names:
+            sel.register(fd, selectors.EVENT_READ)
+        if proc.stdin is not None:
+            if pending:
+                os.set_blocking(proc.stdin.fileno(), False)
+                sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+            else:
+                proc.stdin.close()
+        try:
+            while sel.get_map():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    if stopped:
+                        break  # stragglers outside the group hold the pipes: give up on them
+                    timed_out, stopped = True, True
+                    stop_group(proc)
+                    deadline = time.monotonic() + DRAIN_SECONDS
+                    continue
+                for key, _ in sel.select(remaining):
+                    if key.events & selectors.EVENT_WRITE:
+                        pending = _write_some(sel, proc, pending)
+                        continue
+                    chunk = os.read(key.fd, CHUNK)
+                    if not chunk:
+                        sel.unregister(key.fd)
+                        continue
+                    stream = kept[names[key.fd]]
+                    stream.add(chunk)
+                    if stream.total > hard_cap and not stopped:
+                        capped, stopped = names[key.fd], True
+                        stop_group(proc)
+                        deadline = time.monotonic() + DRAIN_SECONDS
+        except KeyboardInterrupt:
+            stop_group(proc)
+            _close(proc)
+            proc.wait()
+            raise
+    _close(proc)
+    try:
+        proc.wait(max(deadline - time.monotonic(), 0.01))
+    except subprocess.TimeoutExpired:  # closed its outputs but kept running
+        timed_out = True
+        stop_group(proc)
+        proc.wait()
+    return Captured(proc.returncode, kept["stdout"].text(), kept["stderr"].text(), timed_out,
+                    time.monotonic() - start, capped,
+                    {name: k.left_out for name, k in kept.items() if k.left_out})
+
+
+def _write_some(sel: selectors.BaseSelector, proc: subprocess.Popen, pending: memoryview) -> memoryview:
+    fd = proc.stdin.fileno()
+    try:
+        pending = pending[os.write(fd, pending[:CHUNK]):]
+    except BlockingIOError:
+        return pending
+    except BrokenPipeError:  # the child stopped reading: the rest of the cell is not needed
+        pending = pending[:0]
+    if not pending:
+        sel.unregister(fd)
+        proc.stdin.close()
+    return pending
+
+
+def _close(proc: subprocess.Popen) -> None:
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None and not pipe.closed:
+            pipe.close()
