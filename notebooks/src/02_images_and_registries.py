@@ -232,22 +232,30 @@ print("search list:", registries.attrs["search"])
 %podman search ubi
 
 # %% [markdown]
-# **An honest limit.** `podman search` asks the registry *named* in the search term and does not
-# follow the `location` remaps above, so `podman search registry.redhat.io/rhel8` (from the notes)
-# tries the real Red Hat server, which cannot be reached from here:
+# **A remap that search does not follow.** `podman search` asks the registry *named* in the search
+# term and does not follow the `location` remaps above: on its own, `podman search
+# registry.redhat.io/rhel8` (from the notes) would try the real Red Hat server, which cannot be
+# reached from here. So the kit rewrites the term to the remap's location before podman runs, and
+# says so in a note under the result:
 
 # %%
-r = %podman --timeout 30 search registry.redhat.io/rhel8
-print("failed:", r.returncode != 0, "| tried the real registry.redhat.io:", "registry.redhat.io" in r.stderr)
+r = %podman search registry.redhat.io/rhel8
+r
+
+# %%
+assert r.ok and r.df is not None and len(r.df) > 0
+assert "localhost:5000" in r.note
+print("found:", ", ".join(r.df["Name"]))
 
 # %% [markdown]
-# So we search the classroom by its own name, `localhost:5000/rhel8`, which means *images whose
-# name contains `rhel8` in registry localhost:5000*:
+# What really ran is the classroom's own name, `localhost:5000/rhel8`, which means *images whose
+# name contains `rhel8` in registry localhost:5000*. In a terminal on a real RHEL machine you would
+# type the notes' command as it is. The same rewrite applies to `skopeo inspect` and `skopeo
+# list-tags` of a remapped name (section 8).
 
 # %%
 %podman search localhost:5000/rhel8
 
-# %% [markdown]
 # ### The options of `podman search`
 # Each one, on the classroom registry. (`localhost:5000/` with nothing after the slash means
 # "everything in that registry".)
@@ -335,8 +343,16 @@ print("all good: the remapped pull is the classroom's ubi8/ubi image")
 # ## 8. `skopeo inspect` (remote) vs `podman inspect` (local)
 # "skopeo inspect：检查注册表中的远程容器镜像" — *skopeo inspects an image **in the registry***,
 # without downloading it. "podman inspect：检查本地存储的镜像信息" — *podman inspects an image
-# **stored locally***. Like `podman search`, skopeo does not follow the remaps, so we name the
-# classroom directly.
+# **stored locally***. Like `podman search`, skopeo does not follow the remaps, so the kit rewrites
+# the notes' command to the classroom and says so in a note:
+
+# %%
+notes_cmd = %skopeo inspect docker://registry.redhat.io/rhel8/httpd-24
+assert notes_cmd.ok and "localhost:5000" in notes_cmd.note
+notes_cmd.note
+
+# %% [markdown]
+# From here on we name the classroom directly, and the tag `1-105`:
 
 # %%
 remote = %skopeo inspect docker://localhost:5000/rhel8/httpd-24:1-105
