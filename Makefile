@@ -6,19 +6,22 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test test-portable setup system venv kit doctor clean lint bench notebooks unit uninstall
+.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks unit uninstall
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
-test:
+test: system-tests
 	bash scripts/run-tests.sh
 
 setup: system venv kit
 
-system:
+system:            # what the course needs (no browser)
 	@bash scripts/install-system-packages.sh
+
+system-tests:      # that, and what only the tests need (chromium, libatomic1)
+	@bash scripts/install-system-packages.sh --tests
 
 venv: $(VENV)/.installed
 
