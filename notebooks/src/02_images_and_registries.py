@@ -72,7 +72,7 @@ from kernel_helpers import classroom, parsers
 # ```
 #   your new image        ┌──────────────────────────────┐  <- one new layer (your change)
 #                         ├──────────────────────────────┤
-#   httpd-24 image        │ apache2 + config + web page  │  <- layers added by its recipe
+#   httpd-24 image        │ apache2 (httpd) + web page   │  <- layers added by its recipe
 #                         ├──────────────────────────────┤
 #   ubi8/ubi image        │ base OS files (bash, ps, …)  │  <- base layer, shared by all three
 #                         └──────────────────────────────┘

@@ -329,8 +329,8 @@ for line in r.stdout.splitlines():
     print(line.split(None, 7)[-1])  # the 8th column: CMD
 
 # %% [markdown]
-# The stand-in is Debian, where the Apache web server (`httpd` on RHEL) is called `apache2`:
-# one parent process and its workers. Output such as `ps -eo user,comm` is steady, and shows
+# The stand-in is Debian, where the Apache web server is packaged as `apache2`; the image starts it
+# under RHEL's name, `httpd`, as Red Hat's image does: one parent process and its workers. Output such as `ps -eo user,comm` is steady, and shows
 # the parent runs as root and the workers as `www-data`:
 
 # %%
@@ -355,7 +355,7 @@ img.df[["RepoTags", "Cmd", "Entrypoint"]]
 # %%
 %%podman run -i --rm registry.redhat.io/rhel8/httpd-24 /bin/bash
 ps -eo user,comm
-pgrep -c apache2 || echo "no web server running"
+pgrep -c httpd || echo "no web server running"
 
 # %% [markdown]
 # ### Check yourself
@@ -366,8 +366,8 @@ pgrep -c apache2 || echo "no web server running"
 with_bash = _  # the output of the cell above
 with_default = %podman exec {WEB} ps -eo comm
 assert "/usr/bin/run-httpd" in img.df["Cmd"].iloc[0], img.df["Cmd"]
-assert "apache2" in with_default.stdout.split()
-assert "apache2" not in with_bash.stdout.split() and "bash" in with_bash.stdout.split()
+assert "httpd" in with_default.stdout.split()
+assert "httpd" not in with_bash.stdout.split() and "bash" in with_bash.stdout.split()
 print("all good")
 
 # %% [markdown]

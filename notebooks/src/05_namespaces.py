@@ -104,7 +104,7 @@ def on_host(*argv):
 
 
 def wait_for_workers(name, rootless=False):
-    """Wait (up to 30 s) until apache2 in NAME has started its 2 workers; how many processes.
+    """Wait (up to 30 s) until httpd in NAME has started its 2 workers; how many processes.
 
     It watches from the host (`pgrep -P`: the children of the container's main process), not
     with `podman top`, which starts a helper process inside the container each time it runs.
@@ -279,7 +279,7 @@ for pid, hpid, user, huser, args in rows:
 
 # %% [markdown]
 # The kit's `process_tree` reads the same `podman top` (plus the parent PID, `ppid`) and
-# draws the tree: the two `apache2` workers are children of PID 1.
+# draws the tree: the two `httpd` workers are children of PID 1.
 
 # %%
 tree = labelled_tree(NAME)
@@ -287,7 +287,7 @@ tree
 
 # %% [markdown]
 # The host can look at that process directly. `ps -o pid,args -p PID` on the host, with the
-# host PID from `podman inspect`: the same `apache2`, under its host number.
+# host PID from `podman inspect`: the same `httpd`, under its host number.
 
 # %%
 out = on_host("ps", "-o", "pid,args", "-p", str(host_pid))
