@@ -36,7 +36,7 @@ def _subid_start(path: str, name: str) -> int | None:
 
 def current() -> dict:
     """This machine's volatile values: kernel release, course user, its uid and subids."""
-    from kernel_helpers import rootless
+    from kernel_helpers import paths, rootless
 
     name = rootless.user_name()
     try:
@@ -45,7 +45,9 @@ def current() -> dict:
         uid = None
     return {"kernel_release": os.uname().release, "user": name, "uid": uid,
             "subuid_start": _subid_start("/etc/subuid", name),
-            "subgid_start": _subid_start("/etc/subgid", name)}
+            "subgid_start": _subid_start("/etc/subgid", name),
+            "state_dir": str(paths.state_dir()), "runtime_dir": str(paths.runtime_dir()),
+            "home": str(Path.home())}
 
 
 def range_regex(low: int, high: int) -> str:
@@ -78,6 +80,11 @@ def sanitizer_text(hosts: list[dict]) -> str:
         if regex:
             sections.append(f"[host_{name}]\nregex: {regex}\nreplace: {replace}\n")
 
+    # the kit's folders first (the runtime folder may lie inside the home, and so on)
+    folders = sorted({(h.get(k), k) for h in hosts for k in ("state_dir", "runtime_dir", "home")
+                      if h.get(k) and h.get(k) != "/"}, key=lambda pair: -len(pair[0]))
+    for folder, kind in folders:
+        add(f"{kind}_{len(sections)}", f"{re.escape(folder)}(?![\\w.-])", kind.upper().replace("_", "-"))
     kernels = _alternatives(h.get("kernel_release") for h in hosts)
     add("kernel_release", f"(?<![\\w.-])(?:{kernels})(?![\\w.-])" if kernels else "", "KERNEL-RELEASE")
     ranges = {h.get(k) for h in hosts for k in ("subuid_start", "subgid_start")} - {None}
