@@ -19,10 +19,9 @@ from . import classroom, doctor, images, locks, rootless, sandbox
 
 def main() -> int:
     start = time.monotonic()
+    if locks.held_by_others("setup"):
+        print("setup: another set-up is running; waiting for it to finish", flush=True)
     with locks.hold("setup"):
-        waited = time.monotonic() - start
-        if waited > 1:
-            print(f"setup: waited {waited:.0f} s for another set-up to finish")
         for line in sandbox.reclaim():
             print(f"clean: {line}")
         print(classroom.up().describe())
