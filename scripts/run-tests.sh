@@ -10,14 +10,16 @@
 # stops the classroom only if no other run holds the lock, no set-up is running and no
 # sandbox (kernel, shell, test) is alive. Whether the classroom "was up before" is
 # decided by the first of overlapping runs and inherited by the later ones ($was_up_file),
-# under the short lock "classroom-users-gate", which --if-unused takes too.
+# under the short lock "classroom-users-gate", which --if-unused takes too. `make setup`
+# (apt-get, pip into .venv, then the kit's own set-up) runs under the lock "make-setup":
+# two runs would otherwise race for dpkg's lock and for one venv.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 # the kit's locks and status verb need only the standard library: no venv yet is fine
 mapfile -t lock_files < <(PYTHONPATH=. python3 -c 'from kernel_helpers import locks
-for name in ("classroom-users", "classroom-users-gate"): print(locks.lock_file(name))')
-if [ "${#lock_files[@]}" -ne 2 ]; then echo "run-tests: cannot locate the kit's lock files" >&2; exit 1; fi
+for name in ("classroom-users", "classroom-users-gate", "make-setup"): print(locks.lock_file(name))')
+if [ "${#lock_files[@]}" -ne 3 ]; then echo "run-tests: cannot locate the kit's lock files" >&2; exit 1; fi
 was_up_file="${lock_files[0]%.lock}.was-up"
 exec {users_fd}>>"${lock_files[0]}" {gate_fd}>>"${lock_files[1]}"
 if ! flock -x -w 600 "$gate_fd"; then echo "run-tests: ${lock_files[1]} stayed locked 10 min" >&2; exit 1; fi
@@ -37,6 +39,6 @@ cleanup() {
   if [ "$was_up" -eq 0 ]; then "$PY" -m kernel_helpers classroom down --if-unused || true; fi
 }
 trap cleanup EXIT
-make --no-print-directory setup {users_fd}>&- || exit 1
+flock -o -w 3600 "${lock_files[2]}" make --no-print-directory setup {users_fd}>&- || exit 1
 .venv/bin/ruff check kernel_helpers tests benchmarks {users_fd}>&- || exit 1
 "$PY" -m pytest --nbval "$@" {users_fd}>&-

@@ -27,6 +27,11 @@ case "$*" in
   *"classroom down --if-unused") exec {sys.executable} "$@" ;;
 esac
 """
+STUB_MAKE = """#!/bin/bash
+echo "make-start $(date +%s.%N)" >>"$STUB_LOG"
+sleep "$STUB_MAKE_SLEEP"
+echo "make-end $(date +%s.%N)" >>"$STUB_LOG"
+"""
 
 
 @pytest.fixture
@@ -37,7 +42,7 @@ def repo(tmp_path, monkeypatch):
     (root / "scripts").mkdir(parents=True)
     shutil.copy(REPO / "scripts/run-tests.sh", root / "scripts")
     (root / "kernel_helpers").symlink_to(REPO / "kernel_helpers")
-    stubs = {".venv/bin/python": STUB_PYTHON, ".venv/bin/ruff": "#!/bin/sh\n", "bin/make": "#!/bin/sh\n"}
+    stubs = {".venv/bin/python": STUB_PYTHON, ".venv/bin/ruff": "#!/bin/sh\n", "bin/make": STUB_MAKE}
     for name, text in stubs.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
@@ -49,9 +54,10 @@ def repo(tmp_path, monkeypatch):
     return root
 
 
-def start(repo: Path, name: str, sleep: float) -> tuple[subprocess.Popen, Path]:
+def start(repo: Path, name: str, sleep: float, make: float = 0) -> tuple[subprocess.Popen, Path]:
+    """Run the script: `make setup` takes MAKE seconds, pytest SLEEP seconds."""
     log = repo.parent / f"{name}.log"
-    env = {**os.environ, "STUB_LOG": str(log), "STUB_SLEEP": str(sleep)}
+    env = {**os.environ, "STUB_LOG": str(log), "STUB_SLEEP": str(sleep), "STUB_MAKE_SLEEP": str(make)}
     proc = subprocess.Popen(["bash", str(repo / "scripts/run-tests.sh")], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return proc, log
@@ -69,9 +75,9 @@ def test_a_lone_run_stops_the_classroom_it_found_down(repo):
 
 
 def test_the_first_of_two_overlapping_runs_leaves_it_to_the_second(repo):
-    first, first_log = start(repo, "first", 1.5)
-    time.sleep(0.7)
-    second, second_log = start(repo, "second", 3)
+    first, first_log = start(repo, "first", 1.5, make=1)
+    time.sleep(0.5)
+    second, second_log = start(repo, "second", 3, make=1)
     out_first = finish(first)
     assert "left running: another `make test` run is using it" in out_first
     assert second.poll() is None
@@ -79,6 +85,13 @@ def test_the_first_of_two_overlapping_runs_leaves_it_to_the_second(repo):
     assert "classroom registry: stopped" in out_second  # it inherited "was down before"
     for log in (first_log, second_log):
         assert "-m kernel_helpers classroom down --if-unused" in log.read_text()
+    times = {}
+    for name, log in (("first", first_log), ("second", second_log)):
+        for line in log.read_text().splitlines():
+            if line.startswith("make-"):
+                word, stamp = line.split()
+                times[name, word] = float(stamp)
+    assert times["second", "make-start"] >= times["first", "make-end"]  # `make setup` one at a time
 
 
 class Registry(http.server.BaseHTTPRequestHandler):
