@@ -25,14 +25,51 @@ def _cmd_doctor(args) -> int:
 
 def _cmd_classroom(args) -> int:
     from . import classroom
+    if args.if_unused and args.action != "down":
+        print("--if-unused goes with 'classroom down' only", file=sys.stderr)
+        return 2
     if args.action == "up":
         status = classroom.up()
+    elif args.action == "down" and args.if_unused:
+        return _classroom_down_if_unused()
     elif args.action == "down":
         status = classroom.down()
     else:
         status = classroom.status()
     print(status.describe())
     return 0 if (status.running or args.action == "down") else 1
+
+
+USERS_LOCK = "classroom-users"  # held shared by every `make test` run (scripts/run-tests.sh)
+USERS_GATE = "classroom-users-gate"  # serializes joining the users and this check
+
+
+def _classroom_down_if_unused() -> int:
+    """Stop the classroom unless a `make test` run, a set-up or a live sandbox uses it.
+
+    Run by a process that does not hold USERS_LOCK itself. The locks stay held while
+    stopping, so no new run or set-up can start in between (they wait for the stop).
+    Lock order: gate -> classroom-users -> setup -> classroom.
+    """
+    import contextlib
+
+    from . import classroom, locks, sandbox
+    with contextlib.ExitStack() as held:
+        held.enter_context(locks.hold(USERS_GATE, wait=300))
+        for name, reason in ((USERS_LOCK, "another `make test` run is using it"),
+                             ("setup", "a set-up is running")):
+            try:
+                held.enter_context(locks.hold(name, wait=0))
+            except KitError:
+                print(f"classroom registry left running: {reason}")
+                return 0
+        live = sandbox.live_ids()
+        if live:
+            shown = ", ".join(live[:3]) + (", ..." if len(live) > 3 else "")
+            print(f"classroom registry left running: {len(live)} live sandbox(es) use it ({shown})")
+            return 0
+        print(classroom.down().describe())
+    return 0
 
 
 def _cmd_images(args) -> int:
@@ -72,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_doctor)
     p = sub.add_parser("classroom", help="start, stop or show the classroom registry")
     p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--if-unused", action="store_true",
+                   help="down only: stop it only if no other `make test`, set-up or live sandbox uses it")
     p.set_defaults(func=_cmd_classroom)
     p = sub.add_parser("images", help="build changed course images and push them")
     p.add_argument("names", nargs="*", help="only these recipes (default: all)")

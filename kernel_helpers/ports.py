@@ -2,9 +2,15 @@
 
 On netavark 1.4, publishing a host port that another container already holds
 breaks loopback forwarding of the *holder*. So every host port a sandbox
-publishes is first leased here: a lease is a file ``ports_dir()/PORT`` created
-atomically (``O_EXCL``) that names the holding sandbox. A lease whose sandbox is
-gone is stale and may be taken over.
+publishes is first leased here: a lease is a file ``ports_dir()/PORT`` that names
+the holding sandbox. A lease whose owner has exited is stale and may be taken over,
+unless the owner's sandbox could not be removed (its containers may still hold the
+port) or the port is still bound.
+
+Twenty kernels may lease at once, so every change (create, take over, release)
+happens under the kit's ``ports`` lock, and a lease file appears complete: it is
+written under a temporary name and then hard-linked to ``PORT`` (``link`` fails if
+the name exists), so a reader never sees an empty lease.
 
 Usage:
     ports.claim(8000, "sb-123")           # the notes' port, or PortBusy
@@ -14,11 +20,14 @@ Usage:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
-from . import paths
+from . import locks, paths
 from .errors import KitError, PortBusy
 
 POOL_ENV = "PODMAN_COURSE_PORT_POOL"
@@ -26,6 +35,15 @@ POOL_ENV = "PODMAN_COURSE_PORT_POOL"
 # the notebook's kernel may then take over those leases when it publishes the ports.
 GRANT_ENV = "PODMAN_COURSE_PORT_GRANTOR"
 DEFAULT_POOL = (20000, 29999)
+LOCK_WAIT = 60.0  # seconds; one change holds the lock for well under a millisecond
+_in_process = threading.RLock()  # flock is per process: threads of one kernel queue here
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """Hold the ``ports`` lock (between processes and between this process's threads)."""
+    with _in_process, locks.hold("ports", wait=LOCK_WAIT):
+        yield
 
 
 def pool() -> range:
@@ -60,19 +78,23 @@ def holder(port: int) -> str | None:
 
 
 def _try_create(port: int, owner: str) -> bool:
-    lease = paths.ensure(paths.ports_dir()) / str(port)
+    """Create the lease file of ``port`` complete, naming ``owner``; False if it exists."""
+    folder = paths.ensure(paths.ports_dir())
+    tmp = folder / f".{port}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp.write_text(owner + "\n")
     try:
-        fd = os.open(lease, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        os.link(tmp, folder / str(port))
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w") as fh:
-        fh.write(owner + "\n")
+    finally:
+        tmp.unlink(missing_ok=True)
     return True
 
 
 def _default_alive(owner: str) -> bool:
-    from .sandbox import is_alive
-    return is_alive(owner)
+    """A lease is in use while its owner runs, or while its sandbox could not be removed."""
+    from .sandbox import is_alive, is_kept
+    return is_alive(owner) or is_kept(owner)
 
 
 def claim(port: int, owner: str, alive: Callable[[str], bool] = _default_alive) -> int:
@@ -81,43 +103,44 @@ def claim(port: int, owner: str, alive: Callable[[str], bool] = _default_alive) 
     Claiming a port the owner already holds is a no-op. A lease of a dead owner is
     taken over, and so is one held by the sandbox named in ``$PODMAN_COURSE_PORT_GRANTOR``
     (a test that leased the port for this notebook). A port bound by a process outside
-    the kit is refused too.
+    the kit is refused too, and so is a stale lease whose port is still bound.
     """
-    grantor = os.environ.get(GRANT_ENV)
-    for _ in range(2):
+    with _locked():
         if _try_create(port, owner):
             if not is_bindable(port):
-                release(port, owner)
+                _remove(port)
                 raise PortBusy(port, "a process outside the kit (it is already bound)")
             return port
         current = holder(port)
         if current == owner:
             return port
-        if current and current == grantor:
-            paths.atomic_write(paths.ports_dir() / str(port), owner + "\n")
-            return port
-        if current and alive(current):
+        if current and current != os.environ.get(GRANT_ENV) and alive(current):
             raise PortBusy(port, f"sandbox {current}")
-        _remove(port)
-    raise PortBusy(port, f"sandbox {holder(port)}")
+        if not is_bindable(port):
+            raise PortBusy(port, f"sandbox {current} (gone, but the port is still bound)")
+        # a stale lease, or one granted to us: hand it over in one step (readers see
+        # the old holder or the new one, never no file)
+        paths.atomic_write(paths.ports_dir() / str(port), owner + "\n")
+        return port
 
 
 def lease(owner: str, count: int = 1, alive: Callable[[str], bool] = _default_alive) -> list[int]:
     """Lease ``count`` new free ports from the pool for ``owner`` (never one it already holds)."""
     got: list[int] = []
-    for port in pool():
-        if len(got) == count:
-            break
-        if holder(port) == owner:
-            continue
-        try:
-            got.append(claim(port, owner, alive))
-        except PortBusy:
-            continue
-    if len(got) < count:
-        for port in got:
-            release(port, owner)
-        raise KitError(f"no {count} free ports left in {pool()}")
+    with _locked():
+        for port in pool():
+            if len(got) == count:
+                break
+            if holder(port) == owner:
+                continue
+            try:
+                got.append(claim(port, owner, alive))
+            except PortBusy:
+                continue
+        if len(got) < count:
+            for port in got:
+                _remove(port)
+            raise KitError(f"no {count} free ports left in {pool()}")
     return got
 
 
@@ -143,13 +166,15 @@ def _remove(port: int) -> None:
 
 def release(port: int, owner: str) -> None:
     """Give back ``port`` if ``owner`` holds it."""
-    if holder(port) == owner:
-        _remove(port)
+    with _locked():
+        if holder(port) == owner:
+            _remove(port)
 
 
 def release_all(owner: str) -> list[int]:
     """Give back every port ``owner`` holds; returns them."""
-    mine = sorted(leases(owner))
-    for port in mine:
-        _remove(port)
+    with _locked():
+        mine = sorted(leases(owner))
+        for port in mine:
+            _remove(port)
     return mine

@@ -12,7 +12,10 @@ Usage:
     sb.remove()
 
 A kernel's sandbox is removed at exit, and by a small reaper process if the
-kernel is killed; ``python -m kernel_helpers clean`` reclaims any leftovers.
+kernel is killed; ``python -m kernel_helpers clean`` reclaims any leftovers. When
+podman cannot remove a sandbox's containers, the sandbox is kept whole (folders and
+port leases, marked ``KEPT_FILE``) so that no other sandbox is handed a port they
+still hold; ``clean`` retries and reports it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from . import engine, paths, ports, rootless
 
 SANDBOX_ENV = "PODMAN_COURSE_SANDBOX"
 OWNER_FILE = "owner.json"
+KEPT_FILE = "removal-failed"  # written when podman could not remove the containers
+CREATE_GRACE = 60.0  # seconds: a younger sandbox without an owner file is being created
+RM_TIMEOUT = 90.0  # seconds for one `podman (pod) rm -af`
 
 
 def _start_time(pid: int) -> str | None:
@@ -59,6 +65,16 @@ def is_alive(sandbox_id: str) -> bool:
     return _start_time(owner["pid"]) == owner["start_time"]
 
 
+def is_kept(sandbox_id: str) -> bool:
+    """True when a removal of ``sandbox_id`` failed: its containers may still run."""
+    return (paths.sandboxes_dir() / sandbox_id / KEPT_FILE).exists()
+
+
+def live_ids() -> list[str]:
+    """Sandboxes whose owner process (kernel, shell, test) is running."""
+    return [s for s in all_ids() if is_alive(s)]
+
+
 @dataclass
 class Sandbox:
     id: str
@@ -82,10 +98,12 @@ class Sandbox:
         """Make a new sandbox owned by ``owner_pid`` (default: this process)."""
         pid = owner_pid or os.getpid()
         sandbox = cls.for_id(f"{kind}-{pid}-{secrets.token_hex(3)}")
-        sandbox.world.write()
-        (sandbox.dir / OWNER_FILE).write_text(json.dumps({
+        # the owner file first: a concurrent `clean` must see a live sandbox, not a
+        # half-made one of a dead owner
+        paths.atomic_write(sandbox.dir / OWNER_FILE, json.dumps({
             "pid": pid, "start_time": _start_time(pid), "kind": kind,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
+        sandbox.world.write()
         return sandbox
 
     @property
@@ -134,23 +152,56 @@ class Sandbox:
             return [f"podman network rm failed: {exc}"]
         return [f"removed network {name}" for name in names]
 
+    def _remove_containers(self) -> tuple[list[str], list[str]]:
+        """Remove every pod and container: (what was removed, what failed: empty if all gone)."""
+        done: list[str] = []
+        failed: list[str] = []
+        for args in (("pod", "rm", "-af", "-t", "0"), ("rm", "-af", "-t", "0")):
+            try:
+                proc = self.podman(*args, timeout=RM_TIMEOUT)
+            except (subprocess.TimeoutExpired, OSError) as exc:
+                failed.append(f"podman {' '.join(args)} failed: {exc}")
+                continue
+            done += [f"removed {args[0]} {name[:12]}" for name in proc.stdout.split()]
+            if proc.returncode != 0:
+                last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+                failed.append(f"podman {' '.join(args)} exited {proc.returncode}: {last}")
+        try:
+            proc = self.podman("ps", "-aq", timeout=30)
+            left = proc.stdout.split() if proc.returncode == 0 else None
+        except (subprocess.TimeoutExpired, OSError):
+            left = None
+        if left is None:
+            failed.append("podman ps -aq failed: cannot tell whether containers are left")
+        elif left:
+            failed.append(f"containers still there: {' '.join(c[:12] for c in left)}")
+        return done, failed
+
     def remove(self) -> list[str]:
         """Remove every container, pod and file of this sandbox; release its ports.
 
+        If podman cannot remove the containers (an error, a timeout, or some still
+        listed), nothing else is touched: the folders and port leases stay, the sandbox
+        is marked kept, and the returned lines say why; ``reclaim`` retries later.
         Idempotent and safe to call from two processes at once.
         """
         done: list[str] = []
         if not self.dir.exists():
             return done
-        with open(self.dir.parent / f".{self.id}.lock", "w") as lock:
+        lock_path = self.dir.parent / f".{self.id}.lock"
+        with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.dir.exists():  # removed by another process while we waited
+                return done
             if self.exists():
-                for args in (("pod", "rm", "-af", "-t", "0"), ("rm", "-af", "-t", "0")):
-                    try:
-                        out = self.podman(*args, timeout=90).stdout.split()
-                        done += [f"removed {args[0]} {name[:12]}" for name in out]
-                    except (subprocess.TimeoutExpired, OSError) as exc:
-                        done.append(f"podman {' '.join(args)} failed: {exc}")
+                removed, failed = self._remove_containers()
+                done += removed
+                if failed:
+                    (self.dir / KEPT_FILE).write_text("\n".join(failed) + "\n")
+                    return done + [f"could not remove sandbox {self.id}: {problem}"
+                                   for problem in failed] + [
+                        f"kept sandbox {self.id} (folders and port leases) for "
+                        "'python -m kernel_helpers clean' to retry"]
                 done += self._remove_networks()
             done += rootless.remove_world(self.id)
             released = ports.release_all(self.id)
@@ -159,7 +210,7 @@ class Sandbox:
             for root in (self.dir, self.world.runroot.parent):
                 _unmount_under(root)
                 shutil.rmtree(root, ignore_errors=True)
-        Path(lock.name).unlink(missing_ok=True)
+            lock_path.unlink(missing_ok=True)  # only once the sandbox is gone
         return done
 
 
@@ -168,12 +219,12 @@ def _network_names(listing: str, sandbox_id: str) -> list[str]:
     return [name for name in listing.split() if sandbox_id in name]
 
 
-def _unmount_under(root: Path) -> None:
+def _unmount_under(root: Path, mountinfo: str = "/proc/self/mountinfo") -> None:
     """Unmount (lazily) every mount point below ``root``, deepest first."""
     prefix = str(root.resolve()) + "/"
     points = []
     try:
-        with open("/proc/self/mountinfo") as fh:
+        with open(mountinfo) as fh:
             for line in fh:
                 point = line.split()[4].replace("\\040", " ")
                 if point.startswith(prefix):
@@ -181,7 +232,11 @@ def _unmount_under(root: Path) -> None:
     except OSError:
         return
     for point in sorted(points, key=len, reverse=True):
-        subprocess.run(["umount", "-l", point], capture_output=True)
+        try:
+            subprocess.run(["umount", "-l", point], capture_output=True, timeout=30,
+                           stdin=subprocess.DEVNULL)
+        except (subprocess.TimeoutExpired, OSError):
+            continue  # rmtree then leaves what is still mounted; a later `clean` retries
 
 
 def all_ids() -> list[str]:
@@ -189,14 +244,33 @@ def all_ids() -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
+def _being_created(sandbox_id: str) -> bool:
+    """A sandbox folder without an owner file, younger than CREATE_GRACE: leave it be."""
+    folder = paths.sandboxes_dir() / sandbox_id
+    try:
+        young = time.time() - folder.stat().st_mtime < CREATE_GRACE
+    except OSError:
+        return False
+    return young and not (folder / OWNER_FILE).exists()
+
+
 def reclaim(everything: bool = False) -> list[str]:
-    """Remove sandboxes whose owner died (or all, with ``everything``); stale port leases too."""
+    """Remove sandboxes whose owner died (or all, with ``everything``); stale port leases too.
+
+    A sandbox that cannot be removed is kept (see ``Sandbox.remove``) and reported.
+    """
     lines = []
     for sandbox_id in all_ids():
-        if everything or not is_alive(sandbox_id):
-            Sandbox.for_id(sandbox_id).remove()
+        if not everything and (is_alive(sandbox_id) or _being_created(sandbox_id)):
+            continue
+        sandbox = Sandbox.for_id(sandbox_id)
+        done = sandbox.remove()
+        if not sandbox.dir.exists():
             lines.append(f"reclaimed sandbox {sandbox_id}")
-    lines += rootless.stop_idle_user_processes([s for s in all_ids() if is_alive(s)])
+        else:
+            lines += [line for line in done if line.startswith(("could not", "kept"))] or [
+                f"could not remove sandbox {sandbox_id}: {sandbox.dir} is still there"]
+    lines += rootless.stop_idle_user_processes(live_ids())
     for port, owner in ports.leases().items():
         if not (paths.sandboxes_dir() / owner).exists():
             ports.release(port, owner)

@@ -4,26 +4,33 @@ Order: reclaim leftovers of crashed kernels, start the classroom registry, run t
 doctor (which chooses host workarounds and makes the rootless course user), build and
 push course images that changed, pull them into the rootless user's shared store.
 A second run redoes nothing that is already done.
+
+The whole set-up holds the kit's ``setup`` lock: a second set-up at the same time
+(two ``make test`` runs) waits for the first and then finds everything done. Lock
+order: setup -> images -> classroom (``images.build`` and ``classroom.up`` take theirs).
 """
 
 from __future__ import annotations
 
 import time
 
-from . import classroom, doctor, images, rootless, sandbox
+from . import classroom, doctor, images, locks, rootless, sandbox
 
 
 def main() -> int:
     start = time.monotonic()
-    for line in sandbox.reclaim():
-        print(f"clean: {line}")
-    print(classroom.up().describe())
-    report = doctor.run()
-    print(report.text())
-    if not report.healthy:
-        print("setup stopped: the doctor found a problem the kit cannot work around (see FIX)")
-        return 1
-    images.build(log=print)
-    rootless.prepare_store(log=print)
+    if locks.held_by_others("setup"):
+        print("setup: another set-up is running; waiting for it to finish", flush=True)
+    with locks.hold("setup"):
+        for line in sandbox.reclaim():
+            print(f"clean: {line}")
+        print(classroom.up().describe())
+        report = doctor.run()
+        print(report.text())
+        if not report.healthy:
+            print("setup stopped: the doctor found a problem the kit cannot work around (see FIX)")
+            return 1
+        images.build(log=print)
+        rootless.prepare_store(log=print)
     print(f"setup done in {time.monotonic() - start:.1f} s")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 
 import pytest
@@ -80,3 +81,74 @@ def test_each_lease_call_gives_new_ports():
     first = ports.lease("runner", 2, always(True))
     second = ports.lease("runner", 2, always(True))
     assert not set(first) & set(second)
+
+
+# --- many processes at once ------------------------------------------------------------
+
+def _racer(owner: str, what: str, go, results) -> None:
+    """One process of ``race``: wait for the common start, then lease or claim."""
+    go.wait()
+    try:
+        if what == "lease":
+            got = ports.lease(owner, 2, alive=lambda o: True)
+        else:
+            got = [ports.claim(int(what), owner, alive=lambda o: o != "dead")]
+    except PortBusy:
+        got = []
+    results.put((owner, got))
+
+
+def race(what: str, count: int = 20) -> dict[str, list[int]]:
+    """COUNT separate processes (forked) run ``_racer`` at once; owner -> ports it got."""
+    ctx = multiprocessing.get_context("fork")
+    go, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_racer, args=(f"owner-{i}", what, go, results)) for i in range(count)]
+    for proc in procs:
+        proc.start()
+    go.set()
+    got = dict(results.get(timeout=60) for _ in procs)
+    for proc in procs:
+        proc.join(timeout=10)
+        assert proc.exitcode == 0
+    return got
+
+
+def test_twenty_processes_leasing_at_once_never_share_a_port(tmp_path, monkeypatch):
+    monkeypatch.setenv("PODMAN_COURSE_PORT_POOL", "38100-38149")  # 40 of 50 ports get taken
+    got = race("lease")
+    handed = [port for mine in got.values() for port in mine]
+    assert all(len(mine) == 2 for mine in got.values())
+    assert len(handed) == len(set(handed)) == 40
+    assert ports.leases() == {port: owner for owner, mine in got.items() for port in mine}
+    assert not [p for p in (tmp_path / "ports").iterdir() if not p.name.isdigit()]  # no temp files
+
+
+def test_twenty_processes_taking_over_one_stale_lease_make_one_winner():
+    ports.claim(38110, "dead", always(True))
+    got = race("38110")
+    winners = [owner for owner, mine in got.items() if mine == [38110]]
+    assert len(winners) == 1
+    assert ports.holder(38110) == winners[0]
+
+
+def test_a_stale_lease_whose_port_is_still_bound_is_not_taken_over():
+    with socket.socket() as sock:
+        sock.bind(("0.0.0.0", 38112))
+        sock.listen()
+        (ports.paths.ensure(ports.paths.ports_dir()) / "38112").write_text("dead\n")
+        with pytest.raises(PortBusy, match="still bound"):
+            ports.claim(38112, "b", always(False))
+    assert ports.holder(38112) == "dead"
+
+
+def test_a_lease_of_a_sandbox_that_could_not_be_removed_stays_with_it(tmp_path):
+    from kernel_helpers import sandbox
+
+    ports.claim(38114, "kernel-1-abc", always(True))
+    kept = tmp_path / "sandboxes" / "kernel-1-abc"
+    kept.mkdir(parents=True)
+    (kept / sandbox.KEPT_FILE).write_text("containers still there: 0123\n")
+    with pytest.raises(PortBusy):
+        ports.claim(38114, "kernel-2-def")  # the default test: owner dead but sandbox kept
+    (kept / sandbox.KEPT_FILE).unlink()
+    assert ports.claim(38114, "kernel-2-def") == 38114
