@@ -266,7 +266,7 @@ def _podman(rw: RootlessWorld, *args: str, timeout: float = TIMEOUT) -> subproce
 
 def prepare_store(log=print) -> list[str]:
     """Pull STORE_IMAGES into the user's shared store when missing or outdated (as root)."""
-    from .images import _registry_config_digest  # the classroom's current image ids
+    from . import classroom, registry_api  # the classroom's current image ids
     if unavailable_reason() or os.geteuid() != 0:
         return []
     user = account()
@@ -283,7 +283,7 @@ def prepare_store(log=print) -> list[str]:
     pulled = []
     for name in STORE_IMAGES:
         tag = name.split("/", 1)[1]
-        wanted = _registry_config_digest(tag)
+        wanted = registry_api.config_digest(classroom.pull_port(), tag)
         have = _podman(rw, "image", "inspect", "--format", "{{.Id}}", name).stdout.strip()
         if wanted and f"sha256:{have}" == wanted:
             continue
