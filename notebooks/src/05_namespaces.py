@@ -490,10 +490,10 @@ OVERLAYS = {"overlay": "the kernel's overlay file system",
 
 
 def mount_group(point, kind):
-    """How the table groups a mount point of the container: overlay, a single file, or its type."""
-    if kind in OVERLAYS:
-        return "overlay"
-    return "file from the host" if Path(f"/proc/{host_pid}/root{point}").is_file() else kind
+    """How the table groups a mount point of the container: a single file, overlay, or its type."""
+    if Path(f"/proc/{host_pid}/root{point}").is_file():  # wherever the host keeps that file
+        return "file from the host"
+    return "overlay" if kind in OVERLAYS else kind
 
 
 r = %podman exec {NAME} cat /proc/self/mounts
