@@ -25,13 +25,16 @@ REPO = paths.repo_root()
 
 
 def registry_processes() -> dict[str, int]:
-    """How many docker-registry processes serve each of the kit's config files."""
+    """How many docker-registry processes of this PID namespace serve each of the kit's config files."""
     wanted = {endpoint: str(classroom._config_file(endpoint)) for endpoint in classroom.ENDPOINTS}
     counts = dict.fromkeys(wanted, 0)
+    ours = os.readlink("/proc/self/ns/pid")  # not a machine's nested in a container here
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
+            if os.readlink(proc / "ns/pid") != ours:
+                continue
             argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
