@@ -8,7 +8,8 @@ host) with those of a container's main process, found with ``podman inspect``.
 Usage:
     namespace_table("web")                   # DataFrame: namespace, host, container, isolated
     namespace_table("web", rootless=True)    # a container of the rootless course user
-    process_tree("web")                      # DataFrame from `podman top`: container vs host PIDs
+    process_tree("web")                      # podman top (inside) + /proc (host PIDs and users)
+    processes_in("pid:[4026532331]")         # the host's processes in that pid namespace
 
 Examples:
     df = namespace_table("web"); df[df.isolated]["namespace"].tolist()
@@ -17,6 +18,8 @@ Examples:
 from __future__ import annotations
 
 import os
+import pwd
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -101,22 +104,73 @@ def namespace_table(container: str, env: dict | None = None, rootless: bool = Fa
     return compare(namespaces_of("self"), namespaces_of(container_pid(container, env, rootless)))
 
 
-TOP_FIELDS = ["pid", "ppid", "hpid", "user", "huser", "args"]
+# What `podman top` tells about the inside. Its host-side descriptors (hpid, huser) print "?"
+# where podman runs in a PID namespace of its own (a nested machine): the kit reads those from
+# /proc instead (`processes_in`).
+TOP_FIELDS = ["pid", "ppid", "user", "args"]
+
+
+@dataclass(frozen=True)
+class HostProcess:
+    """One process of a pid namespace, as the host sees it (``/proc/PID/status``)."""
+
+    host_pid: int
+    pid_inside: int  # the last NSpid field: its PID in the innermost pid namespace
+    host_uid: int    # the real uid, in the host's numbering
+
+
+def _status(pid_dir: Path) -> dict[str, str]:
+    fields = {}
+    for line in (pid_dir / "status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return fields
+
+
+def processes_in(pid_namespace: str, proc: Path = Path("/proc")) -> list[HostProcess]:
+    """The host's processes whose ``/proc/PID/ns/pid`` is PID_NAMESPACE (``pid:[4026532331]``),
+    in host PID order. Processes that end while being read are left out."""
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.readlink(entry / "ns" / "pid") != pid_namespace:
+                continue
+            status = _status(entry)
+            found.append(HostProcess(int(entry.name), int(status["NSpid"].split()[-1]),
+                                     int(status["Uid"].split()[0])))
+        except (OSError, KeyError, ValueError, IndexError):
+            continue
+    return sorted(found, key=lambda p: p.host_pid)
+
+
+def host_user(uid: int) -> str:
+    """The host's name of UID, or the number when the host has no such user (a subordinate uid)."""
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 def process_tree(container: str, env: dict | None = None, rootless: bool = False) -> pd.DataFrame:
-    """CONTAINER's processes (``podman top``): PID and user inside next to the host's, as a tree."""
+    """CONTAINER's processes as a tree: PID and user inside (``podman top``) next to the host's
+    (``/proc`` of the processes in the container's pid namespace)."""
+    main = container_pid(container, env, rootless)
+    on_host = processes_in(os.readlink(f"/proc/{main}/ns/pid"))
     out = podman_output(["top", container, *TOP_FIELDS], env, rootless)
-    return tree_frame(out)
+    return tree_frame(out, on_host)
 
 
-def tree_frame(top_output: str) -> pd.DataFrame:
-    """Parse ``podman top C pid ppid hpid user huser args`` into a tree-ordered table."""
+def tree_frame(top_output: str, on_host: list[HostProcess] = ()) -> pd.DataFrame:
+    """Parse ``podman top C pid ppid user args`` into a tree-ordered table; PID and user on the
+    host from ON_HOST, matched by PID inside (empty where a process is not in it)."""
+    by_inside = {p.pid_inside: p for p in on_host}
     lines = [ln for ln in top_output.splitlines() if ln.strip()]
     rows = []
     for line in lines[1:]:
         parts = line.split(None, len(TOP_FIELDS) - 1)
-        if len(parts) < len(TOP_FIELDS):
+        if len(parts) < len(TOP_FIELDS) or not parts[0].isdigit():
             continue
         rows.append(dict(zip(TOP_FIELDS, parts, strict=True)))
     children: dict[str, list[dict]] = {}
@@ -128,11 +182,15 @@ def tree_frame(top_output: str) -> pd.DataFrame:
 
     def walk(parent: str, depth: int) -> None:
         for row in sorted(children.get(parent, []), key=lambda r: int(r["pid"])):
-            ordered.append({"PID inside": int(row["pid"]), "PID on host": int(row["hpid"]),
-                            "user inside": row["user"], "user on host": row["huser"],
+            host = by_inside.get(int(row["pid"]))
+            ordered.append({"PID inside": int(row["pid"]),
+                            "PID on host": host.host_pid if host else None,
+                            "user inside": row["user"],
+                            "user on host": host_user(host.host_uid) if host else "",
                             "command": "  " * depth + ("└─ " if depth else "") + row["args"].strip()})
             walk(row["pid"], depth + 1)
 
     walk("", 0)
-    return pd.DataFrame(ordered, columns=["PID inside", "PID on host", "user inside",
-                                          "user on host", "command"])
+    frame = pd.DataFrame(ordered, columns=["PID inside", "PID on host", "user inside",
+                                           "user on host", "command"])
+    return frame.astype({"PID on host": "Int64"})  # whole numbers, <NA> where not found

@@ -11,8 +11,13 @@ has podman 5 inside, which also has Quadlet. It runs in the kernel's sandbox:
 - ``--network slirp4netns:allow_host_loopback=true``: its own network, from which
   10.0.2.2 is the host's loopback, where the classroom registry listens; its
   registries.conf maps the course's names to that address;
-- an anonymous volume on ``/var/lib/containers``, because overlay storage cannot
-  sit on the overlay of the container's own root.
+- anonymous volumes for the two image stores inside, root's ``/var/lib/containers``
+  and the dedicated user's ``~/.local/share/containers``: layer storage must not sit on
+  the container's own root. Where the outer podman itself runs on fuse-overlayfs (a
+  nested machine), that root is a fuse-overlayfs mount, which refuses to create the
+  ``.wh.*`` files rootless podman writes for deleted files ("open .../.wh.lock:
+  invalid argument" at the first pull). A volume is a plain directory of the outer
+  machine; the image makes the user's folder, so podman gives the volume its owner.
 
 Usage:
     host = SystemdHost.start()                      # boots in 1-3 s
@@ -41,6 +46,8 @@ HOST_LOOPBACK = "10.0.2.2"  # slirp4netns: the host's 127.0.0.1, seen from insid
 HOSTNAME = "systemd-host"
 USER = "webadmin"  # the image's dedicated account for rootless containers
 USER_UID = 1000
+# image stores inside, each on a volume of its own (the recipe makes the user's folder)
+STORAGE_VOLUMES = ("/var/lib/containers", f"/home/{USER}/.local/share/containers")
 
 
 def image() -> str:
@@ -67,7 +74,8 @@ def start_argv(name: str, registries_file: str) -> list[str]:
     return ["podman", "run", "-d", "--name", name, "--hostname", HOSTNAME,
             "--privileged", "--cgroupns=private",
             "--network", "slirp4netns:allow_host_loopback=true",
-            "--mount", "type=volume,destination=/var/lib/containers",
+            *[arg for path in STORAGE_VOLUMES
+              for arg in ("--mount", f"type=volume,destination={path}")],
             "-v", f"{registries_file}:/etc/containers/registries.conf.d/50-course.conf:ro",
             image()]
 
@@ -158,7 +166,7 @@ class SystemdHost:
         return replace(result.check(), shown_argv=[shown], stdout="")
 
     def remove(self) -> None:
-        """Stop and remove the systemd host with its storage volume (also done at kernel exit)."""
+        """Stop and remove the systemd host with its storage volumes (also done at kernel exit)."""
         # -t 0: the whole machine goes at once (its PID namespace and mounts with it); a clean
         # systemd shutdown would take 8 s here and keeps nothing we need
         runner.execute(["podman", "rm", "-f", "-v", "-t", "0", self.name], env=self.env, timeout=60)

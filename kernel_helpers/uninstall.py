@@ -10,7 +10,10 @@ its error and the next steps still run, and the exit status is 1 if any step fai
    subuid/subgid ranges, the user with its home, and its ``/run/user/UID`` folder;
 4. ``/dev/net/tun``: give it back the mode recorded before the kit changed it
    (``hostchanges``);
-5. ``folders``: remove the kit's runtime and state folders (the record goes with them,
+5. ``docker-registry service``: Debian's own registry service, which
+   ``scripts/install-system-packages.sh`` disabled (recorded in ``host-changes.d``), is
+   enabled (and started) again as it was;
+6. ``folders``: remove the kit's runtime and state folders (the record goes with them,
    so it is read first).
 
 Not undone: packages installed by ``make system`` and the checkout's own ``.venv``.
@@ -160,11 +163,59 @@ def remove_folders() -> list[str]:
     return done
 
 
+SERVICE = "docker-registry"
+
+
+def _service_record() -> dict | None:
+    """The install script's record of Debian's registry service (root-owned, not writable by others)."""
+    path = paths.state_dir() / "host-changes.d" / "docker-registry-service"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd) as fh:
+        st = os.fstat(fh.fileno())
+        if st.st_uid != 0 or st.st_mode & 0o022:
+            raise KitError(f"{path} is not root's own file: not acted on")
+        text = fh.read(4096)
+    return dict(word.split("=", 1) for word in text.split() if "=" in word)
+
+
+def restore_registry_service() -> list[str]:
+    record = _service_record()
+    if record is None:
+        return [f"Debian's {SERVICE} service was not changed by the kit"]
+    systemd = Path("/run/systemd/system").is_dir()
+    done = []
+    if record.get("was_enabled") == "yes":
+        argv = (["systemctl", "enable", SERVICE] if systemd
+                else ["update-rc.d", SERVICE, "enable"])
+        _run(argv)
+        done.append(f"enabled Debian's {SERVICE} service again ({' '.join(argv)})")
+    if record.get("was_running") == "yes":
+        argv = ["systemctl", "start", SERVICE] if systemd else ["service", SERVICE, "start"]
+        _run(argv)
+        done.append(f"started Debian's {SERVICE} service again ({' '.join(argv)})")
+    return done or [f"Debian's {SERVICE} service was neither enabled nor running before: left so"]
+
+
+def _run(argv: list[str]) -> None:
+    import subprocess
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise KitError(f"{' '.join(argv)}: {exc}") from exc
+    if proc.returncode != 0:
+        raise CommandFailed(argv, proc.returncode, proc.stderr, proc.stdout)
+
+
 def steps(record: dict) -> list[tuple[str, Callable[[], list[str]]]]:
     return [("classroom", stop_classroom),
             ("sandboxes", reclaim_sandboxes),
             ("course user", lambda: remove_users(record)),
             ("/dev/net/tun", lambda: restore_tun(record)),
+            ("docker-registry service", restore_registry_service),
             ("folders", remove_folders)]
 
 

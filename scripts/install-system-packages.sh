@@ -20,6 +20,9 @@ COURSE_PKGS=(
   runc crun                             # the doctor uses whichever OCI runtime works
   uidmap slirp4netns fuse-overlayfs     # rootless lessons: newuidmap, the user's network
   netavark iptables nftables            # -p forwarding; notebook 04 reads nft and iptables rules
+  aardvark-dns                          # container names resolve on user networks (01, 04)
+  containernetworking-plugins           # podman 4.3 warns on every command without them (its CNI file)
+  catatonit                             # the rootless pause process (the kit checks it by name)
   docker-registry apache2-utils         # the classroom registry and its htpasswd
   busybox-static mmdebstrap             # building the course images
   systemd                               # systemd-analyze verify (notebook 07, unit generator)
@@ -31,7 +34,7 @@ TEST_PKGS=(
   chromium                              # the browser Playwright drives
   libatomic1                            # Playwright's bundled node is linked against it
 )
-DNF_COURSE="podman skopeo runc crun slirp4netns fuse-overlayfs netavark iptables nftables distribution httpd-tools busybox mmdebstrap systemd procps-ng python3"
+DNF_COURSE="podman skopeo runc crun slirp4netns fuse-overlayfs netavark aardvark-dns containernetworking-plugins catatonit iptables nftables distribution httpd-tools busybox mmdebstrap systemd procps-ng python3"
 DNF_TESTS="chromium libatomic"
 
 STATE="${PODMAN_COURSE_STATE:-/var/lib/podman-course}"

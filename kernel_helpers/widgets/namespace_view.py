@@ -2,15 +2,16 @@
 
 Pick a running container and press Show: a table compares this kernel's namespaces
 (the host's) with those of the container's main process (``/proc/PID/ns``), and
-``podman top`` gives its processes as a tree, each with its PID inside the container
-next to its PID on the host. The podman commands behind the view are listed under it.
+``podman top`` gives its processes as a tree, each with its PID and user inside the
+container next to its PID and user on the host (read from ``/proc``, as podman's own ``hpid``
+and ``huser`` print ``?`` on some machines). The commands behind the view are listed under it.
 
 Usage:
     from kernel_helpers.widgets import namespaces
     namespaces("web")                # or: %podman_widget namespaces web
 
 Examples:
-    view_commands("web")   # ['podman inspect --format {{.State.Pid}} web', 'podman top web ...']
+    view_commands("web")   # ['podman inspect --format {{.State.Pid}} web', 'podman top web ...', ...]
     static_tree(tree)      # the process tree without host PIDs (they change every run)
 """
 
@@ -29,10 +30,20 @@ from .common import Engine, PicksContainer, frame_html, frame_text, one_line
 NO_CONTAINER = "(no running container in this sandbox: start one, then press Refresh)"
 
 
+# how the view finds the host side of each process (podman's hpid/huser can print "?")
+HOST_SIDE = "grep -e NSpid -e Uid /proc/PID/status   # for each PID whose /proc/PID/ns/pid is the container's"
+
+
 def view_commands(container: str) -> list[str]:
-    """The podman commands the view runs for ``container``, as a learner would type them."""
+    """The commands the view runs for ``container``, as a learner would type them."""
     return [shlex.join(["podman", "inspect", "--format", "{{.State.Pid}}", container]),
-            shlex.join(["podman", "top", container, *ns.TOP_FIELDS])]
+            shlex.join(["podman", "top", container, *ns.TOP_FIELDS]),
+            HOST_SIDE]
+
+
+def empty_table() -> pd.DataFrame:
+    """A namespace table with no rows (and all its columns, so filters on them still work)."""
+    return ns.compare({}, {})
 
 
 def running_names(ps: pd.DataFrame | None) -> list[str]:
@@ -58,8 +69,9 @@ class NamespaceView(PicksContainer):
 
     def __init__(self, engine: Engine | None = None, container: str = ""):
         self.container = container
-        self.table = pd.DataFrame()
-        self.tree = pd.DataFrame()
+        self.table = empty_table()
+        self.tree = ns.tree_frame("")
+        self.problem = ""  # the one-line error of the last Show, if any
         self.containers = widgets.Dropdown(options=[], description="container")
         self.containers.add_class("kh-containers")
         self.show_button = widgets.Button(description="Show", icon="eye", button_style="primary")
@@ -91,31 +103,44 @@ class NamespaceView(PicksContainer):
             self.say(NO_CONTAINER, error=True)
             return
         self.container = container
+        self.tree = ns.tree_frame("")
+        self.problem = ""
         try:
             self.table = ns.namespace_table(container, env=self.engine.env)
-            self.tree = ns.process_tree(container, env=self.engine.env)
         except (KitError, OSError, ValueError) as exc:
-            self.table = self.tree = pd.DataFrame()
+            self.table = empty_table()
             self.namespace_html.value = self.tree_html.value = ""
-            self.say(f"{container}: {one_line(exc)}", error=True)
+            self.problem = one_line(exc)
+            self.say(f"{container}: {self.problem}", error=True)
             return
-        own = int(self.table["isolated"].sum()) if not self.table.empty else 0
-        self.say(f"{container} has {own} of {len(self.table)} namespace types of its own")
+        own = int(self.table["isolated"].sum())
         self.namespace_html.value = (f"<b>Namespaces of {html.escape(container)} and of the host</b>"
                                      + frame_html(self.table))
-        self.tree_html.value = "<b>Its processes</b> (podman top)" + frame_html(self.tree)
+        try:
+            self.tree = ns.process_tree(container, env=self.engine.env)
+        except (KitError, OSError, ValueError) as exc:  # the namespaces are still worth showing
+            self.tree_html.value = ""
+            self.problem = f"its processes: {one_line(exc)}"
+            self.say(f"{container}: {self.problem}", error=True)
+        else:
+            self.say(f"{container} has {own} of {len(self.table)} namespace types of its own")
+            self.tree_html.value = ("<b>Its processes</b> (podman top; on the host: /proc)"
+                                    + frame_html(self.tree))
         self.commands.value = ('<pre class="kh-mono" style="color:#555">'
                                + html.escape("\n".join(f"$ {c}" for c in view_commands(container)))
                                + "</pre>")
 
     def static_text(self) -> str:
         if self.table.empty:
-            return NO_CONTAINER if not self.container else f"{self.container}: nothing to show"
+            if not self.container:
+                return NO_CONTAINER
+            return f"{self.container}: {self.problem or 'nothing to show'}"
         return (f"{self.container}\n{frame_text(self.table)}\n\nprocesses (podman top)\n"
-                f"{frame_text(static_tree(self.tree))}")
+                f"{frame_text(static_tree(self.tree), empty=self.problem or '(no rows)')}")
 
     def static_html(self) -> str:
         if self.table.empty:
             return f"<p>{html.escape(self.static_text())}</p>"
         return (f"<p>{html.escape(self.container)}</p>{frame_html(self.table)}"
-                f"<p>processes (podman top)</p>{frame_html(static_tree(self.tree))}")
+                f"<p>processes (podman top)</p>"
+                f"{frame_html(static_tree(self.tree), empty=self.problem or '(no rows)')}")

@@ -51,6 +51,11 @@ report = doctor.run()
 report.frame()
 
 # %% [markdown]
+# Some rows describe **this host**, so they read differently on another machine: which OCI
+# runtime starts containers (`crun` refuses cgroups v1 in *hybrid* mode, where `runc` works;
+# with cgroups v2 both work and podman picks `crun`), the error podman's default ulimits cause,
+# and the cgroups version. The kit's choice is in the `container can start` row.
+#
 # The same table is printed by `python -m kernel_helpers doctor` in a terminal.
 #
 # ## Which versions?
@@ -80,10 +85,17 @@ catalog
 # ## Your sandbox
 # `%podman info` asks podman about its world. Look at the store: the graph root is private to
 # this notebook, and the course images come from an *additional image store* (read-only).
+# The OCI runtime is the program that really creates the container (`runc` or `crun`): the
+# one the doctor found working on this host.
 
 # %%
 info = %podman info
 info.df[info.df["Key"].isin(["OCI runtime", "Graph root", "Run root", "Additional image stores"])]
+
+# %%
+runtime = info.df.loc[info.df["Key"] == "OCI runtime", "Value"].iloc[0]
+doctor_says = {c.name: c.status for c in report.checks}.get(f"runtime {runtime}")
+print("the OCI runtime podman uses here passed the doctor's check:", doctor_says == "ok")
 
 # %% [markdown]
 # ## Your first container

@@ -666,12 +666,18 @@ else:
 # %% [markdown]
 # The same shows in `podman top`, which can print, for each process of a container, its user
 # inside (`user`) and on the host (`huser`). Root's web server first: the same users inside and
-# out. Then the rootless one's: its `root` is `podman-student` on the host, and its `www-data`
-# workers (uid 33 inside) run as a host uid of the range (labelled `subuid+32`: the range's
-# first uid stands for uid 1 inside, so uid 33 is 32 further):
+# out. (For a root container, podman finds the host's side through the container's cgroup
+# folder; where podman itself runs in a container it can miss it and print `?` for `huser`. So
+# here the kit's `process_tree` gives it: the user inside from `podman top`, the user on the
+# host read in `/proc` on the host. Notebook 05 shows how.) Then the rootless one's, from
+# `podman top`: its `root` is `podman-student` on the host, and its `www-data` workers (uid 33
+# inside) run as a host uid of the range (labelled `subuid+32`: the range's first uid stands
+# for uid 1 inside, so uid 33 is 32 further):
 
 # %%
-%podman top web user huser comm
+from kernel_helpers import namespaces as ns
+
+ns.process_tree("web")[["user inside", "user on host", "command"]]
 
 # %%
 def host_label(word, user):

@@ -27,7 +27,7 @@
 #   one namespace type after the other;
 # - explain why a root container on this host shares the `cgroup`, `time` and `user`
 #   namespaces with the host, and why a rootless container has its own `user` namespace;
-# - find the host PID of a container's PID 1 (`podman inspect`, `podman top`, `ps` on the host);
+# - find the host PID of a container's PID 1 (`podman inspect`, `/proc` and `ps` on the host);
 # - say what a container can and cannot see: processes, host name, network interfaces, mounts;
 # - enter the rootless user namespace with `podman unshare`, and read its uid map.
 #
@@ -55,6 +55,7 @@ BOX = "box"     # a one-process container, for the namespace view widget
 
 import ipaddress
 import os
+import pwd
 import re
 import socket
 import subprocess
@@ -118,9 +119,8 @@ def wait_for_workers(name, rootless=False):
         time.sleep(0.2)
 
 
-def labelled_tree(name, rootless=False):
-    """`podman top` as a tree (the kit's process_tree), host PIDs replaced by their labels."""
-    tree = ns.process_tree(name, rootless=rootless)
+def labelled(tree):
+    """The kit's process tree (`ns.process_tree`), with its PIDs replaced by their labels."""
     return tree.assign(**{"PID inside": tree["PID inside"].map(inside_labels(tree["PID inside"])),
                           "PID on host": tree["PID on host"].map(host_label)})
 
@@ -188,14 +188,24 @@ table
 
 # %% [markdown]
 # On cgroups v1, podman's default is `--cgroupns=host` (on v2 it is `private`). So the
-# container sees the host's cgroup tree, with its own cgroup's full host path in it
-# (`libpod_parent/libpod-` + the container ID). The memory line of `/proc/1/cgroup` inside
-# (the first number, the hierarchy id, left out):
+# container sees the host's cgroup tree, with its own cgroup's full host path in it, which
+# ends in `libpod_parent/libpod-` + the container ID. (What comes before depends on where the
+# host itself sits in the tree: on a machine that is itself a container, it starts with that
+# container's cgroup.) `/proc/1/cgroup` inside has one line per hierarchy; the memory line:
 
 # %%
+def cgroup_path(text):
+    """The path in /proc/PID/cgroup TEXT: of the memory hierarchy (v1), or the only one (v2)."""
+    lines = text.splitlines()
+    line = next((ln for ln in lines if ":memory:" in ln), lines[-1])
+    return line.split(":", 2)[2]
+
+
+CGROUPS_V2 = _.stdout.strip() == "v2"  # the output of the cell above
 r = %podman exec {NAME} cat /proc/1/cgroup
-memory_line = next(line for line in r.stdout.splitlines() if ":memory:" in line)
-print(f"inside {NAME}, /proc/1/cgroup:", memory_line.split(":", 1)[1])
+container_cgroup = cgroup_path(r.stdout)
+print(f"inside {NAME}, the memory line of /proc/1/cgroup ends in:", "/".join(container_cgroup.split("/")[-2:]))
+print("a path in the host's tree (not the root /):", container_cgroup != "/")
 
 # %% [markdown]
 # Asking for a private cgroup namespace changes both: a new namespace number, and the
@@ -207,8 +217,8 @@ print(f"inside {NAME}, /proc/1/cgroup:", memory_line.split(":", 1)[1])
 # %%
 private_ns = _.stdout.strip()  # the output of the cell above
 private = %podman run --rm --cgroupns=private ubi8/ubi cat /proc/self/cgroup
-private_memory = next(line for line in private.stdout.splitlines() if ":memory:" in line)
-print("with --cgroupns=private, /proc/self/cgroup:", private_memory.split(":", 1)[1])
+private_cgroup = cgroup_path(private.stdout)
+print("with --cgroupns=private, /proc/self/cgroup:", private_cgroup)
 
 # %% [markdown]
 # ### Why `time` is shared
@@ -227,10 +237,11 @@ print("seconds since boot, inside and on the host, less than 5 s apart:",
 # ### Why `user` is shared (for a root container)
 # A *user* namespace renumbers users: uid 0 (root) inside can be someone else outside. Podman
 # run **by root** creates none unless asked (`--userns`, `--uidmap`): root in the container is
-# root on the host. `podman top` (section 3) shows it, user inside next to user on the host:
+# root on the host. The kit's process table (section 3) shows it: the user inside (from
+# `podman top`) next to the user on the host (read on the host, in `/proc`):
 
 # %%
-%podman top {NAME} user huser args
+ns.process_tree(NAME)[["user inside", "user on host", "command"]]
 
 # %% [markdown]
 # A **rootless** container cannot do without one: section 5.
@@ -244,10 +255,11 @@ print("seconds since boot, inside and on the host, less than 5 s apart:",
 own = set(table[table["isolated"]]["namespace"])
 shared = set(table[~table["isolated"]]["namespace"])
 host_cgroup = ns.namespaces_of("self")["cgroup"]
-assert own == {"ipc", "mnt", "net", "pid", "pid_for_children", "uts"}, own
-assert shared == {"cgroup", "time", "time_for_children", "user"}, shared
+by_version = {"cgroup"} if CGROUPS_V2 else set()  # cgroups v2: a cgroup namespace of its own
+assert own == {"ipc", "mnt", "net", "pid", "pid_for_children", "uts"} | by_version, own
+assert shared == {"cgroup", "time", "time_for_children", "user"} - by_version, shared
 assert private_ns.startswith("cgroup:[") and private_ns != host_cgroup, private_ns
-assert "libpod-" in memory_line and private_memory.endswith(":memory:/"), private_memory
+assert (CGROUPS_V2 or "/libpod-" in container_cgroup) and private_cgroup == "/", private_cgroup
 assert abs(inside_uptime - host_uptime) < 5
 print("all good")
 
@@ -263,26 +275,32 @@ host_pid = int(r.stdout)
 print(f"$ {r.command_line}\n{host_label(host_pid)}")
 
 # %% [markdown]
-# `podman top` lists a container's processes with ps-like fields. Here `pid` (PID inside),
-# `hpid` (PID on the host), `user` (inside), `huser` (on the host) and `args` (the command);
-# printed with the labels:
+# `podman top` lists a container's processes with ps-like fields, as seen inside. Here `pid`
+# (PID inside), `user` (inside) and `args` (the command); printed with the labels:
 
 # %%
-top = %podman top {NAME} pid hpid user huser args
-rows = [line.split(None, 4) for line in top.stdout.splitlines()]
+top = %podman top {NAME} pid user args
+rows = [line.split(None, 2) for line in top.stdout.splitlines()]
 shown_pid = inside_labels([pid for pid, *_ in rows[1:]])
 print("$", top.command_line)
-for pid, hpid, user, huser, args in rows:
-    if pid.isdigit():
-        pid, hpid = shown_pid[int(pid)], host_label(hpid)
-    print(f"{pid!s:<11}{hpid:<15}{user:<10}{huser:<10}{args}")
+for pid, user, args in rows:
+    print(f"{shown_pid[int(pid)] if pid.isdigit() else pid!s:<11}{user:<10}{args}")
 
 # %% [markdown]
-# The kit's `process_tree` reads the same `podman top` (plus the parent PID, `ppid`) and
-# draws the tree: the two `httpd` workers are children of PID 1.
+# `podman top` also has descriptors for the host's side, `hpid` and `huser`, but they do not
+# work everywhere: podman finds the host's side through the container's cgroup folder, and
+# where podman itself runs in a container (a test machine, for example) it can look for that
+# folder in the wrong place, and prints `?`. The host can find the container's processes
+# itself, and that always works: they are the processes whose `/proc/PID/ns/pid` is the
+# container's pid namespace, and each one's `/proc/PID/status` gives its PID inside (the last
+# number of its `NSpid` line, explained below) and its user on the host (`Uid`).
+#
+# The kit's `process_tree` does both: `podman top` (plus the parent PID, `ppid`) for the inside,
+# `/proc` for the host, and draws the tree: the two `httpd` workers are children of PID 1.
 
 # %%
-tree = labelled_tree(NAME)
+full_tree = ns.process_tree(NAME)
+tree = labelled(full_tree)
 tree
 
 # %% [markdown]
@@ -311,7 +329,7 @@ print("NSpid:", host_label(nspid[0]), *nspid[1:])
 # container's namespaces.
 
 # %%
-hpid_of = {int(pid): int(hpid) for pid, hpid, *_ in rows[1:]}
+hpid_of = dict(zip(full_tree["PID inside"], full_tree["PID on host"]))
 print("host PID of PID 1 == inspect's State.Pid:", hpid_of[1] == host_pid)
 print("host PID of PID 1 is 1:", host_pid == 1)
 print("NSpid lists (host PID, 1):", nspid == [str(host_pid), "1"])
@@ -457,27 +475,52 @@ print("the container sees podman0:", "podman0" in [n for n, *_ in inside_if])
 # type: its `/` is an `overlay` (the image's layers plus its own writable layer), `/proc`,
 # `/sys` and `/dev` are its own, and a few single files (`/etc/hosts`, `/etc/resolv.conf`,
 # `/etc/hostname`, `/run/.containerenv`) come from the host's disk, bind-mounted in by podman.
+#
+# Two programs can make that overlay. Usually it is the kernel's `overlay` file system. Where
+# podman's storage itself lies on an overlay (a machine that is itself a container, for
+# example), the kernel cannot stack another overlay on it, and podman uses **fuse-overlayfs**,
+# a program that does the same work from user space; its mount type reads
+# `fuse.fuse-overlayfs`. The table groups both as `overlay`; the next cell says which one this
+# machine uses. (The single files are found by what they are: files, where every other mount
+# point is a folder. `/proc/PID/root` on the host shows the container's files as it sees them.)
 
 # %%
+OVERLAYS = {"overlay": "the kernel's overlay file system",
+            "fuse.fuse-overlayfs": "fuse-overlayfs (overlay in user space)"}
+
+
+def mount_group(point, kind):
+    """How the table groups a mount point of the container: a single file, overlay, or its type."""
+    if Path(f"/proc/{host_pid}/root{point}").is_file():  # wherever the host keeps that file
+        return "file from the host"
+    return "overlay" if kind in OVERLAYS else kind
+
+
 r = %podman exec {NAME} cat /proc/self/mounts
 mounts = [line.split()[:4] for line in r.stdout.splitlines()]
 by_type = {}
 for device, point, kind, _ in mounts:
-    by_type.setdefault("file from the host" if device.startswith("/dev/") else kind, []).append(point)
+    by_type.setdefault(mount_group(point, kind), []).append(point)
 print("$", r.command_line, "  (mount points grouped by type)")
 for kind in sorted(by_type):
     print(f"{kind:<19}", ", ".join(sorted(by_type[kind])))  # sorted: podman mounts in any order
 
 # %% [markdown]
-# The root `/` in detail: `lowerdir` lists the image's read-only layers, `upperdir` is where
-# this container's own changes go, a folder in the sandbox's storage on the host.
+# The root `/` in detail. `podman inspect` names its parts (`GraphDriver.Data`): `LowerDir`
+# lists the image's read-only layers, `UpperDir` is where this container's own changes go, a
+# folder in the sandbox's storage on the host. The kernel's overlay also lists them in its
+# mount options (`lowerdir=`, `upperdir=`); fuse-overlayfs does not (its options are those of
+# any FUSE mount), so we read them from `podman inspect`, and compare where both are there.
 
 # %%
 root = next(m for m in mounts if m[1] == "/")
 options = dict(o.split("=", 1) for o in root[3].split(",") if "=" in o)
-print("the container's / is mounted as:", root[2])
-print("lowerdir (read-only image layers):", len(options["lowerdir"].split(":")))
-print("upperdir (this container's writable layer):", options["upperdir"])
+layers = %podman inspect --format '{{.GraphDriver.Data.LowerDir}} {{.GraphDriver.Data.UpperDir}}' {NAME}
+lower, upper = layers.stdout.split()
+print("the container's / is an overlay:", root[2] in OVERLAYS)
+print("this machine's overlay is", OVERLAYS.get(root[2], root[2]))
+print("lowerdir (read-only image layers):", len(lower.split(":")))
+print("upperdir (this container's writable layer):", upper)
 
 # %% [markdown]
 # The host sees that overlay too: podman mounted it at the container's `MergedDir`, then gave
@@ -488,9 +531,9 @@ merged = %podman inspect --format '{{.GraphDriver.Data.MergedDir}}' {NAME}
 host_mounts = [line.split()[:4] for line in Path("/proc/self/mounts").read_text().splitlines()]
 host_root = next(m for m in host_mounts if m[1] == "/")
 print("the container's / is mounted on the host at its MergedDir:",
-      any(point == merged.stdout.strip() and kind == "overlay" for _, point, kind, _ in host_mounts))
+      any(point == merged.stdout.strip() and kind == root[2] for _, point, kind, _ in host_mounts))
 print("the host's / is the container's /:", host_root == root)
-print("the container's upperdir is a folder on the host:", Path(options["upperdir"]).is_dir())
+print("the container's upperdir is a folder on the host:", Path(upper).is_dir())
 
 # %% [markdown]
 # ### Check yourself
@@ -503,7 +546,9 @@ assert host_pid in from_host and len(from_host) == len(inside) - 1 < len(host_pi
 assert container_host == full_id.stdout.strip()[:12] != socket.gethostname()
 assert [n for n, *_ in inside_if] == ["lo", "eth0"] and other_end.startswith("veth")
 assert master.resolve().name == "podman0"
-assert root[2] == "overlay" and host_root != root and Path(options["upperdir"]).is_dir()
+assert root[2] in OVERLAYS and host_root != root and Path(upper).is_dir()
+if "upperdir" in options:  # the kernel's overlay: its mount options name the same layers
+    assert options["upperdir"] == upper and len(options["lowerdir"].split(":")) == len(lower.split(":"))
 print("all good")
 
 # %% [markdown]
@@ -552,11 +597,12 @@ compared
 
 # %% [markdown]
 # `cgroup` and `time` stay shared, for the same reasons as for root. In the process tree, the
-# users on the host are now **numbers**: root inside is the course user on the host (uid
-# 1001), and `www-data` (uid 33 inside) is a *subordinate* uid of the course user (below).
+# users on the host are others: root inside is the course user `podman-student` on the host,
+# and `www-data` (uid 33 inside) is a bare number there, a *subordinate* uid of the course user
+# (below) that no user on the host is named for.
 
 # %%
-rtree = labelled_tree(RNAME, rootless=True) if ROOTLESS_SKIP is None else "skipped"
+rtree = labelled(ns.process_tree(RNAME, rootless=True)) if ROOTLESS_SKIP is None else "skipped"
 rtree
 
 # %% [markdown]
@@ -654,7 +700,8 @@ if ROOTLESS_SKIP is None:
     assert unshared_ns.stdout.strip() == rtable.set_index("namespace").loc["user", "container"]
     assert outside(0) == rw.uid and outside(0) != 0
     assert [(rw.files / f).stat().st_uid for f in FILES] == [outside(0), outside(27)]
-    assert list(rtree["user on host"]) == [str(outside(0)), str(outside(33)), str(outside(33))]
+    assert list(rtree["user on host"]) == [rootless.user_name(), str(outside(33)), str(outside(33))]
+    assert pwd.getpwnam(rootless.user_name()).pw_uid == outside(0)
     print("all good")
 else:
     print("skipped:", ROOTLESS_SKIP)

@@ -84,7 +84,12 @@ print("PID 1 on this machine is systemd:", pid1 == "systemd")
 #   namespace of their own;
 # - `--network slirp4netns:allow_host_loopback=true`: a network of its own, from which `10.0.2.2`
 #   is this machine's loopback, where the classroom registry listens;
-# - a volume on `/var/lib/containers` for the images of the podman inside.
+# - two volumes for the images of the podman inside: root's `/var/lib/containers` and the
+#   dedicated user's `~/.local/share/containers`. Image layers must not sit on the container's
+#   own root: where this machine's podman keeps containers on fuse-overlayfs (a container
+#   nested in a container, for instance), that root refuses the `.wh.*` files a rootless pull
+#   writes for deleted files, and the user's first pull fails with `open …/.wh.lock: invalid
+#   argument`.
 #
 # Its podman is version 5, newer than this machine's: it has Quadlet, which we use at the end.
 # Commands run inside are shown with the prompt of the user who runs them.

@@ -6,21 +6,9 @@ import os
 import resource
 import time
 
-import pytest
-from IPython.core.interactiveshell import InteractiveShell
-
-from kernel_helpers import engine, magics, output, runner
+from kernel_helpers import engine, output, runner
 
 UBI = "localhost:5000/ubi8/ubi:latest"
-
-
-@pytest.fixture
-def shell(sandbox, monkeypatch, classroom_up):
-    """An IPython shell whose %podman runs in a fresh test sandbox."""
-    monkeypatch.setattr(magics, "_kernel_sandbox", sandbox)
-    ip = InteractiveShell.instance()
-    ip.register_magics(magics.PodmanMagics)
-    return ip
 
 
 def podman(shell, line):

@@ -5,22 +5,10 @@ from __future__ import annotations
 import time
 import urllib.request
 
-import pytest
-from IPython.core.interactiveshell import InteractiveShell
-
 from kernel_helpers import magics
 
 BUSYBOX = "localhost:5000/busybox:latest"
 HTTPD = "registry.redhat.io/rhel8/httpd-24:1-105"
-
-
-@pytest.fixture
-def shell(sandbox, monkeypatch, classroom_up):
-    """An IPython shell whose %podman runs in a fresh test sandbox."""
-    monkeypatch.setattr(magics, "_kernel_sandbox", sandbox)
-    ip = InteractiveShell.instance()
-    ip.register_magics(magics.PodmanMagics)
-    return ip
 
 
 def podman(shell, line, cell=None):

@@ -1,4 +1,4 @@
-"""Two set-ups at once (two `make test` runs): both succeed and one registry pair serves.
+"""Two set-ups at once (two `make test` runs): both succeed and one registry of each endpoint serves.
 
 The first test runs the real `python -m kernel_helpers setup` twice at once against the
 kit's shared state. The second starts from a stopped classroom, in a private state on a
@@ -8,6 +8,7 @@ two set-ups then race for `classroom up` itself, which the 'setup' lock serializ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -24,13 +25,16 @@ REPO = paths.repo_root()
 
 
 def registry_processes() -> dict[str, int]:
-    """How many docker-registry processes serve each of the kit's config files."""
+    """How many docker-registry processes of this PID namespace serve each of the kit's config files."""
     wanted = {endpoint: str(classroom._config_file(endpoint)) for endpoint in classroom.ENDPOINTS}
     counts = dict.fromkeys(wanted, 0)
+    ours = os.readlink("/proc/self/ns/pid")  # not a machine's nested in a container here
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
+            if os.readlink(proc / "ns/pid") != ours:
+                continue
             argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
@@ -61,7 +65,7 @@ def test_two_setups_at_once_both_succeed_with_one_registry_pair():
     for code, out in results:
         assert code == 0, out[-3000:]
         assert "setup done" in out
-    assert registry_processes() == {"pull": 1, "push": 1}
+    assert registry_processes() == dict.fromkeys(classroom.ENDPOINTS, 1)  # pull, push, kit
     print(f"two set-ups at once: {took:.1f} s")
 
 
@@ -77,15 +81,16 @@ sys.exit(setup.main())
 
 
 def free_port_pair(start: int = 5400) -> int:
-    for port in range(start, start + 200, 2):
+    """A free run of ports for a private classroom: pull P, push P+1, kit P+2."""
+    for port in range(start, start + 300, len(classroom.ENDPOINTS)):
         try:
-            with socket.socket() as a, socket.socket() as b:
-                a.bind(("127.0.0.1", port))
-                b.bind(("127.0.0.1", port + 1))
+            with contextlib.ExitStack() as stack:
+                for offset in range(len(classroom.ENDPOINTS)):
+                    stack.enter_context(socket.socket()).bind(("127.0.0.1", port + offset))
         except OSError:
             continue
         return port
-    pytest.skip("no free port pair for a private classroom")
+    pytest.skip("no free ports for a private classroom")
 
 
 @pytest.fixture
@@ -106,11 +111,11 @@ def private_kit(monkeypatch):
 def test_two_setups_from_a_stopped_classroom_start_one_registry_pair(private_kit):
     if not classroom.shutil.which(classroom.REGISTRY_BIN):
         pytest.skip("docker-registry is not installed")
-    assert registry_processes() == {"pull": 0, "push": 0}
+    assert registry_processes() == dict.fromkeys(classroom.ENDPOINTS, 0)
     results = run_twice([sys.executable, "-c", STUBBED_SETUP], private_kit, timeout=120)
     for code, out in results:
         assert code == 0, out[-3000:]
         assert "classroom registry: running" in out
     assert sum("waiting for it to finish" in out for _, out in results) == 1  # one waited
-    assert registry_processes() == {"pull": 1, "push": 1}
+    assert registry_processes() == dict.fromkeys(classroom.ENDPOINTS, 1)  # pull, push, kit
     assert classroom.status().running

@@ -33,6 +33,20 @@ def test_podman_inside_pulls_from_the_classroom(host):
     assert pulled.ok, pulled.to_text()
 
 
+def test_the_dedicated_user_pulls_into_its_own_store(host):
+    # its store is a volume: on a root of fuse-overlayfs (nested machines) the first rootless
+    # pull failed with "open /var/lib/apt/lists/.wh.lock: invalid argument"
+    host(f"loginctl enable-linger {systemd_host.USER}").check()
+    manager = f"/run/user/{systemd_host.USER_UID}/systemd/private"  # the user's systemd is up
+    assert host.sh(f"for i in $(seq 100); do test -S {manager} && exit 0; sleep 0.1; done; "
+                   "exit 1").ok
+    pulled = host("podman pull -q registry.redhat.io/rhel8/httpd-24:1-105", user=systemd_host.USER,
+                  timeout=120)
+    assert pulled.ok, pulled.to_text()
+    owner = host(["stat", "-c", "%U", systemd_host.STORAGE_VOLUMES[1]]).stdout.strip()
+    assert owner == systemd_host.USER
+
+
 def test_remove_leaves_no_container(host, sandbox):
     host.remove()
     names = sandbox.podman("ps", "-a", "--format", "{{.Names}}").stdout.split()

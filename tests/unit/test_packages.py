@@ -15,7 +15,7 @@ SCRIPT = ROOT / "scripts" / "install-system-packages.sh"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([0-9][A-Za-z0-9.+!-]*)$")
 TEST_ONLY = {"chromium", "libatomic1"}
 # binder's image is Ubuntu with its own Python: no python3-venv, and no netavark package there
-NOT_ON_BINDER = {"python3-venv", "netavark"}
+NOT_ON_BINDER = {"python3-venv", "netavark", "aardvark-dns"}
 
 
 def normalize(name: str) -> str:

@@ -17,6 +17,23 @@ def test_start_argv_gives_systemd_what_it_needs():
     assert argv[-1].endswith("/course/systemd-host:latest")
 
 
+def test_both_image_stores_inside_sit_on_volumes_not_on_the_containers_root():
+    argv = systemd_host.start_argv("sdh", "/conf/reg.conf")
+    mounts = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--mount"]
+    assert mounts == ["type=volume,destination=/var/lib/containers",
+                      "type=volume,destination=/home/webadmin/.local/share/containers"]
+
+
+def test_recipe_makes_the_users_store_folder_so_its_volume_gets_the_users_owner():
+    from kernel_helpers import paths
+
+    recipe = (paths.recipes_dir() / "systemd-host" / "Containerfile").read_text()
+    user_store = systemd_host.STORAGE_VOLUMES[1]
+    assert f"mkdir -p /home/{systemd_host.USER}/.config/systemd/user {user_store}" in recipe
+    assert f"chown -R {systemd_host.USER}: /home/{systemd_host.USER}/.config " \
+           f"/home/{systemd_host.USER}/.local" in recipe
+
+
 def test_inner_registries_conf_points_course_names_at_the_host_loopback(monkeypatch):
     monkeypatch.setenv("PODMAN_COURSE_REGISTRY_PORT", "5123")
     conf = tomllib.loads(systemd_host.inner_registries_conf())

@@ -14,6 +14,7 @@ import pytest
 
 from kernel_helpers import __main__ as cli
 from kernel_helpers import doctor, hostchanges, paths, rootless, uninstall, userfs
+from kernel_helpers.errors import KitError
 
 
 @pytest.fixture(autouse=True)
@@ -95,14 +96,15 @@ def test_uninstall_runs_every_step_in_order_even_after_a_failure(monkeypatch):
     monkeypatch.setattr(uninstall, "reclaim_sandboxes", step("sandboxes", fail=True))
     monkeypatch.setattr(uninstall, "remove_users", step("users"))
     monkeypatch.setattr(uninstall, "restore_tun", step("tun"))
+    monkeypatch.setattr(uninstall, "restore_registry_service", step("service"))
     monkeypatch.setattr(uninstall, "remove_folders", step("folders"))
     assert uninstall.run(out.append) == 1
-    assert [name for name, _ in calls] == ["classroom", "sandboxes", "users", "tun", "folders"]
+    assert [name for name, _ in calls] == ["classroom", "sandboxes", "users", "tun", "service", "folders"]
     record = {hostchanges.TUN_MODE: "0660"}  # read before any step, passed to those that need it
     assert calls[2][1] == (record,) and calls[3][1] == (record,)
     assert out[0] == "classroom: classroom done"
     assert out[1] == "sandboxes: FAILED: sandboxes broke"
-    assert out[-1] == "uninstall: 4 of 5 steps done; failed: sandboxes"
+    assert out[-1] == "uninstall: 5 of 6 steps done; failed: sandboxes"
 
 
 def test_uninstall_verb_exit_status(monkeypatch, capsys):
@@ -166,3 +168,20 @@ def test_make_uninstall_needs_no_venv():
     dry = subprocess.run(["make", "-n", "-C", str(root), "uninstall", "VENV=/nonexistent"],
                          capture_output=True, text=True, timeout=30)
     assert "PYTHONPATH=. python3 -m kernel_helpers uninstall" in dry.stdout, dry.stdout + dry.stderr
+
+
+def test_the_registry_service_is_enabled_and_started_again_as_recorded(tmp_path, monkeypatch):
+    monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path))
+    record = tmp_path / "host-changes.d" / "docker-registry-service"
+    ran = []
+    monkeypatch.setattr(uninstall, "_run", ran.append)
+    assert "not changed by the kit" in uninstall.restore_registry_service()[0]
+    record.parent.mkdir()
+    record.write_text("init=sysv was_running=no was_enabled=yes when=2026-12-01T00:00:00Z "
+                      "undo=update-rc.d docker-registry enable\n")
+    record.chmod(0o644)
+    lines = uninstall.restore_registry_service()
+    assert len(lines) == 1 and "enabled" in lines[0] and ran and ran[0][-1] in ("enable", "docker-registry")
+    record.chmod(0o666)  # writable by anyone: root does not act on it
+    with pytest.raises(KitError, match="not root's own file"):
+        uninstall.restore_registry_service()

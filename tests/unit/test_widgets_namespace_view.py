@@ -12,17 +12,20 @@ from kernel_helpers.errors import CommandFailed
 from kernel_helpers.widgets.common import Engine
 from kernel_helpers.widgets.namespace_view import NamespaceView, running_names, static_tree, view_commands
 
-TOP = """PID  PPID  HPID   USER  HUSER  COMMAND
-1    0     4242   root  root   /bin/sh -c sleep 600
-7    1     4250   root  root   sleep 600
+TOP = """PID  PPID  USER  COMMAND
+1    0     root  /bin/sh -c sleep 600
+7    1     root  sleep 600
 """
+ON_HOST = [ns.HostProcess(4242, 1, 0), ns.HostProcess(4250, 7, 0)]
 HOST = {"net": "net:[4026531833]", "pid": "pid:[4026531836]", "user": "user:[4026531837]"}
 INSIDE = {"net": "net:[4026532256]", "pid": "pid:[4026532331]", "user": "user:[4026531837]"}
 
 
 def test_the_view_lists_the_podman_commands_behind_it():
-    assert view_commands("web") == ["podman inspect --format '{{.State.Pid}}' web",
-                                    "podman top web pid ppid hpid user huser args"]
+    commands = view_commands("web")
+    assert commands[:2] == ["podman inspect --format '{{.State.Pid}}' web",
+                            "podman top web pid ppid user args"]
+    assert "/proc/PID/status" in commands[2]  # the host's side: podman's hpid/huser can print "?"
 
 
 def test_only_running_containers_can_be_looked_at(recording):
@@ -32,7 +35,7 @@ def test_only_running_containers_can_be_looked_at(recording):
 
 
 def test_the_static_tree_leaves_out_host_pids_which_change_every_run():
-    tree = ns.tree_frame(TOP)
+    tree = ns.tree_frame(TOP, ON_HOST)
     assert "PID on host" in tree.columns
     kept = static_tree(tree)
     assert list(kept.columns) == ["PID inside", "user inside", "user on host", "command"]
@@ -53,7 +56,9 @@ def looked_at(monkeypatch, fake_podman):
 
     def tree(container, env=None, rootless=False):
         seen.append(("tree", container, env))
-        return ns.tree_frame(TOP)
+        if container == "gone":
+            raise CommandFailed(["podman", "top", container], 125, "Error: no such container")
+        return ns.tree_frame(TOP, ON_HOST)
 
     monkeypatch.setattr(ns, "namespace_table", table)
     monkeypatch.setattr(ns, "process_tree", tree)
@@ -81,6 +86,16 @@ def test_a_failure_is_one_line(looked_at):
     view.show("broken")
     assert "broken: podman exited 125: Error: no such container" in view.message.value
     assert view.namespace_html.value == "" and view.table.empty
+    assert view.table[view.table["isolated"]].empty  # filters on its columns still work
+    assert "broken: podman exited 125" in view._repr_mimebundle_()["text/plain"]
+
+
+def test_a_failing_process_tree_still_shows_the_namespaces(looked_at):
+    view = NamespaceView(engine=Engine(), container="web")
+    view.show("gone")  # stopped between the two reads
+    assert "gone: its processes: podman exited 125" in view.message.value
+    assert "net:[4026532256]" in view.namespace_html.value and view.tree.empty
+    assert "its processes: podman exited 125" in view._repr_mimebundle_()["text/plain"]
 
 
 def test_a_container_that_is_not_running_is_named(looked_at):
