@@ -51,10 +51,11 @@ report = doctor.run()
 report.frame()
 
 # %% [markdown]
-# Some rows describe **this host**, so they read differently on another machine: which OCI
-# runtime starts containers (`crun` refuses cgroups v1 in *hybrid* mode, where `runc` works;
-# with cgroups v2 both work and podman picks `crun`), the error podman's default ulimits cause,
-# and the cgroups version. The kit's choice is in the `container can start` row.
+# Some rows describe **this host**, so they read differently on another machine, for example:
+# which OCI runtime starts containers (podman's default is `crun`; crun refuses a hybrid cgroups
+# set-up whose v2 hierarchy holds a controller, where `runc` still works), whether podman's
+# default ulimits are permitted, the cgroups version, SELinux and the free disk. The kit's choice
+# is in the `container can start` row.
 #
 # The same table is printed by `python -m kernel_helpers doctor` in a terminal.
 #

@@ -313,8 +313,10 @@ def to_bytes(text):
 # group: the kernel's accounting of a group of processes). Where podman cannot find that cgroup,
 # it fails: for example podman inside another container on cgroups v1, where `/proc/PID/cgroup`
 # gives the cgroup's path from the top of the host's tree but the outer container sees only its
-# own branch of that tree. Then we read the same counter ourselves: `/proc/PID/cgroup` names
-# the container's cgroup, `/proc/self/mountinfo` says which part of the tree is mounted where.
+# own branch of that tree. Then we read the cgroup's counter ourselves (on cgroups v2 that is
+# `memory.current`, which also counts page cache, so it reads more than podman would):
+# `/proc/PID/cgroup` names the container's cgroup, `/proc/self/mountinfo` says which part of the
+# tree is mounted where.
 # The measuring cell says which way it measured.
 
 # %%
@@ -375,8 +377,9 @@ t_ax.bar([x - 0.2 for x in xs], start_s, width=0.4, label="start (podman run -d)
 t_ax.bar([x + 0.2 for x in xs], stop_s, width=0.4, label="stop (podman stop -t 0)")
 t_ax.set_xticks(list(xs), names); t_ax.set_ylabel("seconds"); t_ax.legend()
 t_ax.set_title("Start / stop latency per container")
-m_ax.bar(list(xs), [mem_bytes[n] / 1e3 for n in names], color="tab:green")
-m_ax.set_xticks(list(xs), names); m_ax.set_ylabel("kB")
+measured = [n for n in names if n in mem_bytes]  # only the containers whose memory was read
+m_ax.bar(range(len(measured)), [mem_bytes[n] / 1e3 for n in measured], color="tab:green")
+m_ax.set_xticks(range(len(measured)), measured); m_ax.set_ylabel("kB")
 m_ax.set_title("Memory used by each running container")
 plt.tight_layout()
 plt.show()

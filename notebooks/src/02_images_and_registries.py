@@ -72,7 +72,7 @@ from kernel_helpers import classroom, parsers
 # ```
 #   your new image        ┌──────────────────────────────┐  <- one new layer (your change)
 #                         ├──────────────────────────────┤
-#   httpd-24 image        │ apache2 (httpd) + web page   │  <- layers added by its recipe
+#   httpd-24 image        │ apache2 (httpd), config, page│  <- layers added by its recipe
 #                         ├──────────────────────────────┤
 #   ubi8/ubi image        │ base OS files (bash, ps, …)  │  <- base layer, shared by all three
 #                         └──────────────────────────────┘
@@ -256,6 +256,7 @@ print("found:", ", ".join(r.df["Name"]))
 # %%
 %podman search localhost:5000/rhel8
 
+# %% [markdown]
 # ### The options of `podman search`
 # Each one, on the classroom registry. (`localhost:5000/` with nothing after the slash means
 # "everything in that registry".)
@@ -343,8 +344,10 @@ print("all good: the remapped pull is the classroom's ubi8/ubi image")
 # ## 8. `skopeo inspect` (remote) vs `podman inspect` (local)
 # "skopeo inspect：检查注册表中的远程容器镜像" — *skopeo inspects an image **in the registry***,
 # without downloading it. "podman inspect：检查本地存储的镜像信息" — *podman inspects an image
-# **stored locally***. Like `podman search`, skopeo does not follow the remaps, so the kit rewrites
-# the notes' command to the classroom and says so in a note:
+# **stored locally***. skopeo reads the image itself through the remap, but the list of tags it
+# adds (`RepoTags`, and all of `skopeo list-tags`) is asked of the registry *named*, which cannot
+# be reached from here. So the kit rewrites a command on the notes' image name
+# `registry.redhat.io/rhel8/httpd-24` to the classroom, and says so in a note:
 
 # %%
 notes_cmd = %skopeo inspect docker://registry.redhat.io/rhel8/httpd-24
