@@ -369,7 +369,8 @@ def _build_locked(names, force: bool, log: Callable[[str], None]) -> list[BuildR
         what = f"built in {seconds:.1f} s" if action == "built" else "reused"
         log(f"{recipe.name:<13} {what}{', pushed' if pushed else ''}: "
             f"{', '.join(pull_name(t) for t in recipe.tags)}")
-    if rebuilt:  # the builds they replace are left untagged: learners would list them as <none>
-        runner.run(["podman", "image", "prune", "-f"], "prune the replaced builds", timeout=300)
+    # builds replaced by a rebuild (now or by an older kit) are left untagged in the store, and
+    # every sandbox would list them as <none>
+    runner.run(["podman", "image", "prune", "-f"], "prune the replaced builds", timeout=300)
     return results
 
