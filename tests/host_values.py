@@ -89,9 +89,10 @@ def sanitizer_text(hosts: list[dict]) -> str:
     add("kernel_release", f"(?<![\\w.-])(?:{kernels})(?![\\w.-])" if kernels else "", "KERNEL-RELEASE")
     ranges = {h.get(k) for h in hosts for k in ("subuid_start", "subgid_start")} - {None}
     subids = "|".join(f"(?:{range_regex(s, s + SUBID_COUNT - 1)})" for s in sorted(ranges))
-    add("subids", f"\\b(?:{subids})\\b" if subids else "", "SUBID")
+    # a number alone, not a part of a name such as the sandbox id kernel-3257-123456
+    add("subids", f"(?<![\\w.-])(?:{subids})(?![\\w.-])" if subids else "", "SUBID")
     uids = _alternatives(h.get("uid") for h in hosts)
-    add("course_uid", f"\\b(?:{uids})\\b" if uids else "", "COURSE-UID")
+    add("course_uid", f"(?<![\\w.-])(?:{uids})(?![\\w.-])" if uids else "", "COURSE-UID")
     users = _alternatives(h.get("user") for h in hosts)
     add("course_user", f"(?<![\\w-])(?:{users})(?![\\w-])" if users else "", "COURSE-USER")
     return "\n".join(sections)
