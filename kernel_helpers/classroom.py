@@ -36,54 +36,25 @@ from pathlib import Path
 
 from . import paths, procinfo, registry_api
 from . import registry_files as files
+from .endpoints import (  # noqa: F401 (the classroom's public names, kept here too)
+    _OFFSET,
+    COURSE_PASSWORD,
+    COURSE_USER,
+    DEFAULT_PORT,
+    ENDPOINTS,
+    KIT_USER,
+    PORT_ENV,
+    kit_host,
+    kit_port,
+    pull_host,
+    pull_port,
+    push_host,
+    push_port,
+)
 from .errors import KitError, ToolMissing
 
-COURSE_USER = "student"
-COURSE_PASSWORD = "redhat123"  # the password used throughout the lecture notes
-KIT_USER = "course-kit"  # the account images.build pushes with; its password is random
-PORT_ENV = "PODMAN_COURSE_REGISTRY_PORT"
-DEFAULT_PORT = 5000
 REGISTRY_BIN = "docker-registry"
 START_TIMEOUT = 10.0
-ENDPOINTS = ("pull", "push", "kit")
-_OFFSET = {"pull": 0, "push": 1, "kit": 2}
-
-
-def pull_port() -> int:
-    """Port of the anonymous read-only endpoint (``$PODMAN_COURSE_REGISTRY_PORT`` or 5000)."""
-    value = os.environ.get(PORT_ENV, "").strip()
-    try:
-        port = int(value) if value else DEFAULT_PORT
-    except ValueError:
-        raise KitError(f"{PORT_ENV}={value!r} is not a port number") from None
-    if not 0 < port < 65534:
-        raise KitError(f"{PORT_ENV}={value!r} is not a port number below 65534")
-    return port
-
-
-def push_port() -> int:
-    """Port of the learners' endpoint (course login, own storage): the pull port plus one."""
-    return pull_port() + 1
-
-
-def kit_port() -> int:
-    """Port of the kit's endpoint (kit account, course storage): the pull port plus two."""
-    return pull_port() + 2
-
-
-def pull_host() -> str:
-    """``localhost:PORT`` of the pull endpoint, as used in image names."""
-    return f"localhost:{pull_port()}"
-
-
-def push_host() -> str:
-    """``localhost:PORT`` of the learners' push endpoint, as used in image names."""
-    return f"localhost:{push_port()}"
-
-
-def kit_host() -> str:
-    """``localhost:PORT`` of the kit endpoint, where ``images.build`` pushes."""
-    return f"localhost:{kit_port()}"
 
 
 def _port(endpoint: str) -> int:

@@ -1,7 +1,7 @@
 """The ``%podman`` and ``%skopeo`` magics: thin wiring between IPython and the runner.
 
 Parsing lives in ``runner``/``parsers``, rendering in ``results``, the private
-podman world in ``sandbox``. This module only connects them.
+podman world in ``session`` (this kernel's sandbox). This module only connects them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import shlex
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import ports, rootless, runner
+from . import ports, rootless, runner, session
 from .errors import KitError, PortBusy
 from .results import CommandResult
-from .sandbox import Sandbox
+from .runner import published_host_ports
+from .session import kernel_sandbox
 
-_kernel_sandbox: Sandbox | None = None
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 
 
@@ -31,12 +31,6 @@ def expand_placeholders(line: str, namespace: dict) -> str:
     return _PLACEHOLDER.sub(lambda m: str(namespace[m[1]]) if m[1] in namespace else m[0], line)
 
 
-def kernel_sandbox() -> Sandbox:
-    """This kernel's sandbox, created and activated on first use (< 1 s)."""
-    global _kernel_sandbox
-    if _kernel_sandbox is None or not _kernel_sandbox.exists():
-        _kernel_sandbox = Sandbox.create(kind="kernel").activate()
-    return _kernel_sandbox
 
 
 def _kit_options() -> argparse.ArgumentParser:
@@ -65,30 +59,6 @@ def split_kit_options(line: str) -> tuple[argparse.Namespace, list[str]]:
     return options, rest
 
 
-def published_host_ports(args: list[str]) -> list[int]:
-    """Host ports named by ``-p``/``--publish`` of ``podman run|create`` (not random ones)."""
-    sub = runner.subcommand(args)
-    if not sub or sub[-1] not in ("run", "create"):
-        return []
-    first, stop = runner.option_span(args)
-    values, opts = [], args[first:stop]
-    for i, arg in enumerate(opts):
-        if arg in ("-p", "--publish") and i + 1 < len(opts):
-            values.append(opts[i + 1])
-        elif arg.startswith("--publish="):
-            values.append(arg.split("=", 1)[1])
-        elif arg.startswith("-p") and len(arg) > 2 and arg[2] != "-":
-            values.append(arg[2:])
-    found = []
-    for value in values:
-        parts = value.split("/")[0].split(":")
-        host = parts[-2] if len(parts) >= 2 else ""
-        if "-" in host:
-            low, high = host.split("-", 1)
-            found += range(int(low), int(high) + 1)
-        elif host.isdigit():
-            found.append(int(host))
-    return found
 
 
 def _refusal(tool: str, args: list[str], message: str, hint: str) -> CommandResult:
@@ -211,7 +181,4 @@ def load(ipython) -> None:
 
 
 def unload(ipython) -> None:
-    global _kernel_sandbox
-    if _kernel_sandbox is not None:
-        _kernel_sandbox.remove()
-        _kernel_sandbox = None
+    session.close()

@@ -44,7 +44,7 @@ MEANING = {
 
 def _target(env: dict | None, rootless: bool) -> tuple[dict, list[str]]:
     """(env, argv prefix) of the kernel's sandbox, or of its rootless world."""
-    from .magics import kernel_sandbox
+    from .session import kernel_sandbox
     if env is not None and not rootless:
         return env, []
     sandbox = kernel_sandbox()

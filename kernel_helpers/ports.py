@@ -93,7 +93,7 @@ def _try_create(port: int, owner: str) -> bool:
 
 def _default_alive(owner: str) -> bool:
     """A lease is in use while its owner runs, or while its sandbox could not be removed."""
-    from .sandbox import is_alive, is_kept
+    from .owners import is_alive, is_kept
     return is_alive(owner) or is_kept(owner)
 
 

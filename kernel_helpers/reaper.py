@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
-from .sandbox import Sandbox, _start_time
+from .owners import _start_time
+from .sandbox import Sandbox
 
 RETRIES = (5.0, 30.0, 120.0)  # seconds to wait before each new attempt
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import engine, paths
-from .classroom import COURSE_PASSWORD, COURSE_USER, pull_host, push_host
+from .endpoints import COURSE_PASSWORD, COURSE_USER, pull_host, push_host
 
 
 def registries_conf_text() -> str:

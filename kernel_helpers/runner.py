@@ -91,6 +91,32 @@ def option_span(args: list[str]) -> tuple[int, int]:
     return first, min(i, len(args))
 
 
+def published_host_ports(args: list[str]) -> list[int]:
+    """Host ports named by ``-p``/``--publish`` of ``podman run|create`` (not random ones)."""
+    sub = subcommand(args)
+    if not sub or sub[-1] not in ("run", "create"):
+        return []
+    first, stop = option_span(args)
+    values, opts = [], args[first:stop]
+    for i, arg in enumerate(opts):
+        if arg in ("-p", "--publish") and i + 1 < len(opts):
+            values.append(opts[i + 1])
+        elif arg.startswith("--publish="):
+            values.append(arg.split("=", 1)[1])
+        elif arg.startswith("-p") and len(arg) > 2 and arg[2] != "-":
+            values.append(arg[2:])
+    found = []
+    for value in values:
+        parts = value.split("/")[0].split(":")
+        host = parts[-2] if len(parts) >= 2 else ""
+        if "-" in host:
+            low, high = host.split("-", 1)
+            found += range(int(low), int(high) + 1)
+        elif host.isdigit():
+            found.append(int(host))
+    return found
+
+
 def _is_flag(arg: str, letter: str, long: str) -> bool:
     if arg in (f"--{long}", f"--{long}=true"):
         return True

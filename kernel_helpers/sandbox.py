@@ -33,41 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import engine, paths, ports, rootless
+from .owners import KEPT_FILE, OWNER_FILE, _owner, _start_time, is_alive, is_kept  # noqa: F401 (re-exported)
 
 SANDBOX_ENV = "PODMAN_COURSE_SANDBOX"
-OWNER_FILE = "owner.json"
-KEPT_FILE = "removal-failed"  # written when podman could not remove the containers
 CREATE_GRACE = 60.0  # seconds: a younger sandbox without an owner file is being created
 RM_TIMEOUT = 90.0  # seconds for one `podman (pod) rm -af`
-
-
-def _start_time(pid: int) -> str | None:
-    """The kernel's start time of ``pid`` (field 22 of /proc/PID/stat), or None."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
-def _owner(sandbox_id: str) -> dict | None:
-    try:
-        return json.loads((paths.sandboxes_dir() / sandbox_id / OWNER_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def is_alive(sandbox_id: str) -> bool:
-    """True while the process that owns ``sandbox_id`` is running."""
-    owner = _owner(sandbox_id)
-    if not owner or owner.get("start_time") is None:
-        return False
-    return _start_time(owner["pid"]) == owner["start_time"]
-
-
-def is_kept(sandbox_id: str) -> bool:
-    """True when a removal of ``sandbox_id`` failed: its containers may still run."""
-    return (paths.sandboxes_dir() / sandbox_id / KEPT_FILE).exists()
 
 
 def live_ids() -> list[str]:

@@ -94,7 +94,7 @@ class SystemdHost:
               timeout: float = 90) -> SystemdHost:
         """Boot a systemd host in the kernel's sandbox and wait until systemd is up."""
         if env is None:
-            from .magics import kernel_sandbox
+            from .session import kernel_sandbox
             env = kernel_sandbox().full_env()
         conf_dir = env.get("CONTAINERS_REGISTRIES_CONF", "")
         if not conf_dir:

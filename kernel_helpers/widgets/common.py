@@ -68,7 +68,7 @@ class Engine:
     @classmethod
     def for_kernel(cls) -> Engine:
         """This kernel's sandbox; if it cannot be made, an engine that says why."""
-        from ..magics import kernel_sandbox
+        from ..session import kernel_sandbox
 
         try:
             sandbox = kernel_sandbox()

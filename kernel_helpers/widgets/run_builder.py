@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from ..magics import published_host_ports
+from ..runner import published_host_ports
 from .common import CommandLog, CourseWidget, Engine, failure_line
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")

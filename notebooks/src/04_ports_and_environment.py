@@ -415,7 +415,7 @@ print("MariaDB configured only by -e, queried through port", DB_PORT)
 # name unique to this notebook's sandbox.
 
 # %%
-from kernel_helpers.magics import kernel_sandbox
+from kernel_helpers.session import kernel_sandbox
 
 NET = f"course04-{kernel_sandbox().id}"
 %podman network create {NET}

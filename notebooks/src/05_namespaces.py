@@ -65,7 +65,7 @@ from pathlib import Path
 import pandas as pd
 from kernel_helpers import namespaces as ns
 from kernel_helpers import rootless
-from kernel_helpers.magics import kernel_sandbox
+from kernel_helpers.session import kernel_sandbox
 
 # %% [markdown]
 # ### Host PIDs get labels

@@ -73,7 +73,7 @@ from pathlib import Path
 import pandas as pd
 
 from kernel_helpers import paths, rootless
-from kernel_helpers.magics import kernel_sandbox
+from kernel_helpers.session import kernel_sandbox
 
 HOME = kernel_sandbox().dir
 

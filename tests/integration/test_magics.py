@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import urllib.request
 
-from kernel_helpers import magics
+from kernel_helpers import session
 
 BUSYBOX = "localhost:5000/busybox:latest"
 HTTPD = "registry.redhat.io/rhel8/httpd-24:1-105"
@@ -71,7 +71,7 @@ def test_published_port_is_leased_and_served(shell, make_sandbox):
     port = make_sandbox().lease_ports(1)[0]  # someone else's lease...
     refused = podman(shell, f"run -d --name web -p {port}:8080 {HTTPD}")
     assert refused.returncode == -1 and "already taken by sandbox" in refused.stderr
-    free = magics.kernel_sandbox().lease_ports(1)[0]
+    free = session.kernel_sandbox().lease_ports(1)[0]
     podman(shell, f"run -d --name web -p {free}:8080 {HTTPD}").check()
     deadline, body = time.monotonic() + 20, ""
     while time.monotonic() < deadline and not body:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kernel_helpers.errors import KitError
-from kernel_helpers.magics import published_host_ports, split_kit_options
+from kernel_helpers.magics import split_kit_options
+from kernel_helpers.runner import published_host_ports
 
 
 def test_kit_options_are_taken_only_from_the_front():
