@@ -31,8 +31,6 @@ def expand_placeholders(line: str, namespace: dict) -> str:
     return _PLACEHOLDER.sub(lambda m: str(namespace[m[1]]) if m[1] in namespace else m[0], line)
 
 
-
-
 def _kit_options() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="%podman", add_help=False, allow_abbrev=False)
     parser.add_argument("--timeout", type=float, default=None)
@@ -57,8 +55,6 @@ def split_kit_options(line: str) -> tuple[argparse.Namespace, list[str]]:
     except SystemExit:
         raise KitError("--timeout needs a number of seconds, e.g. %podman --timeout 30 ps") from None
     return options, rest
-
-
 
 
 def _refusal(tool: str, args: list[str], message: str, hint: str) -> CommandResult:
