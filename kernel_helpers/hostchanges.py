@@ -17,8 +17,6 @@ Usage:
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from pathlib import Path
 
 from . import locks, paths
@@ -42,15 +40,7 @@ def load() -> dict:
 def _write(data: dict) -> None:
     target = path()
     paths.ensure(target.parent)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
+    paths.write_private(target, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def record(key: str, value) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+PRIVATE = 0o600  # secrets, auth files and the record of host changes
 STATE_ENV = "PODMAN_COURSE_STATE"
 RUNTIME_ENV = "PODMAN_COURSE_RUNTIME"
 
@@ -98,3 +99,28 @@ def atomic_write(path: Path, text: str) -> Path:
     tmp.write_text(text)
     os.replace(tmp, path)
     return path
+
+
+def write_private(path: Path, text: str) -> bool:
+    """Write TEXT to PATH atomically, mode 0600; False if it already held TEXT with that mode."""
+    try:
+        st = path.lstat()
+        if st.st_mode & 0o7777 == PRIVATE and path.read_text() == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)  # left by a crashed run of this very pid: never reuse it
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 PRIVATE)
+    try:
+        os.fchmod(fd, PRIVATE)  # the umask may only have narrowed it; make it exact
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return True

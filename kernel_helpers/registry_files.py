@@ -11,39 +11,15 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import shutil
 import subprocess
 from pathlib import Path
 
 from .errors import KitError, ToolMissing
+from .paths import PRIVATE, write_private  # noqa: F401 (used by the classroom through this module)
 
-PRIVATE = 0o600
 HTPASSWD_TIMEOUT = 30.0
-
-
-def write_private(path: Path, text: str) -> bool:
-    """Write TEXT to PATH atomically, mode 0600; False if it already held TEXT with that mode."""
-    try:
-        st = path.lstat()
-        if st.st_mode & 0o7777 == PRIVATE and path.read_text() == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)  # left by a crashed run of this very pid: never reuse it
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                 PRIVATE)
-    try:
-        os.fchmod(fd, PRIVATE)  # the umask may only have narrowed it; make it exact
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return True
 
 
 def secret(path: Path, nbytes: int = 24) -> tuple[str, bool]:

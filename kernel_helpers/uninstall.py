@@ -190,24 +190,13 @@ def restore_registry_service() -> list[str]:
     if record.get("was_enabled") == "yes":
         argv = (["systemctl", "enable", SERVICE] if systemd
                 else ["update-rc.d", SERVICE, "enable"])
-        _run(argv)
+        userfs.run_checked(argv, timeout=60)
         done.append(f"enabled Debian's {SERVICE} service again ({' '.join(argv)})")
     if record.get("was_running") == "yes":
         argv = ["systemctl", "start", SERVICE] if systemd else ["service", SERVICE, "start"]
-        _run(argv)
+        userfs.run_checked(argv, timeout=60)
         done.append(f"started Debian's {SERVICE} service again ({' '.join(argv)})")
     return done or [f"Debian's {SERVICE} service was neither enabled nor running before: left so"]
-
-
-def _run(argv: list[str]) -> None:
-    import subprocess
-    try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=60,
-                              stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise KitError(f"{' '.join(argv)}: {exc}") from exc
-    if proc.returncode != 0:
-        raise CommandFailed(argv, proc.returncode, proc.stderr, proc.stdout)
 
 
 def steps(record: dict) -> list[tuple[str, Callable[[], list[str]]]]:

@@ -174,7 +174,7 @@ def test_the_registry_service_is_enabled_and_started_again_as_recorded(tmp_path,
     monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path))
     record = tmp_path / "host-changes.d" / "docker-registry-service"
     ran = []
-    monkeypatch.setattr(uninstall, "_run", ran.append)
+    monkeypatch.setattr(uninstall.userfs, "run_checked", lambda argv, timeout: ran.append(argv))
     assert "not changed by the kit" in uninstall.restore_registry_service()[0]
     record.parent.mkdir()
     record.write_text("init=sysv was_running=no was_enabled=yes when=2026-12-01T00:00:00Z "
