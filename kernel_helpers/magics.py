@@ -1,66 +1,19 @@
-"""The ``%podman`` and ``%skopeo`` magics: thin wiring between IPython and the runner.
+"""The ``%podman`` and ``%skopeo`` magics: thin wiring between IPython and the kit.
 
-Parsing lives in ``runner``/``parsers``, rendering in ``results``, the private
-podman world in ``session`` (this kernel's sandbox). This module only connects them.
+What a command line means and how it runs lives in ``commands`` (shared with the lesson
+API), rendering in ``results``, the private podman world in ``session`` (this kernel's
+sandbox). This module only connects them to IPython.
 """
 
 from __future__ import annotations
 
-import argparse
-import re
-import shlex
-
+from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import ports, rootless, runner, session
-from .errors import KitError, PortBusy
-from .results import CommandResult
-from .runner import published_host_ports
+from . import commands, runner, session
+from .errors import UsageError
 from .session import kernel_sandbox
-
-_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
-
-
-def expand_placeholders(line: str, namespace: dict) -> str:
-    """Replace ``{NAME}`` by the value of a notebook variable; leave ``{{.Go}}`` templates alone.
-
-    IPython's own expansion would turn podman's ``--format "{{.Names}}"`` into ``{.Names}``,
-    and ``$VAR`` belongs to the container's shell, so only ``{NAME}`` is expanded.
-    """
-    return _PLACEHOLDER.sub(lambda m: str(namespace[m[1]]) if m[1] in namespace else m[0], line)
-
-
-def _kit_options() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="%podman", add_help=False, allow_abbrev=False)
-    parser.add_argument("--timeout", type=float, default=None)
-    parser.add_argument("--raw", action="store_true")
-    parser.add_argument("--rootless", action="store_true")
-    return parser
-
-
-def split_kit_options(line: str) -> tuple[argparse.Namespace, list[str]]:
-    """Split the kit's leading options (``--timeout N``, ``--raw``, ``--rootless``) from the tool's argv."""
-    try:
-        tokens = shlex.split(line)
-    except ValueError as exc:
-        raise KitError(f"cannot split the command line: {exc}") from None
-    kit, rest = [], list(tokens)
-    while rest and (rest[0] in ("--raw", "--rootless") or rest[0].startswith("--timeout")):
-        kit.append(rest.pop(0))
-        if kit[-1] == "--timeout" and rest:
-            kit.append(rest.pop(0))
-    try:
-        options = _kit_options().parse_args(kit)
-    except SystemExit:
-        raise KitError("--timeout needs a number of seconds, e.g. %podman --timeout 30 ps") from None
-    return options, rest
-
-
-def _refusal(tool: str, args: list[str], message: str, hint: str) -> CommandResult:
-    return CommandResult(argv=[tool, *args], shown_argv=[tool, *args], returncode=-1,
-                         stdout="", stderr=f"not run: {message}", df=None, note=None,
-                         hint=hint, duration=0.0, timed_out=False)
 
 
 @magics_class
@@ -73,29 +26,10 @@ class PodmanMagics(Magics):
 
     def _run(self, tool: str, line: str, cell: str | None):
         try:
-            line = expand_placeholders(line, self.shell.user_ns if self.shell else {})
-            options, args = split_kit_options(line)
-            if not args:
-                raise KitError(f"nothing to run: try %{tool} --help or %{tool}?")
-            refused = runner.refusal(tool, args)
-            if refused:
-                return _refusal(tool, args, refused, "")
-            sandbox = kernel_sandbox()
-            for port in published_host_ports(args) if tool == "podman" else []:
-                try:
-                    sandbox.claim_port(port)
-                except PortBusy as exc:
-                    return _refusal(tool, args, str(exc),
-                                    f"pick another host port, e.g. {ports.lease(sandbox.id)[0]}")
-            env, prefix, prompt = sandbox.full_env(), None, "$"
-            if options.rootless:
-                world = rootless.world_for(sandbox.id)
-                env, prefix, prompt = world.env(), world.prefix(), f"{world.user}$"
-            return runner.run(tool, args, cell=cell, env=env, prefix=prefix, prompt=prompt,
-                              timeout=options.timeout, table=not options.raw,
-                              default_timeout=self.timeout, stream_window=self.stream_window)
-        except KitError as exc:
-            return _refusal(tool, [line], str(exc), "")
+            return commands.run_line(tool, line, cell, namespace=self.shell.user_ns if self.shell else {},
+                                     default_timeout=self.timeout, stream_window=self.stream_window)
+        except UsageError as exc:  # one line, no traceback (IPython's MagicArgumentParser way)
+            raise IPythonUsageError(str(exc)) from None
 
     @no_var_expand
     @line_cell_magic

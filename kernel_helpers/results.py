@@ -19,6 +19,7 @@ import pandas as pd
 from .errors import CommandFailed
 
 NO_ROWS = "(no rows)"
+NOT_RUN = -1  # the exit status of a command the kit did not start
 _LOGRUS = re.compile(r'^time="[^"]*" level=(?P<level>\w+) msg="(?P<msg>(?:[^"\\]|\\.)*)"\s*$')
 _LEVELS = {"warning": "Warning", "warn": "Warning", "error": "Error", "fatal": "Error",
            "info": "Info", "debug": "Debug"}
@@ -57,6 +58,12 @@ class CommandResult:
     timed_out: bool = False
     prompt: str = "$"  # "[root@systemd-host ~]#" when the command ran inside another machine
     show_table: bool = True  # False: the learner asked for JSON, shown as text (``df`` still set)
+
+    @classmethod
+    def not_run(cls, tool: str, args: list[str], message: str, hint: str | None = None) -> CommandResult:
+        """A command the kit refused or could not start: exit status -1, shown as typed."""
+        return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN,
+                   stderr=f"not run: {message}", hint=hint or None)
 
     @property
     def ok(self) -> bool:

@@ -14,9 +14,10 @@ Usage:
 
     %podman_widget dashboard | explorer | namespaces NAME | run | units NAME
 
-Note: ``dashboard``, ``explorer`` and ``run_builder`` here are the functions; their
-modules are ``kernel_helpers.widgets.dashboard`` etc. (import classes from them with
-``from kernel_helpers.widgets.dashboard import Dashboard``).
+The functions are named after the widgets; each family's module ends in ``_view`` or
+names what it builds (``dashboard_view``, ``explorer_view``, ``run_builder_view``,
+``namespace_view``, ``unit_generator``), so no function shadows a submodule:
+``from kernel_helpers.widgets.dashboard_view import Dashboard``.
 """
 
 from __future__ import annotations
@@ -24,11 +25,7 @@ from __future__ import annotations
 import shlex
 
 from ..errors import UsageError
-
-# The submodules are loaded first, so the functions below keep the package attributes.
-from . import dashboard as _dashboard_module
-from . import explorer as _explorer_module
-from . import run_builder as _run_builder_module
+from . import dashboard_view, explorer_view, run_builder_view
 from .common import Notice
 
 USAGE = "usage: %podman_widget dashboard | explorer | namespaces NAME | run | units NAME"
@@ -36,19 +33,19 @@ NEEDS_NAME = {"namespaces", "units"}
 KINDS = ("dashboard", "explorer", "namespaces", "run", "units")
 
 
-def dashboard(interval: float = _dashboard_module.DEFAULT_INTERVAL):
+def dashboard(interval: float = dashboard_view.DEFAULT_INTERVAL):
     """The container dashboard of this kernel's sandbox (auto-refresh every ``interval`` s)."""
-    return _dashboard_module.Dashboard(interval=interval)
+    return dashboard_view.Dashboard(interval=interval)
 
 
-def explorer(reference: str = _explorer_module.EXAMPLE_REFERENCE):
+def explorer(reference: str = explorer_view.EXAMPLE_REFERENCE):
     """The classroom registry explorer; ``reference`` is the name shown split into parts."""
-    return _explorer_module.Explorer(reference=reference)
+    return explorer_view.Explorer(reference=reference)
 
 
 def run_builder(image: str = "", name: str = ""):
     """The ``podman run`` form, optionally with an image and a name filled in."""
-    return _run_builder_module.RunBuilder(image=image, name=name)
+    return run_builder_view.RunBuilder(image=image, name=name)
 
 
 def namespaces(container: str = ""):

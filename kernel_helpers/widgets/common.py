@@ -24,7 +24,6 @@ from ..errors import KitError, PortBusy
 from ..results import CommandResult
 
 ACTION_TIMEOUT = 120.0
-NOT_RUN = -1
 CSS = """<style>
 .kh-widget select, .kh-widget .kh-mono, .kh-widget textarea {font-family: monospace;}
 .kh-widget .kh-title {font-weight: bold; font-size: 1.1em;}
@@ -33,12 +32,6 @@ CSS = """<style>
 .kh-widget table.kh-table {border-collapse: collapse; font-size: 0.9em;}
 .kh-widget table.kh-table td, .kh-widget table.kh-table th {padding: 1px 8px; text-align: left;}
 </style>"""
-
-
-def not_run(tool: str, args: list[str], message: str) -> CommandResult:
-    """A CommandResult for a command the widget could not start (exit status -1)."""
-    return CommandResult(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN,
-                         stdout="", stderr=f"not run: {message}")
 
 
 def one_line(text: str) -> str:
@@ -84,11 +77,11 @@ class Engine:
             timeout: float = ACTION_TIMEOUT) -> CommandResult:
         """Run ``tool args`` for real; a missing tool or sandbox gives a 'not run' result."""
         if self.error:
-            return not_run(tool, args, self.error)
+            return CommandResult.not_run(tool, args, self.error)
         try:
             return runner.run(tool, list(args), env=self.env, table=table, timeout=timeout)
         except (KitError, OSError) as exc:
-            return not_run(tool, args, one_line(exc) or type(exc).__name__)
+            return CommandResult.not_run(tool, args, one_line(exc) or type(exc).__name__)
 
     def claim_ports(self, ports: list[int]) -> str | None:
         """Lease host ``ports`` to this sandbox, as %podman does; a message if one is taken."""

@@ -24,7 +24,7 @@ import pandas as pd
 from .. import units as unit_tools
 from ..errors import KitError
 from ..results import CommandResult
-from .common import Engine, PicksContainer, failure_line, not_run, one_line, result_html
+from .common import Engine, PicksContainer, failure_line, one_line, result_html
 
 NO_CONTAINER = "(no container in this sandbox: create one, then press Refresh)"
 
@@ -86,7 +86,7 @@ class UnitGenerator(PicksContainer):
         try:
             return unit_tools.verify(text, name)
         except (KitError, OSError) as exc:
-            return not_run("systemd-analyze", ["verify", "--man=no", name], one_line(exc))
+            return CommandResult.not_run("systemd-analyze", ["verify", "--man=no", name], one_line(exc))
 
     def generate(self) -> None:
         """Generate both variants, verify the one picked, show it and the diff."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kernel_helpers.commands import split_kit_options
 from kernel_helpers.errors import KitError
-from kernel_helpers.magics import split_kit_options
 from kernel_helpers.runner import published_host_ports
 
 
@@ -40,8 +40,55 @@ def test_published_host_ports(args, expected):
 
 
 def test_placeholders_expand_but_go_templates_stay():
-    from kernel_helpers.magics import expand_placeholders
+    from kernel_helpers.commands import expand_placeholders
 
     line = "run -p {PORT}:8080 --format '{{.Names}}' {missing} sh -c 'echo $HOME'"
     assert expand_placeholders(line, {"PORT": 8000}) == (
         "run -p 8000:8080 --format '{{.Names}}' {missing} sh -c 'echo $HOME'")
+
+
+@pytest.mark.parametrize("line, words", [
+    ("--timeout soon ps", "invalid float value: 'soon'"),
+    ("--timeout", "expected one argument"),
+    ("--timeout 0 ps", "positive number"),
+    ("--raw", "nothing to run"),
+    ("run 'unclosed", "cannot split"),
+])
+def test_usage_errors_are_one_line_with_the_usage(line, words, capsys):
+    from kernel_helpers.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        split_kit_options(line)
+    message = str(caught.value)
+    assert words in message and "\n" not in message
+    assert message.startswith("%podman") and ("usage: %podman [--timeout SECONDS]" in message
+                                              or "cannot split" in message)
+    assert capsys.readouterr() == ("", "")  # argparse printed nothing
+
+
+def test_skopeo_has_no_rootless_option():
+    from kernel_helpers.errors import UsageError
+
+    _, args = split_kit_options("--rootless inspect x", "podman")
+    with pytest.raises(UsageError):
+        split_kit_options("--timeout=x inspect", "skopeo")
+    _, args = split_kit_options("--rootless inspect x", "skopeo")
+    assert args[0] == "--rootless"
+
+
+def test_a_refusal_shows_the_command_as_typed():
+    from kernel_helpers.commands import run_args
+
+    result = run_args("podman", ["system", "prune", "-af"])
+    assert result.returncode == -1 and result.command_line == "podman system prune -af"
+    assert result.to_text().splitlines()[0] == "$ podman system prune -af"
+
+
+def test_the_magic_raises_ipython_usage_error():
+    from IPython.core.error import UsageError as IPythonUsageError
+
+    from kernel_helpers.magics import PodmanMagics
+
+    magic = PodmanMagics(shell=None)
+    with pytest.raises(IPythonUsageError, match="expected one argument"):
+        magic.podman("--timeout")

@@ -7,7 +7,7 @@ import pytest
 from kernel_helpers.errors import UsageError
 from kernel_helpers.results import CommandResult
 from kernel_helpers.widgets import Notice, open_widget, parse_widget_line
-from kernel_helpers.widgets.common import CommandLog, Engine, failure_line, not_run, result_text
+from kernel_helpers.widgets.common import CommandLog, Engine, failure_line, result_text
 
 
 @pytest.mark.parametrize(("line", "parsed"), [
@@ -44,14 +44,14 @@ def test_the_log_shows_the_last_command_in_full_and_the_earlier_ones_by_name():
     log.show(ok)
     assert "$ podman stop web" in log.current.value and "exit status 0" in log.current.value
     assert log.history.value == ""
-    log.show(not_run("podman", ["rm", "web"], "no sandbox"))
+    log.show(CommandResult.not_run("podman", ["rm", "web"], "no sandbox"))
     assert "exit status -1" in log.current.value and "podman stop web   (ok)" in log.history.value
     assert log.commands == ["podman stop web", "podman rm web"]
     assert result_text(ok).endswith("exit status 0")
 
 
 def test_an_unexpected_error_in_a_button_is_one_red_line(fake_podman):
-    from kernel_helpers.widgets.dashboard import Dashboard
+    from kernel_helpers.widgets.dashboard_view import Dashboard
 
     fake_podman.use("ps-all-three")
     board = Dashboard(engine=Engine(), interval=0)
@@ -64,3 +64,17 @@ def test_an_unexpected_error_in_a_button_is_one_red_line(fake_podman):
     board.buttons["logs"].click()
     assert "RuntimeError: something odd" in board.message.value and "second line" not in board.message.value
     board.close()
+
+
+def test_no_widget_function_shadows_a_submodule():
+    import importlib
+    import pkgutil
+    import types
+
+    import kernel_helpers.widgets as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"kernel_helpers.widgets.{info.name}")
+        assert getattr(package, info.name, module) is module, info.name
+    for name in ("dashboard", "explorer", "run_builder", "namespaces", "units"):
+        assert isinstance(getattr(package, name), types.FunctionType), name

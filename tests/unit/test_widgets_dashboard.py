@@ -8,7 +8,7 @@ import pytest
 
 from kernel_helpers import parsers
 from kernel_helpers.widgets.common import Engine
-from kernel_helpers.widgets.dashboard import (
+from kernel_helpers.widgets.dashboard_view import (
     Dashboard,
     action_argv,
     container_table,

@@ -9,7 +9,7 @@ import pytest
 from kernel_helpers import classroom
 from kernel_helpers.errors import KitError
 from kernel_helpers.widgets.common import Engine
-from kernel_helpers.widgets.explorer import (
+from kernel_helpers.widgets.explorer_view import (
     Explorer,
     catalog_frame,
     catalog_options,

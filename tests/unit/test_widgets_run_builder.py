@@ -9,7 +9,7 @@ import pytest
 from kernel_helpers.errors import PortBusy
 from kernel_helpers.runner import published_host_ports
 from kernel_helpers.widgets.common import Engine
-from kernel_helpers.widgets.run_builder import (
+from kernel_helpers.widgets.run_builder_view import (
     RunBuilder,
     RunForm,
     command_line,

@@ -1,0 +1,131 @@
+"""A learner's podman/skopeo command, run in this kernel's world: what ``%podman`` does.
+
+The magic (``magics``), the lesson API (``lesson.podman``) and the labs all come here,
+so a command typed in a cell and one called from Python behave alike:
+- the kit's own leading options (``--timeout N``, ``--raw``, ``--rootless``) are read by
+  a parser whose errors are one line with the usage (``errors.UsageError``);
+- ``{NAME}`` placeholders take notebook variables;
+- refusals (shared state, disk floor, a host port another sandbox holds) give a
+  "not run" result that shows the command as the learner typed it;
+- host ports given to ``-p`` are leased to this kernel's sandbox;
+- ``--rootless`` runs as the kit's unprivileged course user, in a rootless world of this kernel.
+
+No IPython here: ``magics`` turns ``UsageError`` into IPython's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+
+from . import ports, rootless, runner
+from .errors import KitError, PortBusy, UsageError
+from .results import CommandResult
+from .session import kernel_sandbox
+
+KIT_USAGE = "[--timeout SECONDS] [--raw] [--rootless]"
+_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
+
+
+def usage(tool: str) -> str:
+    rootless_flag = KIT_USAGE if tool == "podman" else KIT_USAGE.replace(" [--rootless]", "")
+    return f"%{tool} {rootless_flag} {tool.upper()}-ARGS..."
+
+
+def expand_placeholders(line: str, namespace: dict) -> str:
+    """Replace ``{NAME}`` by the value of a notebook variable; leave ``{{.Go}}`` templates alone.
+
+    IPython's own expansion would turn podman's ``--format "{{.Names}}"`` into ``{.Names}``,
+    and ``$VAR`` belongs to the container's shell, so only ``{NAME}`` is expanded.
+    """
+    return _PLACEHOLDER.sub(lambda m: str(namespace[m[1]]) if m[1] in namespace else m[0], line)
+
+
+class KitArgumentParser(argparse.ArgumentParser):
+    """argparse whose errors raise ``UsageError`` (one line, with the usage) and never print.
+
+    IPython's ``MagicArgumentParser`` is the model: ``error`` raises instead of printing
+    the usage to stderr and calling ``sys.exit``.
+    """
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message} (usage: {self.usage})")
+
+    def exit(self, status: int = 0, message: str | None = None):
+        raise UsageError((message or f"{self.prog}: exit {status}").strip())
+
+
+def _kit_parser(tool: str) -> KitArgumentParser:
+    parser = KitArgumentParser(prog=f"%{tool}", usage=usage(tool), add_help=False,
+                               allow_abbrev=False)
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--raw", action="store_true")
+    if tool == "podman":
+        parser.add_argument("--rootless", action="store_true")
+    return parser
+
+
+def split_kit_options(line: str, tool: str = "podman") -> tuple[argparse.Namespace, list[str]]:
+    """Split the kit's leading options (``--timeout N``, ``--raw``, ``--rootless``) from the tool's argv.
+
+    Raises ``UsageError`` for a line that cannot be split or a bad kit option.
+    """
+    try:
+        tokens = shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"%{tool}: cannot split the command line: {exc}") from None
+    kit_flags = ("--raw", "--rootless") if tool == "podman" else ("--raw",)
+    kit, rest = [], list(tokens)
+    while rest and (rest[0] in kit_flags or rest[0].split("=", 1)[0] == "--timeout"):
+        kit.append(rest.pop(0))
+        if kit[-1] == "--timeout" and rest:
+            kit.append(rest.pop(0))
+    options = _kit_parser(tool).parse_args(kit)
+    if options.timeout is not None and not options.timeout > 0:
+        raise UsageError(f"%{tool}: --timeout needs a positive number of seconds, "
+                         f"e.g. %{tool} --timeout 30 ... (usage: {usage(tool)})")
+    if not rest:
+        raise UsageError(f"%{tool}: nothing to run (usage: {usage(tool)}; try %{tool}?)")
+    return options, rest
+
+
+def run_line(tool: str, line: str, cell: str | None = None, *, namespace: dict | None = None,
+             default_timeout: float = runner.DEFAULT_TIMEOUT,
+             stream_window: float = runner.STREAM_WINDOW, watch=None) -> CommandResult:
+    """Run one ``%podman``/``%skopeo`` line (and cell body) in this kernel's world.
+
+    Raises ``UsageError`` for bad kit options; every other problem is a result.
+    """
+    options, args = split_kit_options(expand_placeholders(line, namespace or {}), tool)
+    return run_args(tool, args, cell, rootless_user=getattr(options, "rootless", False),
+                    timeout=options.timeout, table=not options.raw, default_timeout=default_timeout,
+                    stream_window=stream_window, watch=watch)
+
+
+def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_user: bool = False,
+             timeout: float | None = None, table: bool = True,
+             default_timeout: float = runner.DEFAULT_TIMEOUT,
+             stream_window: float = runner.STREAM_WINDOW, watch=None) -> CommandResult:
+    """Run ``tool args`` as the learner would from a cell; never raises for the command itself."""
+    args = list(args)
+    try:
+        refused = runner.refusal(tool, args)
+        if refused:
+            return CommandResult.not_run(tool, args, refused)
+        sandbox = kernel_sandbox()
+        for port in runner.published_host_ports(args) if tool == "podman" else []:
+            try:
+                sandbox.claim_port(port)
+            except PortBusy as exc:
+                return CommandResult.not_run(
+                    tool, args, str(exc), f"pick another host port, e.g. {ports.lease(sandbox.id)[0]}")
+        env, prefix, prompt = sandbox.full_env(), None, "$"
+        if rootless_user:
+            world = rootless.world_for(sandbox.id)
+            env, prefix, prompt = world.env(), world.prefix(), f"{world.user}$"
+        return runner.run(tool, args, cell=cell, env=env, prefix=prefix, prompt=prompt,
+                          timeout=timeout, table=table, default_timeout=default_timeout,
+                          stream_window=stream_window)  # watch: after the process layer
+    except KitError as exc:
+        return CommandResult.not_run(tool, args, str(exc))
