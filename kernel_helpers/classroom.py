@@ -29,12 +29,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, procinfo, registry_api
+from . import paths, process, procinfo, registry_api
 from . import registry_files as files
 from .endpoints import (  # noqa: F401 (the classroom's public names, kept here too)
     _OFFSET,
@@ -272,18 +271,16 @@ def _log_tail(endpoint: str, lines: int = 15) -> str:
         return "(no log)"
 
 
-def _start(endpoint: str, binary: str) -> subprocess.Popen:
+def _start(endpoint: str, binary: str) -> process.Popen:
+    """Start one endpoint's registry server: a daemon, logging to its log file."""
     paths.ensure(_pid_dir())
     digest = _config_digest(endpoint)
-    with open(_log_file(endpoint), "ab") as log:
-        proc = subprocess.Popen([binary, "serve", str(_config_file(endpoint))],
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True, close_fds=True)
+    proc = process.spawn([binary, "serve", str(_config_file(endpoint))], log=_log_file(endpoint))
     paths.atomic_write(_pid_file(endpoint), f"{proc.pid} {digest}\n")
     return proc
 
 
-def _wait_started(started: dict[str, subprocess.Popen]) -> None:
+def _wait_started(started: dict[str, process.Popen]) -> None:
     """Wait until each started endpoint answers or its process exits (judged by exit
     status, never by /proc/PID/cmdline, which may be empty just after exec)."""
     deadline = time.monotonic() + START_TIMEOUT

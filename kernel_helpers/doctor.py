@@ -17,14 +17,13 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import tarfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import engine, paths
-from .errors import KitError
+from . import engine, paths, process
+from .errors import KitError, ToolMissing
 
 PROBE_IMAGE = "localhost/course-doctor-probe:latest"
 APT_HINT = "apt-get install podman skopeo buildah runc uidmap slirp4netns"
@@ -64,19 +63,23 @@ class Report:
                          for r in rows)
 
 
-def _cmd(argv: list[str], env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def _cmd(argv: list[str], env: dict | None = None, timeout: float = 60,
+         stdin: bytes | None = None) -> process.Completed:
+    """A probe: a missing program is a failed check (exit 127), not an error."""
     try:
-        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        return subprocess.CompletedProcess(argv, 127, "", f"{argv[0]}: not found")
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(argv, 124, "", f"timed out after {timeout} s")
+        return process.run(argv, env=env, timeout=timeout, stdin=stdin)
+    except ToolMissing:
+        return process.Completed(argv, 127, "", f"{argv[0]}: not found")
 
 
 def _last_line(text: str) -> str:
     lines = [x for x in text.strip().splitlines() if x.strip()]
     return lines[-1][:110] if lines else ""
+
+
+def _why(done: process.Completed) -> str:
+    """The reason a probe failed, in a few words."""
+    return f"timed out after {done.timeout:g} s" if done.timed_out else _last_line(done.stderr)
 
 
 def probe_world() -> engine.World:
@@ -106,7 +109,7 @@ def ulimit_candidates() -> list[list[str]]:
     return [[f"nofile={nofile}:{nofile}", "nproc=4096:4096"], ["nofile=1024:1024", "nproc=1024:1024"]]
 
 
-def _try_start(world: engine.World, decisions: dict) -> subprocess.CompletedProcess:
+def _try_start(world: engine.World, decisions: dict) -> process.Completed:
     (world.conf_dir / "containers.conf").write_text(
         engine.containers_conf_text(decisions, world.tmp_dir))
     return _cmd(["podman", "run", "--rm", "--net=none", PROBE_IMAGE, "true"], world.full_env())
@@ -119,29 +122,29 @@ def _find_working(world: engine.World, runtimes: list[str]) -> tuple[dict | None
         for ulimits in [None, *ulimit_candidates()]:
             decisions = {k: v for k, v in (("runtime", runtime), ("ulimits", ulimits)) if v}
             done = _try_start(world, decisions)
-            if done.returncode == 0:
+            if done.ok:
                 return decisions, failures
-            failures.append(f"{decisions or 'podman defaults'}: {_last_line(done.stderr)}")
+            failures.append(f"{decisions or 'podman defaults'}: {_why(done)}")
     return None, failures
 
 
 def check_engine(report: Report) -> None:
     version = _cmd(["podman", "version", "--format", "{{.Client.Version}}"])
-    if version.returncode != 0:
+    if not version.ok:
         report.add("podman", "fail", "not installed", APT_HINT)
         return
     report.add("podman", "ok", f"podman {version.stdout.strip()}")
     skopeo = _cmd(["skopeo", "--version"])
-    report.add("skopeo", "ok" if skopeo.returncode == 0 else "fail",
-               skopeo.stdout.strip() or "not installed", "" if skopeo.returncode == 0 else APT_HINT)
+    report.add("skopeo", "ok" if skopeo.ok else "fail",
+               skopeo.stdout.strip() or "not installed", "" if skopeo.ok else APT_HINT)
     world = probe_world()
     world.write(registries_text=engine.KIT_HEADER)
-    if _cmd(["podman", "image", "exists", PROBE_IMAGE], world.full_env()).returncode != 0:
-        imported = subprocess.run(["podman", "import", "-", PROBE_IMAGE], input=_probe_tar(),
-                                  capture_output=True, env=world.full_env(), timeout=120)
-        if imported.returncode != 0:
+    if not _cmd(["podman", "image", "exists", PROBE_IMAGE], world.full_env()).ok:
+        imported = _cmd(["podman", "import", "-", PROBE_IMAGE], world.full_env(), timeout=120,
+                        stdin=_probe_tar())
+        if not imported.ok:
             report.add("container can start", "fail", "could not import the probe image: "
-                       + _last_line(imported.stderr.decode(errors="replace")), "install busybox-static")
+                       + _why(imported), "install busybox-static")
             return
     runtimes = [r for r in ("crun", "runc") if shutil.which(r)]
     decisions, failures = _find_working(world, runtimes)
@@ -158,14 +161,14 @@ def check_engine(report: Report) -> None:
     chosen = decisions.get("runtime")
     for runtime in runtimes:
         works = _try_start(world, {**decisions, "runtime": runtime})
-        report.add(f"runtime {runtime}", "ok" if works.returncode == 0 else "warn",
-                   "works" if works.returncode == 0 else f"fails: {_last_line(works.stderr)}",
+        report.add(f"runtime {runtime}", "ok" if works.ok else "warn",
+                   "works" if works.ok else f"fails: {_why(works)}",
                    f"the kit uses {runtime}" if runtime == chosen else "")
     plain = _try_start(world, {k: v for k, v in decisions.items() if k != "ulimits"})
-    if plain.returncode == 0:
+    if plain.ok:
         report.add("default ulimits", "ok", "permitted")
     else:
-        report.add("default ulimits", "fixed", f"not permitted: {_last_line(plain.stderr)}",
+        report.add("default ulimits", "fixed", f"not permitted: {_why(plain)}",
                    f"explicit default_ulimits ({' '.join(decisions.get('ulimits', []))}) "
                    "in the kit's containers.conf")
     _try_start(world, decisions)

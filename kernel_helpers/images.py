@@ -24,14 +24,12 @@ import hashlib
 import json
 import os
 import shutil
-import signal
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import classroom, engine, locks, paths, registry_api
+from . import classroom, engine, locks, paths, process, registry_api
 from .errors import CommandFailed, CommandTimeout, KitError, ToolMissing, UsageError
 
 DESCRIPTION = ("Podman course stand-in for {what}, built locally from Debian packages "
@@ -164,20 +162,6 @@ def select(names=None, recipes=None) -> list[Recipe]:
     return [r for r in recipes if r.name in wanted]
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Stop PROC's process group (it was started in a session of its own)."""
-    for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout=grace)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-
-
 class _Runner:
     """Runs argv lists in the image-store world with timeouts, logging to one file."""
 
@@ -185,19 +169,17 @@ class _Runner:
         self.env = world.full_env()
         self.log_path = log_path
 
-    def call(self, argv: list[str], step: str, timeout: float, stdout=None,
-             stderr=None) -> subprocess.CompletedProcess:
-        """Run ARGV (own session) within TIMEOUT; on expiry stop its group, raise StepTimeout."""
-        proc = subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL, stdout=stdout,
-                                stderr=stderr, start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
+    def _stopped(self, done: process.Completed, step: str) -> process.Completed:
+        """DONE, unless it ran out of time: then say so in the build log, raise StepTimeout."""
+        if done.timed_out:
             with open(self.log_path, "a") as log:
-                log.write(f"\n# {step}: stopped after {timeout:g} s (timeout)\n")
-            raise StepTimeout(step, argv, timeout, self.log_path) from None
-        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+                log.write(f"\n# {step}: stopped after {done.timeout:g} s (timeout)\n")
+            raise StepTimeout(step, done.argv, done.timeout, self.log_path)
+        return done
+
+    def call(self, argv: list[str], step: str, timeout: float) -> process.Completed:
+        """Run ARGV with its output captured; on timeout (group stopped) raise StepTimeout."""
+        return self._stopped(process.run(argv, env=self.env, timeout=timeout), step)
 
     def run(self, argv: list[str], step: str, timeout: float,
             stdout_path: Path | None = None) -> None:
@@ -206,9 +188,9 @@ class _Runner:
                 open(stdout_path or os.devnull, "wb") as out:
             log.write(f"\n$ {' '.join(argv)}\n")
             log.flush()
-            proc = self.call(argv, step, timeout, stdout=out if stdout_path else log,
-                             stderr=log)
-        if proc.returncode != 0:
+            proc = process.run_logged(argv, log=log, stdout=out if stdout_path else None,
+                                      env=self.env, timeout=timeout)
+        if self._stopped(proc, step).returncode != 0:
             raise CommandFailed(argv, proc.returncode, stderr=self.tail())
 
     def tail(self, lines: int = 25) -> str:
@@ -218,8 +200,7 @@ class _Runner:
 
 def _inspect_labels_and_id(runner: _Runner, image: str) -> tuple[str, dict] | None:
     proc = runner.call(["podman", "image", "inspect", "--format", "json", image],
-                       f"podman image inspect {image}", TIMEOUTS["inspect"],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                       f"podman image inspect {image}", TIMEOUTS["inspect"])
     if proc.returncode != 0:
         return None
     try:
@@ -289,8 +270,7 @@ def _build_one(recipe: Recipe, digest: str, runner: _Runner, log) -> str:
     shutil.rmtree(context, ignore_errors=True)
     if recipe.prepare == "rootfs":  # the imported root fs is only a build input
         runner.call(["podman", "rmi", "--ignore", extra[0].split("=", 1)[1]],
-                    f"{recipe.name}: podman rmi (root file system)", TIMEOUTS["rmi"],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    f"{recipe.name}: podman rmi (root file system)", TIMEOUTS["rmi"])
     found = _inspect_labels_and_id(runner, pull_name(recipe.tags[0]))
     if found is None:
         raise KitError(f"{recipe.name}: podman build succeeded but "

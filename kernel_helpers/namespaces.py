@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import runner
-from .errors import CommandFailed, KitError
+from . import process
+from .errors import KitError
 
 # One line per namespace type: what a process inside it gets its own copy of.
 MEANING = {
@@ -57,13 +57,9 @@ def _target(env: dict | None, rootless: bool) -> tuple[dict, list[str]]:
 
 def podman_output(args: list[str], env: dict | None = None, rootless: bool = False) -> str:
     """stdout of ``podman ARGS`` in ENV, the kernel's sandbox or its rootless world; raises
-    CommandFailed."""
+    CommandFailed (or CommandTimeout)."""
     env, prefix = _target(env, rootless)
-    argv = [*prefix, "podman", *args]
-    code, out, err, timed_out, _ = runner.execute(argv, env=env, timeout=60)
-    if code != 0 or timed_out:
-        raise CommandFailed(argv, code, err, out)
-    return out
+    return process.run([*prefix, "podman", *args], env=env, timeout=60, check=True).stdout
 
 
 def container_pid(container: str, env: dict | None = None, rootless: bool = False) -> int:

@@ -13,9 +13,9 @@ import base64
 import json
 import secrets
 import shutil
-import subprocess
 from pathlib import Path
 
+from . import process
 from .errors import KitError, ToolMissing
 from .paths import PRIVATE, write_private  # noqa: F401 (used by the classroom through this module)
 
@@ -41,13 +41,10 @@ def htpasswd_line(user: str, password: str) -> str:
     """``user:$2y$...``: bcrypt via ``htpasswd -Bin`` (the password goes to its stdin)."""
     if shutil.which("htpasswd") is None:
         raise ToolMissing("htpasswd", "apt-get install apache2-utils")
-    argv = ["htpasswd", "-Bin", user]
-    try:
-        proc = subprocess.run(argv, input=password + "\n", capture_output=True, text=True,
-                              timeout=HTPASSWD_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
+    proc = process.run(["htpasswd", "-Bin", user], stdin=password + "\n", timeout=HTPASSWD_TIMEOUT)
+    if proc.timed_out:
         raise KitError(f"htpasswd did not finish within {HTPASSWD_TIMEOUT:g} s "
-                       f"(hashing the password of {user})") from None
+                       f"(hashing the password of {user})")
     line = proc.stdout.strip()
     if proc.returncode != 0 or not line.startswith(f"{user}:"):
         raise KitError(f"htpasswd failed for {user}: {proc.stderr.strip() or '(no output)'}")

@@ -13,10 +13,14 @@ import os
 import re
 import shlex
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import CommandFailed
+
+if TYPE_CHECKING:
+    from .output import Completed
 
 NO_ROWS = "(no rows)"
 NOT_RUN = -1  # the exit status of a command the kit did not start
@@ -64,6 +68,18 @@ class CommandResult:
         """A command the kit refused or could not start: exit status -1, shown as typed."""
         return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN,
                    stderr=f"not run: {message}", hint=hint or None)
+
+    @classmethod
+    def from_completed(cls, completed: Completed, *, shown_argv: list[str] | None = None,
+                       **fields) -> CommandResult:
+        """The result of a finished ``process.Completed``: its argv, status, outputs,
+        duration and timeout; SHOWN_ARGV is what the learner typed (default: the argv),
+        and FIELDS (a note, a hint, a prompt, a table...) set or override the rest."""
+        given = {"argv": list(completed.argv), "returncode": completed.returncode,
+                 "stdout": completed.stdout, "stderr": completed.stderr,
+                 "duration": completed.seconds, "timed_out": completed.timed_out}
+        shown = list(completed.argv if shown_argv is None else shown_argv)
+        return cls(**{**given, "shown_argv": shown, **fields})
 
     @property
     def ok(self) -> bool:

@@ -21,7 +21,7 @@ has checked in /proc that it belongs to the world.
 Usage:
     ensure_user()                     # as root, once (make setup does it)
     rw = world_for(sandbox)
-    subprocess.run(command_prefix(rw) + ["podman", "ps"])
+    process.run(rw.prefix() + ["podman", "ps"], timeout=60)
 """
 
 from __future__ import annotations
@@ -30,13 +30,12 @@ import os
 import pwd
 import shutil
 import stat
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import engine, hostchanges, paths, userfs, userprocs
+from . import engine, hostchanges, paths, process, userfs, userprocs
 from .errors import KitError
 
 USER_ENV = "PODMAN_COURSE_ROOTLESS_USER"
@@ -139,13 +138,13 @@ def ensure_user() -> list[str]:
         return done
     if user is None:
         hostchanges.record(f"user:{name}", {"created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        userfs.run_checked(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
-                            "--comment", MARKER, name], TIMEOUT)
+        process.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
+                     "--comment", MARKER, name], timeout=TIMEOUT, check=True)
         done.append(f"created user {name}")
     for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
         if not _has_range(path, name):
             start = _free_subid_start(path)
-            userfs.run_checked(["usermod", flag, f"{start}-{start + 65535}", name], TIMEOUT)
+            process.run(["usermod", flag, f"{start}-{start + 65535}", name], timeout=TIMEOUT, check=True)
             done.append(f"gave {name} {path} range {start}-{start + 65535}")
     if TUN.exists() and TUN.stat().st_mode & 0o006 != 0o006:
         hostchanges.record(hostchanges.TUN_MODE, f"{stat.S_IMODE(TUN.stat().st_mode):04o}")
@@ -259,9 +258,8 @@ def _install(rw: RootlessWorld) -> RootlessWorld:
     return rw
 
 
-def _podman(rw: RootlessWorld, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
-    return subprocess.run(rw.prefix() + ["podman", *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+def _podman(rw: RootlessWorld, *args: str, timeout: float = TIMEOUT) -> process.Completed:
+    return process.run(rw.prefix() + ["podman", *args], timeout=timeout)
 
 
 def prepare_store(log=print) -> list[str]:
@@ -289,8 +287,9 @@ def prepare_store(log=print) -> list[str]:
             continue
         start = time.monotonic()
         result = _podman(rw, "pull", "-q", name, timeout=600)
-        if result.returncode != 0:
-            raise KitError(f"rootless store: pulling {name} failed: {result.stderr.strip()}")
+        if not result.ok:
+            why = f"did not finish within {result.timeout:g} s" if result.timed_out else result.stderr.strip()
+            raise KitError(f"rootless store: pulling {name} failed: {why}")
         pulled.append(name)
         log(f"rootless store: pulled {name} in {time.monotonic() - start:.1f} s")
     if pulled:
@@ -337,10 +336,14 @@ def remove_world(sandbox_id: str) -> list[str]:
     if _has_config(rw):
         for args in (["pod", "rm", "-af", "-t", "0"], ["rm", "-af", "-t", "0"]):
             try:
-                out = _podman(rw, *args, timeout=90).stdout
-                done += [f"removed rootless {args[0]} {n[:12]}" for n in out.split()]
-            except (subprocess.TimeoutExpired, OSError) as exc:
+                removed = _podman(rw, *args, timeout=90)
+            except (KitError, OSError) as exc:
                 done.append(f"rootless podman {' '.join(args)} failed: {exc}")
+                continue
+            done += [f"removed rootless {args[0]} {n[:12]}" for n in removed.stdout.split()]
+            if removed.timed_out:
+                done.append(f"rootless podman {' '.join(args)} failed: "
+                            f"did not finish within {removed.timeout:g} s")
     done += _stop_world(world, user)
     for anchor, rel in ((home, rw.base.relative_to(home)), (run.parent, run.name)):
         try:

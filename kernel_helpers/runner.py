@@ -8,27 +8,27 @@ The runner never hangs a kernel:
   is dropped, because a notebook has no terminal to give it;
 - interrupting the kernel (KeyboardInterrupt) stops the podman process, then re-raises;
 - output is bounded (``output``): a head and a tail per stream, and a command that writes
-  more than ``output.HARD_CAP`` bytes is stopped.
+  more than ``output.HARD_CAP`` bytes is stopped;
+- a ``watch`` sees the output while it arrives (``process.run``), for a live view.
+
+Every process is started by ``process``; this module decides what to run and how to show it.
 """
 
 from __future__ import annotations
 
-import locale
 import os
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import hints, output, parsers, paths
+from . import hints, parsers, paths, process
 from .errors import KitError, ParseError, ToolMissing
 from .parsers import remaps
 from .results import CommandResult
 
 DEFAULT_TIMEOUT = 120.0
 STREAM_WINDOW = 3.0
-INSTALL_HINT = "run 'make lab' (or 'apt-get install podman skopeo') first"
 
 # Subcommands whose -i/-t flags matter, and the boolean short flags they accept.
 _INTERACTIVE = {"run", "create", "exec", "start"}
@@ -251,31 +251,6 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
     return Prepared([tool, *run_args], stdin, is_streaming(tool, args), notes)
 
 
-def capture(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> output.Captured:
-    """Run argv with bounded output (see ``output``): also says what was left out, and why."""
-    start = time.monotonic()
-    try:
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                start_new_session=True)
-    except FileNotFoundError:
-        raise ToolMissing(argv[0], INSTALL_HINT) from None
-    data = stdin.encode(locale.getpreferredencoding(False)) if stdin is not None else None
-    return output.communicate(proc, data, timeout, start)
-
-
-def execute(argv: list[str], *, stdin: str | None = None, env: dict | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> tuple[int, str, str, bool, float]:
-    """Run argv; returns (returncode, stdout, stderr, timed_out, seconds).
-
-    Each output keeps at most its head and tail (``output.HEAD_BYTES``/``TAIL_BYTES``);
-    a command that writes more than ``output.HARD_CAP`` bytes is stopped.
-    """
-    got = capture(argv, stdin=stdin, env=env, timeout=timeout)
-    return got.returncode, got.stdout, got.stderr, got.timed_out, got.seconds
-
-
 def _foreground_run(tool: str, args: list[str], prefix: list[str] | None) -> list[str] | None:
     """For an attached ``podman run``: the command line that reaches the same podman, else None."""
     sub = subcommand(args) if tool == "podman" else []
@@ -289,17 +264,17 @@ def _stop_leftovers(launcher: list[str], env: dict | None, since_ns: int) -> str
 
     The containers are those created since ``since_ns`` (a kernel runs one cell at a time).
     """
-    code, out, _, _, _ = execute([*launcher, "ps", "-a", "--no-trunc", "--format",
-                                  "{{.ID}} {{.Created.UnixNano}} {{.AutoRemove}}"], env=env, timeout=30)
-    rows = [line.split() for line in out.splitlines()] if code == 0 else []
+    listed = process.run([*launcher, "ps", "-a", "--no-trunc", "--format",
+                          "{{.ID}} {{.Created.UnixNano}} {{.AutoRemove}}"], env=env, timeout=30)
+    rows = [line.split() for line in listed.stdout.splitlines()] if listed.returncode == 0 else []
     mine = [(row[0], row[2] == "true") for row in rows
             if len(row) == 3 and row[1].isdigit() and int(row[1]) >= since_ns]
     removed = [cid for cid, auto_remove in mine if auto_remove]
     stopped = [cid for cid, auto_remove in mine if not auto_remove]
     if removed:
-        execute([*launcher, "rm", "-f", "-t", "0", *removed], env=env, timeout=60)
+        process.run([*launcher, "rm", "-f", "-t", "0", *removed], env=env, timeout=60)
     if stopped:
-        execute([*launcher, "stop", "-t", "0", *stopped], env=env, timeout=60)
+        process.run([*launcher, "stop", "-t", "0", *stopped], env=env, timeout=60)
     if not mine:
         return None
     return "its container was still running: the kit " + ("removed it (--rm)" if removed else "stopped it")
@@ -308,11 +283,13 @@ def _stop_leftovers(launcher: list[str], env: dict | None, since_ns: int) -> str
 def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None = None,
         timeout: float | None = None, table: bool = True,
         default_timeout: float = DEFAULT_TIMEOUT, stream_window: float = STREAM_WINDOW,
-        prefix: list[str] | None = None, prompt: str = "$") -> CommandResult:
+        prefix: list[str] | None = None, prompt: str = "$",
+        watch: process.Watch | None = None) -> CommandResult:
     """Run ``tool args`` for a learner and return a rendered-ready CommandResult.
 
     ``prefix`` runs the tool through another command (``runuser -u USER -- env ...`` for
-    rootless lessons); ``prompt`` then says who ran it.
+    rootless lessons); ``prompt`` then says who ran it. ``watch`` sees the output as it
+    arrives (see ``process.run``); the result is the same with or without it.
 
     Examples:
         run("podman", ["ps", "-a"])            # a DataFrame of containers
@@ -329,12 +306,14 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
     launcher = _foreground_run(tool, remapped, prefix)
     since = time.time_ns()
     try:
-        got = capture(full_argv, stdin=prepared.stdin, env=env, timeout=limit)
-    except KeyboardInterrupt:
+        got = process.run(full_argv, stdin=prepared.stdin, env=env, timeout=limit, watch=watch)
+    except ToolMissing:
+        raise
+    except BaseException:  # an interrupt, or a failing watch: the container must not stay
         if launcher:
             _stop_leftovers(launcher, env, since)
         raise
-    code, out, err, timed_out, seconds = got.returncode, got.stdout, got.stderr, got.timed_out, got.seconds
+    code, out, err, timed_out = got.returncode, got.stdout, got.stderr, got.timed_out
     notes = [remap_note, *prepared.notes]
     if timed_out and prepared.streaming:
         notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
@@ -353,7 +332,7 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
         except ParseError as exc:
             notes.append(f"shown as text: {exc}")
     hint = hints.hint_for(err, run_argv) if code != 0 else None
-    return CommandResult(argv=full_argv, shown_argv=[tool, *args], returncode=code,
-                         stdout=out, stderr=err, df=df, note="; ".join(filter(None, notes)) or None,
-                         hint=hint, duration=seconds, timed_out=timed_out and not prepared.streaming,
-                         prompt=prompt, show_table=not plan.as_text if kind else True)
+    return CommandResult.from_completed(got, shown_argv=[tool, *args], returncode=code, df=df,
+                                        note="; ".join(filter(None, notes)) or None, hint=hint,
+                                        timed_out=timed_out and not prepared.streaming, prompt=prompt,
+                                        show_table=not plan.as_text if kind else True)

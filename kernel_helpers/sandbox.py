@@ -8,7 +8,7 @@ It is only environment (see ``engine.World``), so ``%podman``, ``!podman`` and
 
 Usage:
     sb = Sandbox.create(kind="test")
-    subprocess.run(["podman", "ps"], env=sb.full_env())
+    sb.podman("ps")                  # a process.Completed
     sb.remove()
 
 A kernel's sandbox is removed at exit, and by a small reaper process if the
@@ -26,13 +26,13 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine, paths, ports, rootless
+from . import engine, paths, ports, process, rootless
+from .errors import KitError
 from .owners import KEPT_FILE, OWNER_FILE, _owner, _start_time, is_alive, is_kept  # noqa: F401 (re-exported)
 
 SANDBOX_ENV = "PODMAN_COURSE_SANDBOX"
@@ -90,10 +90,9 @@ class Sandbox:
     def exists(self) -> bool:
         return (self.dir / OWNER_FILE).exists()
 
-    def podman(self, *args: str, timeout: float = 60, check: bool = False) -> subprocess.CompletedProcess:
+    def podman(self, *args: str, timeout: float = 60, check: bool = False) -> process.Completed:
         """Run ``podman ARGS`` in this sandbox (argv only, captured, with a timeout)."""
-        return subprocess.run(["podman", *args], env=self.full_env(), capture_output=True,
-                              text=True, timeout=timeout, check=check, stdin=subprocess.DEVNULL)
+        return process.run(["podman", *args], env=self.full_env(), timeout=timeout, check=check)
 
     def claim_port(self, port: int) -> int:
         return ports.claim(port, self.id)
@@ -105,21 +104,21 @@ class Sandbox:
         """Make this the world of the current process; clean up at exit or death."""
         os.environ.update(self.env)
         atexit.register(self.remove)
-        subprocess.Popen([sys.executable, "-m", "kernel_helpers.reaper", self.id, str(os.getpid())],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True,
-                         cwd=str(paths.repo_root()))
+        # a daemon: it outlives this kernel on purpose, to remove the sandbox after it
+        process.spawn([sys.executable, "-m", "kernel_helpers.reaper", self.id, str(os.getpid())],
+                      cwd=str(paths.repo_root()))
         return self
 
     def _remove_networks(self) -> list[str]:
         """Networks are shared with the host: remove only those that carry this sandbox's id."""
         try:
-            listing = self.podman("network", "ls", "--format", "{{.Name}}", timeout=30).stdout
-            names = _network_names(listing, self.id)
-            if names:
-                self.podman("network", "rm", "-f", *names, timeout=60)
-        except (subprocess.TimeoutExpired, OSError) as exc:
+            listing = self.podman("network", "ls", "--format", "{{.Name}}", timeout=30)
+            names = [] if listing.timed_out else _network_names(listing.stdout, self.id)
+            last = self.podman("network", "rm", "-f", *names, timeout=60) if names else listing
+        except (KitError, OSError) as exc:
             return [f"podman network rm failed: {exc}"]
+        if last.timed_out:
+            return [f"podman network rm failed: {last.error()}"]
         return [f"removed network {name}" for name in names]
 
     def _remove_containers(self) -> tuple[list[str], list[str]]:
@@ -129,17 +128,19 @@ class Sandbox:
         for args in (("pod", "rm", "-af", "-t", "0"), ("rm", "-af", "-t", "0")):
             try:
                 proc = self.podman(*args, timeout=RM_TIMEOUT)
-            except (subprocess.TimeoutExpired, OSError) as exc:
+            except (KitError, OSError) as exc:
                 failed.append(f"podman {' '.join(args)} failed: {exc}")
                 continue
             done += [f"removed {args[0]} {name[:12]}" for name in proc.stdout.split()]
-            if proc.returncode != 0:
+            if proc.timed_out:
+                failed.append(f"podman {' '.join(args)} timed out after {RM_TIMEOUT:g} s and was stopped")
+            elif proc.returncode != 0:
                 last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
                 failed.append(f"podman {' '.join(args)} exited {proc.returncode}: {last}")
         try:
             proc = self.podman("ps", "-aq", timeout=30)
-            left = proc.stdout.split() if proc.returncode == 0 else None
-        except (subprocess.TimeoutExpired, OSError):
+            left = proc.stdout.split() if proc.ok else None
+        except (KitError, OSError):
             left = None
         if left is None:
             failed.append("podman ps -aq failed: cannot tell whether containers are left")
@@ -203,9 +204,8 @@ def _unmount_under(root: Path, mountinfo: str = "/proc/self/mountinfo") -> None:
         return
     for point in sorted(points, key=len, reverse=True):
         try:
-            subprocess.run(["umount", "-l", point], capture_output=True, timeout=30,
-                           stdin=subprocess.DEVNULL)
-        except (subprocess.TimeoutExpired, OSError):
+            process.run(["umount", "-l", point], timeout=30)
+        except (KitError, OSError):
             continue  # rmtree then leaves what is still mounted; a later `clean` retries
 
 
@@ -262,6 +262,6 @@ def cli(action: str, command: list[str]) -> int:
         return 2
     sandbox = Sandbox.create(kind="run")
     try:
-        return subprocess.run(command, env=sandbox.full_env()).returncode
+        return process.interactive(command, env=sandbox.full_env())
     finally:
         sandbox.remove()

@@ -37,7 +37,7 @@ import shlex
 import time
 from dataclasses import dataclass, replace
 
-from . import classroom, images, runner
+from . import classroom, images, process
 from .errors import KitError
 from .results import CommandResult
 
@@ -103,9 +103,8 @@ class SystemdHost:
         with open(registries_file, "w") as fh:
             fh.write(inner_registries_conf())
         argv = start_argv(name, registries_file)
-        code, out, err, timed_out, seconds = runner.execute(argv, env=env, timeout=timeout)
-        started = CommandResult(argv=argv, shown_argv=argv, returncode=code, stdout=out,
-                                stderr=err, duration=seconds, timed_out=timed_out)
+        started = CommandResult.from_completed(process.run(argv, env=env, timeout=timeout))
+        out, err = started.stdout, started.stderr
         if not started.ok:
             hint = "build it with: python -m kernel_helpers images systemd-host" \
                 if "image not known" in err or "unknown" in err else None
@@ -143,13 +142,11 @@ class SystemdHost:
         """Run COMMAND (argv, or a string split like a shell would) inside; no shell."""
         argv = shlex.split(command) if isinstance(command, str) else list(command)
         full = self.exec_argv(argv, user, cwd, interactive=stdin is not None)
-        code, out, err, timed_out, seconds = runner.execute(full, stdin=stdin, env=self.env,
-                                                            timeout=timeout)
+        done = process.run(full, stdin=stdin, env=self.env, timeout=timeout)
         who = user or "root"
         prompt = f"[{who}@{HOSTNAME} {cwd or '~'}]{'#' if who == 'root' else '$'}"
-        note = f"did not finish within {timeout:g} s and was stopped" if timed_out else None
-        return CommandResult(argv=full, shown_argv=argv, returncode=code, stdout=out, stderr=err,
-                             duration=seconds, timed_out=timed_out, note=note, prompt=prompt)
+        note = f"did not finish within {timeout:g} s and was stopped" if done.timed_out else None
+        return CommandResult.from_completed(done, shown_argv=argv, note=note, prompt=prompt)
 
     def sh(self, script: str, user: str | None = None, cwd: str | None = None,
            timeout: float = 120) -> CommandResult:
@@ -169,7 +166,7 @@ class SystemdHost:
         """Stop and remove the systemd host with its storage volumes (also done at kernel exit)."""
         # -t 0: the whole machine goes at once (its PID namespace and mounts with it); a clean
         # systemd shutdown would take 8 s here and keeps nothing we need
-        runner.execute(["podman", "rm", "-f", "-v", "-t", "0", self.name], env=self.env, timeout=60)
+        process.run(["podman", "rm", "-f", "-v", "-t", "0", self.name], env=self.env, timeout=60)
 
     def _repr_html_(self) -> str:
         return self.started._repr_html_() if self.started else f"<pre>{self.name}</pre>"

@@ -28,7 +28,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from . import hostchanges, locks, paths, rootless, userfs, userprocs
+from . import hostchanges, locks, paths, process, rootless, userfs, userprocs
 from .errors import CommandFailed, KitError
 
 USERDEL_BUSY = 8  # userdel's exit status when the user still has processes
@@ -75,12 +75,12 @@ def _drop_subid_lines(path: str, name: str) -> bool:
 
 def _userdel(name: str, uid: int) -> None:
     try:
-        userfs.run_checked(["userdel", "--remove", name], rootless.TIMEOUT)
+        process.run(["userdel", "--remove", name], timeout=rootless.TIMEOUT, check=True)
     except CommandFailed as exc:
         # Only zombies left (a container's init may reap late): they hold nothing, so --force.
         if exc.returncode != USERDEL_BUSY or userprocs.processes(lambda u: u == uid):
             raise
-        userfs.run_checked(["userdel", "--remove", "--force", name], rootless.TIMEOUT)
+        process.run(["userdel", "--remove", "--force", name], timeout=rootless.TIMEOUT, check=True)
 
 
 def remove_user(name: str) -> list[str]:
@@ -105,7 +105,8 @@ def remove_user(name: str) -> list[str]:
             done.append(f"stopped {killed} processes of {name}")
         for path, flag in (("/etc/subuid", "--del-subuids"), ("/etc/subgid", "--del-subgids")):
             for ids in rootless.subid_ranges(path, name):
-                userfs.run_checked(["usermod", flag, f"{ids.start}-{ids.stop - 1}", name], rootless.TIMEOUT)
+                process.run(["usermod", flag, f"{ids.start}-{ids.stop - 1}", name],
+                            timeout=rootless.TIMEOUT, check=True)
                 done.append(f"removed {name}'s range {ids.start}-{ids.stop - 1} from {path}")
         _userdel(name, uid)
         done.append(f"removed user {name} and its home {user.pw_dir}")
@@ -190,11 +191,11 @@ def restore_registry_service() -> list[str]:
     if record.get("was_enabled") == "yes":
         argv = (["systemctl", "enable", SERVICE] if systemd
                 else ["update-rc.d", SERVICE, "enable"])
-        userfs.run_checked(argv, timeout=60)
+        process.run(argv, timeout=60, check=True)
         done.append(f"enabled Debian's {SERVICE} service again ({' '.join(argv)})")
     if record.get("was_running") == "yes":
         argv = ["systemctl", "start", SERVICE] if systemd else ["service", SERVICE, "start"]
-        userfs.run_checked(argv, timeout=60)
+        process.run(argv, timeout=60, check=True)
         done.append(f"started Debian's {SERVICE} service again ({' '.join(argv)})")
     return done or [f"Debian's {SERVICE} service was neither enabled nor running before: left so"]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import runner
+from . import process
 from .errors import ToolMissing
 from .results import CommandResult
 
@@ -57,12 +57,10 @@ def verify(text: str, name: str) -> CommandResult:
         raise ToolMissing("systemd-analyze", "apt-get install systemd")
     with tempfile.TemporaryDirectory(prefix="kh-unit-") as folder:
         (Path(folder) / name).write_text(text)
-        argv = ["systemd-analyze", "verify", "--man=no", f"./{name}"]
-        code, out, err, timed_out, seconds = runner.execute(["env", "-C", folder, *argv], timeout=60)
-    err = err.replace(f"{folder}/", "")
-    return CommandResult(argv=argv, shown_argv=["systemd-analyze", "verify", "--man=no", name],
-                         returncode=code, stdout=out, stderr=err, duration=seconds,
-                         timed_out=timed_out)
+        done = process.run(["systemd-analyze", "verify", "--man=no", f"./{name}"], cwd=folder,
+                           timeout=60)
+    return CommandResult.from_completed(done, shown_argv=["systemd-analyze", "verify", "--man=no", name],
+                                        stderr=done.stderr.replace(f"{folder}/", ""))
 
 
 def without_header(text: str) -> str:

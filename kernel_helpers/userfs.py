@@ -26,12 +26,12 @@ import io
 import os
 import shutil
 import stat
-import subprocess
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from .errors import CommandFailed, CommandTimeout, KitError
+from . import process
+from .errors import KitError
 
 AS_USER_TIMEOUT = 60.0
 
@@ -113,25 +113,11 @@ def remove(anchor: Path, rel: str | os.PathLike, uid: int) -> bool:
         return False
 
 
-def run_checked(argv: list[str], timeout: float = AS_USER_TIMEOUT,
-                input: bytes | None = None) -> subprocess.CompletedProcess:
-    """Run ARGV (no shell), captured, with a timeout; CommandFailed/CommandTimeout if it fails."""
-    try:
-        done = subprocess.run(argv, input=input, capture_output=True, timeout=timeout,
-                              stdin=None if input is not None else subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise CommandTimeout(argv, timeout) from None
-    except FileNotFoundError:
-        raise CommandFailed(argv, 127, f"{argv[0]}: not found") from None
-    if done.returncode != 0:
-        raise CommandFailed(argv, done.returncode, done.stderr.decode(errors="replace")[-2000:])
-    return done
-
-
 def as_user(user: str, argv: list[str], input: bytes | None = None,
-            timeout: float = AS_USER_TIMEOUT) -> subprocess.CompletedProcess:
-    """Run ARGV as USER (``runuser``, no shell), captured, with a timeout; raise if it fails."""
-    return run_checked(["runuser", "-u", user, "--", *argv], timeout, input)
+            timeout: float = AS_USER_TIMEOUT) -> process.Completed:
+    """Run ARGV as USER (``runuser``, no shell), captured, with a timeout; CommandFailed or
+    CommandTimeout if it fails."""
+    return process.run(["runuser", "-u", user, "--", *argv], stdin=input, timeout=timeout, check=True)
 
 
 def _tar(files: dict[Path, tuple[str | bytes, int]], dirs: dict[Path, int]) -> bytes:

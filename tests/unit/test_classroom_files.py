@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 
 import pytest
 
@@ -128,15 +127,15 @@ def test_a_lost_kit_password_renews_its_htpasswd(state, monkeypatch):
 @pytest.mark.skipif(shutil.which("htpasswd") is None, reason="htpasswd is not installed")
 def test_htpasswd_gets_the_password_on_stdin_never_in_argv(monkeypatch):
     calls = []
-    real_run = subprocess.run
+    real_run = files.process.run
 
     def spy(argv, **kwargs):
         calls.append((argv, kwargs))
         return real_run(argv, **kwargs)
 
-    monkeypatch.setattr(files.subprocess, "run", spy)
+    monkeypatch.setattr(files.process, "run", spy)
     line = files.htpasswd_line("course-kit", "s3cret-not-in-argv")
     assert line.startswith("course-kit:$2y$")
     (argv, kwargs), = calls
     assert "s3cret-not-in-argv" not in " ".join(argv)
-    assert kwargs["input"] == "s3cret-not-in-argv\n" and kwargs["timeout"] > 0
+    assert kwargs["stdin"] == "s3cret-not-in-argv\n" and kwargs["timeout"] > 0

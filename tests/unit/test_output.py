@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import output, runner
+from kernel_helpers import output, process, runner
 
 HEAD, TAIL = output.HEAD_BYTES, output.TAIL_BYTES
 KEPT = HEAD + TAIL
@@ -51,7 +51,7 @@ def test_a_character_split_at_the_cut_is_left_out_whole():
 
 def test_yes_is_capped_and_stopped():
     start = time.monotonic()
-    got = runner.capture(["yes"], timeout=60)
+    got = process.run(["yes"], timeout=60)
     seconds = time.monotonic() - start
     assert seconds < 10, f"took {seconds:.1f} s to stop yes"
     assert got.capped == "stdout" and not got.timed_out
@@ -64,16 +64,15 @@ def test_yes_is_capped_and_stopped():
 
 
 def test_stderr_is_capped_too():
-    got = runner.capture(["sh", "-c", "yes >&2"], timeout=60)
+    got = process.run(["sh", "-c", "yes >&2"], timeout=60)
     assert got.capped == "stderr" and got.stdout == ""
     assert left_out(got.stderr) == got.left_out["stderr"]
 
 
 def test_big_output_keeps_head_and_tail_and_counts_the_left_out_bytes_exactly():
-    code, out, err, timed_out, _ = runner.execute(
-        ["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' x; printf END"], timeout=60)
-    assert code == 0 and not timed_out and err == ""
-    head, line, tail = out.split("\n")
+    got = process.run(["sh", "-c", "head -c 3000000 /dev/zero | tr '\\0' x; printf END"], timeout=60)
+    assert got.returncode == 0 and not got.timed_out and got.stderr == ""
+    head, line, tail = got.stdout.split("\n")
     assert head == "x" * HEAD
     assert tail == "x" * (TAIL - 3) + "END"
     assert line == f"… {3000003 - KEPT} bytes left out …"
@@ -81,44 +80,44 @@ def test_big_output_keeps_head_and_tail_and_counts_the_left_out_bytes_exactly():
 
 def test_output_under_the_limit_is_unchanged():
     text = "".join(f"line {i}\r\n" for i in range(50000))  # ~600 kB: under head + tail
-    got = runner.capture(["cat"], stdin=text, timeout=60)
+    got = process.run(["cat"], stdin=text, timeout=60)
     assert got.stdout == text.replace("\r\n", "\n")  # as Popen(text=True) gave it
     assert got.note is None and got.left_out == {}
 
 
 def test_large_input_is_fed_while_output_is_read():
     text = "0123456789abcde\n" * 200_000  # 3.2 MB in, 3.2 MB out: would deadlock if written first
-    got = runner.capture(["cat"], stdin=text, timeout=60)
+    got = process.run(["cat"], stdin=text, timeout=60)
     assert got.returncode == 0 and not got.timed_out
     assert left_out(got.stdout) == len(text) - KEPT
     assert "only the first 512 KiB and the last 512 KiB are kept" in got.note
 
 
 def test_a_child_that_does_not_read_its_input_is_not_a_deadlock():
-    got = runner.capture(["true"], stdin="x" * 5_000_000, timeout=20)
+    got = process.run(["true"], stdin="x" * 5_000_000, timeout=20)
     assert got.returncode == 0 and not got.timed_out
 
 
 def test_timeout_still_stops_a_quiet_command():
     start = time.monotonic()
-    got = runner.capture(["sh", "-c", "echo hi; exec sleep 30"], timeout=0.5)
+    got = process.run(["sh", "-c", "echo hi; exec sleep 30"], timeout=0.5)
     assert got.timed_out and got.stdout == "hi\n" and got.capped is None
     assert time.monotonic() - start < 10
 
 
 def test_a_command_that_closes_its_outputs_still_times_out():
-    got = runner.capture(["sh", "-c", "exec >&- 2>&-; sleep 30"], timeout=0.5)
+    got = process.run(["sh", "-c", "exec >&- 2>&-; sleep 30"], timeout=0.5)
     assert got.timed_out
 
 
 CHILD = """
 import json, resource, sys
 sys.path.insert(0, sys.argv[1])
-from kernel_helpers import runner
+from kernel_helpers import process
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-code, out, err, timed_out, seconds = runner.execute(["yes"], timeout=60)
+got = process.run(["yes"], timeout=60)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"growth_kb": after - before, "seconds": seconds, "kept": len(out.encode())}))
+print(json.dumps({"growth_kb": after - before, "seconds": got.seconds, "kept": len(got.stdout.encode())}))
 """
 
 
@@ -147,7 +146,7 @@ def test_run_says_why_the_output_was_cut(tmp_path, monkeypatch):
 @pytest.mark.parametrize("stdin", [None, "hello\n"])
 def test_small_outputs_are_what_popen_gives(stdin):
     argv = ["sh", "-c", "cat 2>/dev/null; printf 'a\\r\\nb\\rc'; echo oops >&2"]
-    got = runner.capture(argv, stdin=stdin, timeout=20)
+    got = process.run(argv, stdin=stdin, timeout=20)
     plain = subprocess.run(argv, input=stdin, capture_output=True, text=True, errors="replace",
                            stdin=subprocess.DEVNULL if stdin is None else None)
     assert (got.stdout, got.stderr, got.returncode) == (plain.stdout, plain.stderr, plain.returncode)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 
 import pytest
 
 from kernel_helpers import ports, rootless, sandbox
+from kernel_helpers.errors import ToolMissing
+from kernel_helpers.process import Completed
 from kernel_helpers.sandbox import Sandbox
 
 
@@ -18,7 +19,7 @@ class Podman:
 
     def __init__(self):
         self.calls: list[tuple[str, ...]] = []
-        self.rm = (0, "", "")           # (returncode, stdout, stderr) or an exception
+        self.rm = (0, "", "")           # (returncode, stdout, stderr), "timeout" or an exception
         self.ps = (0, "", "")
 
     def __call__(self, *args, timeout=60, check=False):
@@ -26,8 +27,10 @@ class Podman:
         answer = {"ps": self.ps, "rm": self.rm}.get(args[0], (0, "", ""))
         if isinstance(answer, Exception):
             raise answer
+        if answer == "timeout":  # as process.run gives it: the group was stopped
+            return Completed(["podman", *args], -2, timed_out=True, timeout=timeout)
         code, out, err = answer
-        return subprocess.CompletedProcess(["podman", *args], code, out, err)
+        return Completed(["podman", *args], code, out, err)
 
 
 @pytest.fixture
@@ -57,7 +60,8 @@ def dead_sandbox() -> Sandbox:
 
 @pytest.mark.parametrize("failure, reason", [
     ((125, "", "Error: cannot remove container 0123: device or resource busy"), "exited 125"),
-    (subprocess.TimeoutExpired(["podman", "rm"], 90), "timed out"),
+    ("timeout", "timed out after 90 s"),
+    (ToolMissing("podman"), "podman is not installed"),
 ])
 def test_a_failed_rm_keeps_leases_and_folders(podman, failure, reason):
     sb = dead_sandbox()
@@ -139,9 +143,9 @@ def test_umount_has_a_timeout_and_a_stuck_one_does_not_stop_the_rest(monkeypatch
 
     def run(argv, **kwargs):
         seen.append((argv[-1], kwargs.get("timeout")))
-        raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
+        return Completed(argv, -2, timed_out=True, timeout=kwargs["timeout"])
 
-    monkeypatch.setattr(sandbox.subprocess, "run", run)
+    monkeypatch.setattr(sandbox.process, "run", run)
     sandbox._unmount_under(root, mountinfo=str(info))
     assert seen == [(f"{root}/a/b", 30), (f"{root}/a", 30)]
 

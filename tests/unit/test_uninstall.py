@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kernel_helpers import __main__ as cli
-from kernel_helpers import doctor, hostchanges, paths, rootless, uninstall, userfs
+from kernel_helpers import doctor, hostchanges, paths, process, rootless, uninstall, userfs
 from kernel_helpers.errors import KitError
 
 
@@ -70,7 +70,7 @@ def test_tun_mode_is_recorded_before_ensure_user_changes_it(tmp_path, monkeypatc
 def test_rootless_turned_off_makes_nothing_and_says_why(monkeypatch):
     monkeypatch.setenv(rootless.ROOTLESS_ENV, "0")
     monkeypatch.setenv(rootless.USER_ENV, "no-such-user-kh")
-    monkeypatch.setattr(userfs, "run_checked", lambda *a, **k: pytest.fail("must not run a command"))
+    monkeypatch.setattr(process, "run", lambda *a, **k: pytest.fail("must not run a command"))
     assert rootless.ensure_user() == []
     assert rootless.unavailable_reason() == "rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)"
     report = doctor.Report()
@@ -174,7 +174,7 @@ def test_the_registry_service_is_enabled_and_started_again_as_recorded(tmp_path,
     monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path))
     record = tmp_path / "host-changes.d" / "docker-registry-service"
     ran = []
-    monkeypatch.setattr(uninstall.userfs, "run_checked", lambda argv, timeout: ran.append(argv))
+    monkeypatch.setattr(uninstall.process, "run", lambda argv, timeout, check: ran.append(argv))
     assert "not changed by the kit" in uninstall.restore_registry_service()[0]
     record.parent.mkdir()
     record.write_text("init=sysv was_running=no was_enabled=yes when=2026-12-01T00:00:00Z "
