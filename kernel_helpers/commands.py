@@ -19,6 +19,7 @@ import argparse
 import re
 import shlex
 
+from . import live as live_view
 from . import ports, rootless, runner
 from .errors import KitError, PortBusy, UsageError
 from .results import CommandResult
@@ -92,7 +93,7 @@ def split_kit_options(line: str, tool: str = "podman") -> tuple[argparse.Namespa
 
 def run_line(tool: str, line: str, cell: str | None = None, *, namespace: dict | None = None,
              default_timeout: float = runner.DEFAULT_TIMEOUT,
-             stream_window: float = runner.STREAM_WINDOW, watch=None) -> CommandResult:
+             stream_window: float = runner.STREAM_WINDOW, live: bool = False) -> CommandResult:
     """Run one ``%podman``/``%skopeo`` line (and cell body) in this kernel's world.
 
     Raises ``UsageError`` for bad kit options; every other problem is a result.
@@ -100,14 +101,17 @@ def run_line(tool: str, line: str, cell: str | None = None, *, namespace: dict |
     options, args = split_kit_options(expand_placeholders(line, namespace or {}), tool)
     return run_args(tool, args, cell, rootless_user=getattr(options, "rootless", False),
                     timeout=options.timeout, table=not options.raw, default_timeout=default_timeout,
-                    stream_window=stream_window, watch=watch)
+                    stream_window=stream_window, live=live)
 
 
 def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_user: bool = False,
              timeout: float | None = None, table: bool = True,
              default_timeout: float = runner.DEFAULT_TIMEOUT,
-             stream_window: float = runner.STREAM_WINDOW, watch=None) -> CommandResult:
-    """Run ``tool args`` as the learner would from a cell; never raises for the command itself."""
+             stream_window: float = runner.STREAM_WINDOW, live: bool = False) -> CommandResult:
+    """Run ``tool args`` as the learner would from a cell; never raises for the command itself.
+
+    ``live``: show the output in the cell as it arrives (``live.LiveView``), then empty it.
+    """
     args = list(args)
     try:
         refused = runner.refusal(tool, args)
@@ -124,8 +128,19 @@ def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_us
         if rootless_user:
             world = rootless.world_for(sandbox.id)
             env, prefix, prompt = world.env(), world.prefix(), f"{world.user}$"
-        return runner.run(tool, args, cell=cell, env=env, prefix=prefix, prompt=prompt,
-                          timeout=timeout, table=table, default_timeout=default_timeout,
-                          stream_window=stream_window)  # watch: after the process layer
+        watch = _live_view(tool, args, prompt) if live else None
+        try:
+            return runner.run(tool, args, cell=cell, env=env, prefix=prefix, prompt=prompt,
+                              timeout=timeout, table=table, default_timeout=default_timeout,
+                              stream_window=stream_window, watch=watch)
+        finally:
+            if watch is not None:
+                watch.close()
     except KitError as exc:
         return CommandResult.not_run(tool, args, str(exc))
+
+
+def _live_view(tool: str, args: list[str], prompt: str) -> live_view.LiveView:
+    attached = runner.attached_run(tool, args)
+    return live_view.LiveView(f"{prompt} {shlex.join([tool, *args])}",
+                              hint=live_view.STOP_HINT if attached else None)

@@ -11,7 +11,7 @@ from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import commands, runner, session
+from . import commands, live, runner, session
 from .errors import UsageError
 from .session import kernel_sandbox
 
@@ -27,7 +27,8 @@ class PodmanMagics(Magics):
     def _run(self, tool: str, line: str, cell: str | None):
         try:
             return commands.run_line(tool, line, cell, namespace=self.shell.user_ns if self.shell else {},
-                                     default_timeout=self.timeout, stream_window=self.stream_window)
+                                     default_timeout=self.timeout, stream_window=self.stream_window,
+                                     live=live.enabled())
         except UsageError as exc:  # one line, no traceback (IPython's MagicArgumentParser way)
             raise IPythonUsageError(str(exc)) from None
 

@@ -259,6 +259,11 @@ def _foreground_run(tool: str, args: list[str], prefix: list[str] | None) -> lis
     return [*(prefix or []), tool, *args[:args.index(sub[0])]]
 
 
+def attached_run(tool: str, args: list[str]) -> bool:
+    """Whether ``tool args`` is a ``podman run`` attached to the cell (no ``-d``)."""
+    return _foreground_run(tool, args, None) is not None
+
+
 def _stop_leftovers(launcher: list[str], env: dict | None, since_ns: int) -> str | None:
     """Stop what a stopped ``podman run`` left running: its container's PID 1 ignores SIGINT.
 
