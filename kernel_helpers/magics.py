@@ -15,8 +15,8 @@ from traitlets import Float
 
 from . import ports, rootless, runner, session
 from .errors import KitError, PortBusy
+from .parsers.argv import published_host_ports
 from .results import CommandResult
-from .runner import published_host_ports
 from .session import kernel_sandbox
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")

@@ -6,7 +6,7 @@ import pytest
 
 from kernel_helpers.errors import KitError
 from kernel_helpers.magics import split_kit_options
-from kernel_helpers.runner import published_host_ports
+from kernel_helpers.parsers.argv import published_host_ports
 
 
 def test_kit_options_are_taken_only_from_the_front():
