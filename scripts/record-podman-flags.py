@@ -13,7 +13,11 @@ Usage:
                                                           # ... or one inside a container
 
 Recording walks the whole command tree (``Available Commands:`` of each page) and writes
-one file per command: ``podman.txt``, ``podman_container_ls.txt``...
+one file per command: ``podman.txt``, ``podman_container_ls.txt``... podman 4.3.1 and skopeo
+1.9.3 are this course's hosts' (Debian 12); podman 5.4.2 was recorded inside the kit's
+systemd-host image (Debian 13), in a private storage that has the course images as an
+additional store: ``podman run -d --name h --entrypoint sleep IMAGE 3600``, then
+``--via 'podman exec h'`` (``--help`` needs no privileges).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ PASSTHROUGH = frozenset({"compose"})
 #: the commands whose ``-p``/``--publish`` publish host ports.
 PUBLISHING = frozenset({"run", "create", "container run", "container create", "pod create"})
 PROTOCOLS = frozenset({"tcp", "udp", "sctp"})
-_TRUE, _FALSE = {"1", "t", "T", "true", "TRUE", "True"}, {"0", "f", "F", "false", "FALSE", "False"}
+_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})  # Go's strconv.ParseBool
 
 
 class ArgvError(UsageError):
