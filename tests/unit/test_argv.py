@@ -12,6 +12,8 @@ from kernel_helpers import runner
 from kernel_helpers.errors import KitError
 from kernel_helpers.parsers import argv, podman_flags
 from kernel_helpers.parsers.argv import ArgvError, parse, parse_publish, published_host_ports
+from kernel_helpers.parsers.planning import plan
+from kernel_helpers.parsers.remaps import remap_args
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -225,6 +227,25 @@ def test_refusals_see_past_global_options(monkeypatch, tmp_path):
     monkeypatch.setenv(runner.MIN_FREE_ENV, str(10**12))
     assert runner.refusal("podman", ["--hooks-dir", "/h", "run", "img"]).startswith("only ")
     assert runner.refusal("podman", ["--hooks-dir", "/h", "ps"]) is None
+
+
+@pytest.mark.parametrize("args, kind, as_text", [
+    (["ps", "--filter", "name=-q"], "ps", False),  # a value, not -q
+    (["ps", "--quiet=false"], "ps", False),
+    (["inspect", "-f", "json", "web"], "inspect", True),  # -f is --format for inspect...
+    (["ps", "-f", "name=web"], "ps", False),  # ...and --filter for ps
+    (["container", "--help", "ls"], None, False),
+    (["container", "ls", "-w", "2"], None, False),
+])
+def test_planning_reads_options_with_the_model(args, kind, as_text):
+    p = plan(args)
+    assert (p.kind, p.as_text) == (kind, as_text)
+
+
+def test_remaps_rewrite_references_not_option_values():
+    args = ["search", "--format", "registry.redhat.io/{{.Name}}", "registry.redhat.io/rhel8"]
+    out, note = remap_args("podman", args, [("registry.redhat.io", "localhost:5000")])
+    assert out == [*args[:3], "localhost:5000/rhel8"] and "searched localhost:5000/rhel8" in note
 
 
 # --- the flag tables and podman's own help ------------------------------------------------------
