@@ -22,6 +22,7 @@ import shlex
 from . import live as live_view
 from . import ports, rootless, runner
 from .errors import KitError, PortBusy, UsageError
+from .parsers.argv import published_host_ports
 from .results import CommandResult
 from .session import kernel_sandbox
 
@@ -117,8 +118,9 @@ def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_us
         refused = runner.refusal(tool, args)
         if refused:
             return CommandResult.not_run(tool, args, refused)
+        wanted = published_host_ports(args) if tool == "podman" else []  # a bad -p spec: refused
         sandbox = kernel_sandbox()
-        for port in runner.published_host_ports(args) if tool == "podman" else []:
+        for port in wanted:
             try:
                 sandbox.claim_port(port)
             except PortBusy as exc:

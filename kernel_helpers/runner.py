@@ -24,15 +24,14 @@ from pathlib import Path
 
 from . import hints, parsers, paths, process
 from .errors import KitError, ParseError, ToolMissing
-from .parsers import remaps
+from .parsers import argv, remaps
 from .results import CommandResult
 
 DEFAULT_TIMEOUT = 120.0
 STREAM_WINDOW = 3.0
 
-# Subcommands whose -i/-t flags matter, and the boolean short flags they accept.
+# Subcommands whose -i/-t flags matter.
 _INTERACTIVE = {"run", "create", "exec", "start"}
-_BOOL_SHORT = set("aditlR")  # -a (start), -d, -i, -t, -l (latest), -R
 
 
 @dataclass
@@ -45,116 +44,19 @@ class Prepared:
     notes: list[str] = field(default_factory=list)
 
 
-_GLOBAL_WITH_VALUE = {"--log-level", "--root", "--runroot", "--tmpdir", "--storage-driver",
-                      "--storage-opt", "--cgroup-manager", "--url", "--connection", "--runtime",
-                      "--events-backend", "--network-config-dir", "--identity", "--volumepath"}
-
-
-def subcommand(args: list[str]) -> list[str]:
-    """The subcommand words of ``args`` (skipping global flags): ``['container', 'ls']``."""
-    words, skip = [], False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in _GLOBAL_WITH_VALUE:
-            skip = True
-        elif not arg.startswith("-"):
-            words.append(arg)
-            if len(words) == 2:
-                break
-    if words and words[0] in {"container", "image", "pod", "network", "volume", "system",
-                              "generate", "machine", "manifest", "secret"}:
-        return words[:2]
-    return words[:1]
-
-
-_NO_VALUE_LONG = {"--rm", "--detach", "--interactive", "--tty", "--privileged", "--init",
-                  "--replace", "--read-only", "--quiet", "--attach", "--latest", "--sig-proxy",
-                  "--publish-all", "--no-healthcheck", "--help"}
-
-
-def option_span(args: list[str]) -> tuple[int, int]:
-    """Indexes ``(first, stop)`` of the options of the subcommand in ``args``.
-
-    ``args[first:stop]`` are the subcommand's own flags and their values; ``args[stop]``
-    is the image or container, and what follows belongs to the container's command.
-    Flags not known to be boolean are taken to consume the next token.
-    """
-    sub = subcommand(args)
-    first = args.index(sub[-1]) + 1 if sub else 0
-    i = first
-    while i < len(args) and args[i].startswith("-") and args[i] != "--":
-        arg = args[i]
-        takes_value = not ("=" in arg or arg in _NO_VALUE_LONG
-                           or (not arg.startswith("--") and set(arg[1:]) <= _BOOL_SHORT))
-        i += 2 if takes_value else 1
-    return first, min(i, len(args))
-
-
-def published_host_ports(args: list[str]) -> list[int]:
-    """Host ports named by ``-p``/``--publish`` of ``podman run|create`` (not random ones)."""
-    sub = subcommand(args)
-    if not sub or sub[-1] not in ("run", "create"):
-        return []
-    first, stop = option_span(args)
-    values, opts = [], args[first:stop]
-    for i, arg in enumerate(opts):
-        if arg in ("-p", "--publish") and i + 1 < len(opts):
-            values.append(opts[i + 1])
-        elif arg.startswith("--publish="):
-            values.append(arg.split("=", 1)[1])
-        elif arg.startswith("-p") and len(arg) > 2 and arg[2] != "-":
-            values.append(arg[2:])
-    found = []
-    for value in values:
-        parts = value.split("/")[0].split(":")
-        host = parts[-2] if len(parts) >= 2 else ""
-        if "-" in host:
-            low, high = host.split("-", 1)
-            found += range(int(low), int(high) + 1)
-        elif host.isdigit():
-            found.append(int(host))
-    return found
-
-
-def _is_flag(arg: str, letter: str, long: str) -> bool:
-    if arg in (f"--{long}", f"--{long}=true"):
-        return True
-    return (arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) <= _BOOL_SHORT
-            and letter in arg[1:])
-
-
-def _flag_set(args: list[str], letter: str, long: str) -> bool:
-    first, stop = option_span(args)
-    return any(_is_flag(a, letter, long) for a in args[first:stop])
-
-
-def _drop_flag(args: list[str], letter: str, long: str) -> list[str]:
-    """Remove ``-t``/``--tty`` (also inside ``-it``) from the subcommand's options only."""
-    first, stop = option_span(args)
-    kept = []
-    for arg in args[first:stop]:
-        if not _is_flag(arg, letter, long):
-            kept.append(arg)
-        elif not arg.startswith("--") and arg[1:].replace(letter, ""):
-            kept.append("-" + arg[1:].replace(letter, ""))
-    return args[:first] + kept + args[stop:]
-
-
 def is_streaming(tool: str, args: list[str]) -> bool:
     """Commands that do not end by themselves."""
     if tool != "podman":
         return False
-    sub = subcommand(args)
-    name = sub[-1] if sub else ""
-    if sub[:1] in (["events"], ["attach"]) or sub == ["system", "events"]:
-        return "--stream=false" not in args
-    if name == "stats":
-        return "--no-stream" not in args
-    if name == "logs":
-        return "-f" in args or "--follow" in args
-    if name == "top":
-        return False
+    cmd = argv.parse(args)
+    if cmd.path in ("events", "system events"):
+        return cmd.enabled("--stream", default=True)
+    if cmd.path in ("attach", "container attach"):
+        return True
+    if cmd.verb == "stats":
+        return not cmd.enabled("--no-stream")
+    if cmd.verb == "logs":
+        return cmd.enabled("--follow")
     return False
 
 
@@ -184,7 +86,7 @@ def min_free_mb() -> int:
 
 def disk_refusal(tool: str, args: list[str]) -> str | None:
     """Why ``tool args`` must not start now for lack of disk under the kit's storage, or None."""
-    sub = subcommand(args) if tool == "podman" else []
+    sub = list(argv.parse(args).words) if tool == "podman" else []
     if not sub or sub[-1] not in _FILLS_DISK or sub[:-1] not in ([], ["container"], ["image"], ["pod"]):
         return None
     where = paths.state_dir()
@@ -200,9 +102,10 @@ def disk_refusal(tool: str, args: list[str]) -> str | None:
 
 def refusal(tool: str, args: list[str]) -> str | None:
     """Why the kit will not run ``tool args`` from a sandbox, or None."""
-    reason = _SHARED_STATE.get(tuple(subcommand(args))) if tool == "podman" else None
+    words = argv.parse(args).words if tool == "podman" else ()
+    reason = _SHARED_STATE.get(words)
     if reason:
-        return (f"'podman {' '.join(subcommand(args))}' is not run from a sandbox: {reason}. "
+        return (f"'podman {' '.join(words)}' is not run from a sandbox: {reason}. "
                 "Use container prune, image prune or volume prune instead.")
     return disk_refusal(tool, args)
 
@@ -232,18 +135,18 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
     notes: list[str] = []
     run_args = list(args)
     stdin = None
-    sub = subcommand(args)
-    if tool == "podman" and sub and sub[-1] in _INTERACTIVE:
-        if _flag_set(args, "i", "interactive"):
+    cmd = argv.parse(args, tool)
+    if tool == "podman" and cmd.verb in _INTERACTIVE:
+        if cmd.enabled("--interactive"):
             stdin = cell if cell is not None else ""
-            if _flag_set(args, "t", "tty"):
-                run_args = _drop_flag(run_args, "t", "tty")
+            if cmd.enabled("--tty"):
+                run_args = cmd.without("--tty")
                 notes.append("-t dropped: a notebook has no terminal; the container read "
                              "its input from the cell instead")
             if cell is None:
                 notes.append("-i with no input: use %%podman and write the input lines in "
                              "the cell body")
-            elif sub[-1] == "start" and not _flag_set(args, "a", "attach"):
+            elif cmd.verb == "start" and not cmd.enabled("--attach"):
                 notes.append("start -i without -a does not attach: the cell body was not read "
                              "(use start -ai)")
     elif cell is not None:
@@ -253,10 +156,10 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
 
 def _foreground_run(tool: str, args: list[str], prefix: list[str] | None) -> list[str] | None:
     """For an attached ``podman run``: the command line that reaches the same podman, else None."""
-    sub = subcommand(args) if tool == "podman" else []
-    if not sub or sub[-1] != "run" or _flag_set(args, "d", "detach"):
+    cmd = argv.parse(args, tool)
+    if tool != "podman" or cmd.verb != "run" or cmd.enabled("--detach"):
         return None
-    return [*(prefix or []), tool, *args[:args.index(sub[0])]]
+    return [*(prefix or []), tool, *args[:cmd.word_at[0]]]
 
 
 def attached_run(tool: str, args: list[str]) -> bool:

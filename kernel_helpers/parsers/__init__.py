@@ -1,6 +1,7 @@
 """Pure parsers: plan a learner's command, turn its output into a DataFrame.
 
-Nothing here runs a process. ``plan`` decides which table a command is and how
+Nothing here runs a process. ``argv.parse`` reads a podman/skopeo command line (the kit's
+only reader of one); ``plan`` decides which table a command is and how
 to ask podman for JSON; ``to_frame`` turns that output into readable columns;
 ``split_image_reference`` explains image names the way containers/image reads them.
 """
@@ -10,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import ParseError
+from .argv import command_words
 from .info import additional_image_stores, info_frame, layers_frame, registries_frame, skopeo_inspect_frame
-from .planning import Plan, command_words, plan
+from .planning import Plan, plan
 from .reference import split_image_reference, split_name
 from .tables import (
     history_frame,

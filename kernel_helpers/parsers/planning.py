@@ -11,21 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: podman's global options that take a value (podman 4.3 ``podman --help``).
-PODMAN_GLOBAL_VALUE_FLAGS = frozenset({
-    "--cgroup-manager", "--conmon", "--connection", "-c", "--events-backend", "--hooks-dir",
-    "--identity", "--log-level", "--namespace", "--network-cmd-path", "--network-config-dir",
-    "--root", "--runroot", "--runtime", "--runtime-flag", "--ssh", "--storage-driver",
-    "--storage-opt", "--tmpdir", "--url", "--volumepath", "--module", "--out",
-})
-
-#: skopeo's global options that take a value.
-SKOPEO_GLOBAL_VALUE_FLAGS = frozenset({
-    "--command-timeout", "--override-arch", "--override-os", "--override-variant",
-    "--policy", "--registries.d", "--tmpdir",
-})
-
-GROUPS = frozenset({"container", "image", "network", "volume", "pod", "system"})
+from .argv import Command, parse
 
 #: (group, verb) -> table kind; group "" is a top-level podman verb.
 PODMAN_KINDS = {
@@ -48,11 +34,10 @@ PODMAN_KINDS = {
 NEEDS_FORMAT_FLAG = frozenset({"ps", "images", "search", "history", "info", "network_ls",
                                "volume_ls", "pod_ps"})
 
-#: kinds where ``-f`` is ``--format`` (elsewhere it is ``--filter``).
-SHORT_F_IS_FORMAT = frozenset({"inspect", "info", "skopeo_inspect"})
-
-#: long options after which the learner owns the output format (or asked for help/streams).
-PLAIN_LONG_FLAGS = ("--format", "--quiet", "--help", "--watch", "--raw", "--config")
+#: options after which the learner owns the output (or asked for help, or to watch).
+#: ``-f`` is one of them where it means ``--format`` (inspect, info), not ``--filter`` (ps):
+#: ``argv.parse`` reads each command's own letters.
+PLAIN_OPTIONS = frozenset({"--format", "--quiet", "--help", "-h", "--watch", "--raw", "--config"})
 
 
 @dataclass(frozen=True)
@@ -70,63 +55,15 @@ class Plan:
         return self.kind is not None
 
 
-def _positionals(argv: list[str], value_flags: frozenset) -> list[int]:
-    """Indices of the first tokens that are not options (global options skipped)."""
-    found, i = [], 0
-    while i < len(argv):
-        tok = argv[i]
-        if tok == "--":
-            break
-        if tok.startswith("-") and tok != "-":
-            if tok in value_flags:
-                i += 1  # skip the option's value
-            i += 1
-            continue
-        found.append(i)
-        if len(found) == 2 or argv[found[0]] not in GROUPS:
-            break
-        i += 1
-    return found
-
-
-def command_words(argv: list[str], tool: str = "podman") -> list[str]:
-    """The command words of ``argv``, global options skipped: ``["network", "ls"]``, ``["inspect"]``."""
-    flags = SKOPEO_GLOBAL_VALUE_FLAGS if tool == "skopeo" else PODMAN_GLOBAL_VALUE_FLAGS
-    return [argv[i] for i in _positionals(argv, flags)]
-
-
-def _json_format(tokens: list[str], i: int, kind: str) -> int:
-    """How many tokens from ``tokens[i]`` spell ``--format json`` (0 if they do not)."""
-    if kind == "skopeo_inspect":  # skopeo's --format is a Go template only
-        return 0
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    tok = tokens[i]
-    if tok == "--format=json" or (kind in SHORT_F_IS_FORMAT and tok == "-f=json"):
-        return 1
-    if (tok == "--format" or (kind in SHORT_F_IS_FORMAT and tok == "-f")) and nxt == "json":
-        return 2
-    return 0
-
-
-def _learner_chose_output(tokens: list[str], kind: str) -> str | None:
+def _learner_chose_output(cmd: Command, kind: str) -> str | None:
     """``"plain"`` if the learner asked for their own format, quiet output, help or streaming;
     ``"json"`` if they asked for JSON only; else None."""
-    chosen, i = None, 0
-    while i < len(tokens):
-        tok, json_tokens = tokens[i], _json_format(tokens, i, kind)
-        i += max(json_tokens, 1)
-        if json_tokens:
-            chosen = "json"
-        elif tok == "--":
-            break
-        elif tok.startswith("--"):
-            if tok.split("=", 1)[0] in PLAIN_LONG_FLAGS:
-                return "plain"
-        elif tok.startswith("-") and len(tok) > 1 and tok[1:].isalpha():
-            letters = set(tok[1:])
-            if (letters & {"q", "h"} or (kind == "ps" and "w" in letters)
-                    or (kind in SHORT_F_IS_FORMAT and "f" in letters)):
-                return "plain"
+    chosen = None
+    for opt in (*cmd.global_options, *cmd.options):
+        if opt.name == "--format" and opt.value == "json" and kind != "skopeo_inspect":
+            chosen = "json"  # (skopeo's --format is a Go template only)
+        elif opt.name in PLAIN_OPTIONS and opt.enabled:  # not --quiet=false
+            return "plain"
     return chosen
 
 
@@ -144,30 +81,25 @@ def plan(argv: list[str], tool: str = "podman") -> Plan:
     """
     argv = list(argv)
     plain = Plan(tool, None, list(argv), list(argv))
+    cmd = parse(argv, tool)
     if tool == "skopeo":
-        pos = _positionals(argv, SKOPEO_GLOBAL_VALUE_FLAGS)
-        if not pos or argv[pos[0]] != "inspect":
+        if cmd.words != ("inspect",):
             return plain
-        if _learner_chose_output(argv, "skopeo_inspect") == "plain":
+        if _learner_chose_output(cmd, "skopeo_inspect") == "plain":
             return plain
         return Plan(tool, "skopeo_inspect", list(argv), list(argv))
-    if tool != "podman":
+    if tool != "podman" or not cmd.words:
         return plain
-    pos = _positionals(argv, PODMAN_GLOBAL_VALUE_FLAGS)
-    if not pos:
-        return plain
-    words = [argv[i] for i in pos]
-    key = (words[0], words[1]) if words[0] in GROUPS and len(words) > 1 else ("", words[0])
+    key = cmd.words if len(cmd.words) == 2 else ("", cmd.words[0]) if len(cmd.words) == 1 else None
     kind = PODMAN_KINDS.get(key)
     if kind is None:
         return plain
-    chosen = _learner_chose_output(argv[pos[-1] + 1:], kind)
-    if "--help" in argv[:pos[0]] or chosen == "plain":
+    chosen = _learner_chose_output(cmd, kind)
+    if chosen == "plain":
         return plain
     if chosen == "json":
         return Plan(tool, kind, list(argv), list(argv), as_text=True)
     run_argv = list(argv)
     if kind in NEEDS_FORMAT_FLAG:
-        at = pos[-1] + 1
-        run_argv[at:at] = ["--format", "json"]
+        run_argv[cmd.first:cmd.first] = ["--format", "json"]
     return Plan(tool, kind, run_argv, list(argv))

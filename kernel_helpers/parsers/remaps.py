@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 
-from .planning import command_words
+from .argv import parse
 
 #: tool -> command words whose image references are rewritten, and what the note says was done.
 REWRITTEN = {("podman", "search"): "searched", ("skopeo", "inspect"): "inspected",
@@ -56,16 +56,15 @@ def remap_args(tool: str, args: list[str], remaps: list[tuple[str, str]]) -> tup
     ...            [("registry.redhat.io", "localhost:5000")])[0]
     ['search', 'localhost:5000/rhel8']
     """
-    words = command_words(args, tool)
-    verb = REWRITTEN.get((tool, words[0])) if words else None
+    cmd = parse(args, tool)
+    verb = REWRITTEN.get((tool, cmd.path))
     if not verb or not remaps:
         return list(args), None
-    start = args.index(words[0]) + 1
     out, notes = list(args), []
-    for i in range(start, len(args)):
+    transport = DOCKER if tool == "skopeo" else ""
+    for i in cmd.arguments:  # the references, not the values of options
         tok = args[i]
-        transport = DOCKER if tool == "skopeo" else ""
-        if tok.startswith("-") or not tok.startswith(transport):
+        if not tok.startswith(transport):
             continue
         name = tok[len(transport):]
         mapped = _remap(name, remaps)

@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from ..runner import published_host_ports
+from ..parsers.argv import ArgvError, parse_publish, published_host_ports
 from .common import CommandLog, CourseWidget, Engine, failure_line
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-_PORT = re.compile(r"^(?:(?:\[?[0-9A-Fa-f.:]*\]?:)?(?:\d+(?:-\d+)?)?:)?\d+(?:-\d+)?(?:/(?:tcp|udp|sctp))?$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(=.*)?$")
 
 
@@ -53,6 +52,15 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _valid_port(spec: str) -> bool:
+    """Whether podman would accept ``spec`` for ``-p`` (see ``parsers.argv.parse_publish``)."""
+    try:
+        parse_publish(spec)
+    except ArgvError:
+        return False
+    return True
+
+
 def problems(form: RunForm) -> list[str]:
     """What stops ``form`` from being run, one short sentence each (empty: fine)."""
     found = []
@@ -60,7 +68,7 @@ def problems(form: RunForm) -> list[str]:
         found.append("pick an image")
     if form.name and not _NAME.match(form.name):
         found.append(f"name {form.name!r}: use letters, digits, '_', '.', '-'")
-    found += [f"port {p!r}: write HOST:CONTAINER, e.g. 8080:80" for p in form.ports if not _PORT.match(p)]
+    found += [f"port {p!r}: write HOST:CONTAINER, e.g. 8080:80" for p in form.ports if not _valid_port(p)]
     found += [f"environment {e!r}: write NAME=VALUE" for e in form.env if not _ENV.match(e)]
     found += [f"volume {v!r}: write SOURCE:/path/in/container" for v in form.volumes
               if ":" not in v or not v.split(":")[1].startswith("/")]

@@ -6,7 +6,7 @@ import pytest
 
 from kernel_helpers.commands import split_kit_options
 from kernel_helpers.errors import KitError
-from kernel_helpers.runner import published_host_ports
+from kernel_helpers.parsers.argv import published_host_ports
 
 
 def test_kit_options_are_taken_only_from_the_front():
@@ -92,3 +92,11 @@ def test_the_magic_raises_ipython_usage_error():
     magic = PodmanMagics(shell=None)
     with pytest.raises(IPythonUsageError, match="expected one argument"):
         magic.podman("--timeout")
+
+
+def test_a_bad_publish_spec_is_refused_in_one_line():
+    from kernel_helpers.commands import run_args
+
+    result = run_args("podman", ["run", "-d", "-p", "70000:80", "img"])
+    assert result.returncode == -1
+    assert result.stderr == "not run: -p 70000:80: host port must be 1-65535"

@@ -10,24 +10,6 @@ from kernel_helpers import runner
 from kernel_helpers.errors import KitError
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["ps", "-a"], ["ps"]),
-    (["--log-level", "debug", "ps"], ["ps"]),
-    (["container", "ls", "-a"], ["container", "ls"]),
-    (["run", "-it", "img", "bash"], ["run"]),
-    (["image", "inspect", "x"], ["image", "inspect"]),
-])
-def test_subcommand(args, expected):
-    assert runner.subcommand(args) == expected
-
-
-def test_option_span_stops_at_the_image():
-    args = ["run", "--name", "web", "-it", "-e", "A=1", "--rm", "img", "ls", "-t"]
-    first, stop = runner.option_span(args)
-    assert args[first:stop] == ["--name", "web", "-it", "-e", "A=1", "--rm"]
-    assert args[stop] == "img"
-
-
 def test_it_becomes_i_with_the_cell_as_input():
     prepared = runner.prepare("podman", ["run", "-it", "--name", "x", "img", "ls", "-t"], "ps -ef\n")
     assert prepared.run_argv == ["podman", "run", "-i", "--name", "x", "img", "ls", "-t"]

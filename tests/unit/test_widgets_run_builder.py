@@ -7,7 +7,7 @@ import shlex
 import pytest
 
 from kernel_helpers.errors import PortBusy
-from kernel_helpers.runner import published_host_ports
+from kernel_helpers.parsers.argv import published_host_ports
 from kernel_helpers.widgets.common import Engine
 from kernel_helpers.widgets.run_builder_view import (
     RunBuilder,
