@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import http.server
+import re
 import socket
 import threading
 import time
 from types import SimpleNamespace
 
+import jupytext
 import pandas as pd
 import pytest
 
-from kernel_helpers import commands, lesson, rootless, runner
+from kernel_helpers import commands, lesson, paths, rootless, runner
 from kernel_helpers.errors import CommandFailed, KitError, UsageError
 from kernel_helpers.results import CommandResult
+
+SOURCES = sorted((paths.repo_root() / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
+MAX_HELPER_CELL_LINES = 12
 
 
 # -- wait_until ----------------------------------------------------------------------------
@@ -296,3 +301,25 @@ def test_needs_rootless_says_why_a_cell_is_skipped(monkeypatch, capsys):
     monkeypatch.setattr(rootless, "unavailable_reason", lambda: None)
     assert lesson.needs_rootless() is True
     assert capsys.readouterr().out == ""
+
+
+# -- the notebooks use the lesson API ------------------------------------------------------
+def code_cells(src):
+    return [c.source for c in jupytext.read(src).cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=[s.stem for s in SOURCES])
+def test_notebooks_use_the_lesson_api_not_the_magics_internals(src):
+    for source in code_cells(src):
+        assert "run_line_magic" not in source, f"{src.name}: use podman(...) or a %podman line"
+        assert not re.search(r"kernel_helpers\.magics|from kernel_helpers import .*\bmagics\b", source), \
+            f"{src.name}: imports the magics module"
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=[s.stem for s in SOURCES])
+def test_helper_cells_are_short(src):
+    for source in code_cells(src):
+        if re.search(r"^\s*def ", source, re.M):
+            lines = [line for line in source.splitlines() if line.strip()]
+            assert len(lines) <= MAX_HELPER_CELL_LINES, \
+                f"{src.name}: a cell defining helpers has {len(lines)} lines:\n{source}"
