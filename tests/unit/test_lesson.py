@@ -173,6 +173,25 @@ def test_the_notebooks_variables_and_config_are_the_magics(recorded, monkeypatch
                                     "stream_window": 3.0}
 
 
+def test_in_a_real_shell_the_magics_config_applies(recorded, monkeypatch, tmp_path):
+    from IPython import get_ipython
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from kernel_helpers.magics import PodmanMagics
+
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
+    monkeypatch.setattr(lesson, "get_ipython", get_ipython)
+    shell = InteractiveShell.instance()
+    try:
+        shell.register_magics(PodmanMagics)  # what %load_ext does, without making a sandbox
+        shell.run_line_magic("config", "PodmanMagics.timeout = 7")
+        lesson.podman("ps")
+    finally:
+        InteractiveShell.clear_instance()
+    kwargs = recorded.calls[0][2]
+    assert kwargs["default_timeout"] == 7.0 and kwargs["namespace"] is shell.user_ns
+
+
 def test_check_raises_the_kits_command_failed(recorded):
     recorded.answer.returncode = 125
     recorded.answer.stderr = "Error: no container with name or ID \"web\" found"
