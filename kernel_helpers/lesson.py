@@ -34,7 +34,8 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, rootless, runner
+from . import commands, runner
+from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .results import CommandResult, tidy_stderr
 from .session import kernel_sandbox
@@ -209,12 +210,12 @@ def needs_rootless() -> bool:
 
     A cell that needs the course's unprivileged user reads ``if needs_rootless(): ...``.
     """
-    reason = rootless.unavailable_reason()
+    reason = rootless_kit.unavailable_reason()
     if reason is not None:
         print(f"skipped: {reason}")
     return reason is None
 
 
-def rootless_world() -> rootless.RootlessWorld:
+def rootless_world() -> rootless_kit.RootlessWorld:
     """This notebook's rootless world: ``.user``, ``.uid``, ``.files`` (a folder the user owns)."""
-    return rootless.world_for(kernel_sandbox().id)
+    return rootless_kit.world_for(kernel_sandbox().id)
