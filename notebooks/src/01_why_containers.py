@@ -84,22 +84,28 @@ else
     exit 1
 fi
 """
+CONTAINERFILE = """\
+FROM localhost:5000/busybox:latest
+COPY usr/ /usr/
+CMD ["/usr/bin/{app}"]
+"""
 
+
+# %%
 def make_package(app, version):
     """A package tree (usr/lib + usr/bin) and a Containerfile that copies it into busybox."""
     pkg = work / app
-    (pkg / "usr/lib").mkdir(parents=True)
-    (pkg / "usr/bin").mkdir(parents=True)
+    for folder in ("usr/lib", "usr/bin"):
+        (pkg / folder).mkdir(parents=True)
     (pkg / "usr/lib/libgreet.so.txt").write_text(version + "\n")
     script = pkg / "usr/bin" / app
     script.write_text(APP_SCRIPT.format(app=app, need=version))
     script.chmod(0o755)
-    (pkg / "Containerfile").write_text(
-        "FROM localhost:5000/busybox:latest\n"
-        "COPY usr/ /usr/\n"
-        f'CMD ["/usr/bin/{app}"]\n')
+    (pkg / "Containerfile").write_text(CONTAINERFILE.format(app=app))
     return pkg
 
+
+# %%
 packages = {"app1": make_package("app1", "v1"), "app2": make_package("app2", "v2")}
 for app, pkg in packages.items():
     print(f"--- {app}: files")
@@ -118,16 +124,20 @@ print((packages["app1"] / "Containerfile").read_text())
 host_root = work / "host-root"
 host_root.mkdir()
 
+
 def install_on_host(app):
     shutil.copytree(packages[app] / "usr", host_root / "usr", dirs_exist_ok=True)
+
 
 def run_on_host(app):
     r = subprocess.run(["busybox", "sh", str(host_root / "usr/bin" / app)],
                        env={"ROOT": str(host_root), "PATH": "/usr/bin:/bin"},
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=TIMEOUT)
     print(r.stdout.strip(), f"(exit status {r.returncode})")
     return r.returncode
 
+
+# %%
 install_on_host("app1")
 print("after installing app1:")
 before = run_on_host("app1")
@@ -221,11 +231,14 @@ print("removed:", sorted(r.stdout.split()))
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
 
+
 def box(ax, x, y, w, h, text, color):
     ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=color, ec="black"))
     ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=9)
     return text
 
+
+# %%
 fig, (vm_ax, ct_ax) = plt.subplots(1, 2, figsize=(11, 4.5))
 drawn = {"virtual machines": [], "containers": []}
 L = drawn["virtual machines"]
@@ -295,13 +308,17 @@ import json
 import re
 import time
 
+
 def timed(*args):
     t0 = time.perf_counter()
     r = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=TIMEOUT)
     assert r.returncode == 0, r.stderr
     return time.perf_counter() - t0
 
+
+# %%
 UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
+
 
 def to_bytes(text):
     """'258kB' -> 258000.0 (podman prints decimal units)."""
@@ -315,34 +332,44 @@ def to_bytes(text):
 # gives the cgroup's path from the top of the host's tree but the outer container sees only its
 # own branch of that tree. Then we read the cgroup's counter ourselves (on cgroups v2 that is
 # `memory.current`, which also counts page cache, so it reads more than podman would):
-# `/proc/PID/cgroup` names the container's cgroup, `/proc/self/mountinfo` says which part of the
-# tree is mounted where.
+# `/proc/PID/cgroup` names the container's cgroup (`cgroups_of`), `/proc/self/mountinfo` says
+# which part of the tree is mounted where (`memory_mounts`).
 # The measuring cell says which way it measured.
 
 # %%
-def cgroup_memory(name):
-    """Bytes charged to the container's memory cgroup (v1 memory.usage_in_bytes, v2 memory.current)."""
+def cgroups_of(name):
+    """{controller: cgroup path} of the container's main process ("" is cgroups v2's only tree)."""
     pid = subprocess.run(["podman", "inspect", "--format", "{{.State.Pid}}", name],
                          capture_output=True, text=True, timeout=TIMEOUT).stdout.strip()
-    groups = {}  # controller -> cgroup path, from lines like "4:memory:/libpod_parent/libpod-ID"
+    groups = {}  # from lines like "4:memory:/libpod_parent/libpod-ID"
     for line in pathlib.Path(f"/proc/{pid}/cgroup").read_text().splitlines():
         _, controllers, path = line.split(":", 2)
         groups.update({c: path for c in controllers.split(",")})
+    return groups
+
+
+# %%
+def memory_mounts():
+    """(cgroup mounted, where, controller, counter file) of each mount that counts memory."""
     for line in pathlib.Path("/proc/self/mountinfo").read_text().splitlines():
         fields = line.split()
-        root, mount_point = fields[3], fields[4]          # which cgroup is mounted where
         fs_type, options = fields[fields.index("-") + 1], fields[-1].split(",")
-        if fs_type == "cgroup" and "memory" in options:
-            path, counter = groups.get("memory"), "memory.usage_in_bytes"
-        elif fs_type == "cgroup2":
-            path, counter = groups.get(""), "memory.current"
-        else:
-            continue
-        inside = os.path.relpath(path, root) if path else ".."   # the cgroup, below the mounted one
-        if not inside.startswith(".."):
-            file = pathlib.Path(mount_point, inside, counter)
-            if file.is_file():
-                return float(file.read_text())
+        if fs_type == "cgroup" and "memory" in options:  # v1: the memory controller's tree
+            yield fields[3], fields[4], "memory", "memory.usage_in_bytes"
+        elif fs_type == "cgroup2":  # v2: one tree for every controller
+            yield fields[3], fields[4], "", "memory.current"
+
+
+# %%
+def cgroup_memory(name):
+    """Bytes charged to the container's memory cgroup, or None where it is not mounted here."""
+    groups = cgroups_of(name)
+    for root, mount_point, controller, counter in memory_mounts():
+        path = groups.get(controller)
+        inside = os.path.relpath(path, root) if path else ".."  # the cgroup, below the mounted one
+        file = pathlib.Path(mount_point, inside, counter)
+        if not inside.startswith("..") and file.is_file():
+            return float(file.read_text())
     return None
 
 # %%
@@ -439,15 +466,22 @@ print("web started:", r.returncode == 0)
 
 # %% [markdown]
 # The client component, in a second container on the same network, fetches the page **by the
-# container name `web`**:
+# container name `web`**. httpd needs a moment to start listening, so the client tries again
+# until it answers: `podman(...)` is `%podman` as a Python function, and `wait_until` asks
+# again until it gets an answer (both from the kit's lesson API, `kernel_helpers.lesson`):
 
 # %%
-import time as _t
-for attempt in range(20):   # httpd needs a moment to listen
-    r = %podman run --rm --network {NET} busybox wget -qO- http://web:{WEB_LISTEN}/
-    if r.returncode == 0:
-        break
-    _t.sleep(0.25)
+from kernel_helpers.lesson import podman, wait_until
+
+
+def web_page():
+    """The client's answer once httpd listens (it needs a moment), else None."""
+    r = podman(f"run --rm --network {NET} busybox wget -qO- http://web:{WEB_LISTEN}/")
+    return r if r.ok else None
+
+
+# %%
+r = wait_until(web_page, timeout=30, what="the web component to answer")
 print(r.stdout.strip())
 
 # %% [markdown]

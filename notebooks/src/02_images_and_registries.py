@@ -58,6 +58,7 @@ import os
 
 import pandas as pd
 from kernel_helpers import classroom, parsers
+from kernel_helpers.lesson import podman
 
 # %% [markdown]
 # ## 1. What is an image?
@@ -485,16 +486,21 @@ RUN echo "myapp version 1" > /etc/myapp-release
 
 # %% [markdown]
 # `RootFS.Layers` in `podman inspect` is the list of the image's layers, bottom first. If the new
-# image shares the base's layers, the base's list is the **beginning** of the new one:
+# image shares the base's layers, the base's list is the **beginning** of the new one.
+# `podman(...)` is `%podman` as a Python function (from the kit's lesson API,
+# `kernel_helpers.lesson`): it returns the same result, without showing it.
 
 # %%
 def inspect(image):
-    """podman inspect IMAGE, as a dict (a function cannot use {NAME}: we pass the text)."""
-    return json.loads(get_ipython().run_line_magic("podman", f"inspect {image}").stdout)[0]
+    """podman inspect IMAGE, as a dict."""
+    return json.loads(podman(["inspect", image]).stdout)[0]
+
 
 def layers(image):
     return inspect(image)["RootFS"]["Layers"]
 
+
+# %%
 base_layers = layers("localhost:5000/ubi8/ubi:latest")
 app_layers = layers(f"{APP}:v1")
 httpd_layers = layers("localhost:5000/rhel8/httpd-24:1-105")
@@ -613,7 +619,7 @@ listing = %podman images
 yours = sorted({f"{r}:{t}" for r, t, ro in zip(listing.df["Repository"], listing.df["Tag"],
                                                listing.df["Read-only"], strict=True) if not ro})
 for image in yours:
-    get_ipython().run_line_magic("podman", f"rmi {image}")
+    podman(["rmi", image])
 print("images you pulled yourself, now removed:", len(yours))
 
 # %%

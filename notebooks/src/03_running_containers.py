@@ -47,48 +47,38 @@ WEB = "web"     # the web server we run in the background (-d)
 %config PodmanMagics.timeout = TIMEOUT
 
 # %% [markdown]
-# ### Two helpers for this notebook
+# ### The container table
 # We will look at the container table many times. `podman ps -a` shows columns that change
-# from second to second (`Status` says "Up 2 seconds", `Created` is a time), so the helper
-# `containers()` prints only two steady columns: the **name** and the **state** (`running`,
-# `exited`, `created`...).
+# from second to second (`Status` says "Up 2 seconds", `Created` is a time), so
+# `containers()`, from the kit's lesson API (`kernel_helpers.lesson`), prints only two steady
+# columns: the **name** and the **state** (`running`, `exited`, `created`...).
 #
 # When you do not give a name, podman invents one: two random words such as
-# `happy_turing`. It is different on every run, so the helper prints `<random name>` instead.
-# `states()` returns the same table as a dictionary, for the "Check yourself" cells.
+# `happy_turing`. It is different on every run, so our `shown(name)` prints `<random name>`
+# instead: the table uses it as `containers(rename=shown)`. `states()` returns the same table
+# as a dictionary, for the "Check yourself" cells. (`podman(...)` is `%podman` as a Python
+# function, also from the lesson API: it returns the result without showing it.)
 
 # %%
 import re
 
+from kernel_helpers.lesson import containers, podman
+
 RANDOM_NAME = re.compile(r"^[a-z]+_[a-z]+$")  # podman's invented names: adjective_surname
 
 
-def _ps(all_containers=True):
-    return get_ipython().run_line_magic("podman", "ps -a" if all_containers else "ps")
-
-
-def _shown(name):
+def shown(name):
     return "<random name>" if name not in (NAME, WEB) and RANDOM_NAME.match(name) else name
 
 
-def states(all_containers=True):
-    """{name: state} of the containers (all of them, or only the running ones)."""
-    df = _ps(all_containers).df
-    return {_shown(n): s for n, s in zip(df["Names"], df["State"])}
+def states():
+    """{name: state} of all the containers."""
+    df = podman("ps -a").df
+    return {shown(n): s for n, s in zip(df["Names"], df["State"])}
 
 
-def containers(all_containers=True):
-    """Print the container table: names and states only, sorted by name."""
-    r = _ps(all_containers)
-    print(f"$ {r.command_line}   (Names and State columns)")
-    if r.df.empty:
-        print("(no containers)")
-        return
-    table = r.df[["Names", "State"]].assign(Names=r.df["Names"].map(_shown))
-    print(table.sort_values("Names").to_string(index=False))
-
-
-containers()
+# %%
+containers(rename=shown)
 
 # %% [markdown]
 # An empty sandbox: no containers yet.
@@ -190,7 +180,7 @@ print("two lowercase words joined by _:", bool(RANDOM_NAME.match(auto_name)))
 echo "my name is $(hostname), but podman calls me rhel7"
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # A name belongs to one container. Using it again is refused, even though `rhel7` has
@@ -234,20 +224,20 @@ print("containers before:", before, " after:", len(states()))
 
 # %%
 full = %podman ps -a
-full.df.assign(Names=full.df["Names"].map(_shown))  # the invented name masked
+full.df.assign(Names=full.df["Names"].map(shown))  # the invented name masked
 
 # %% [markdown]
 # `ID`, `Created` and `Status` change on every run; `State` says the same in one steady word.
 # From now on we only print names and states. Running only:
 
 # %%
-containers(all_containers=False)
+containers(running_only=True, rename=shown)
 
 # %% [markdown]
 # All, stopped ones included:
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # ## `podman login`: registries that ask for a password
@@ -299,7 +289,7 @@ echo "started again, same container: $(hostname)"
 echo "nobody reads this line"
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # ## `podman exec`: one more process in a running container
@@ -381,11 +371,11 @@ print("all good")
 # before forcing it (SIGKILL). Apache stops at once:
 
 # %%
-containers()
+containers(rename=shown)
 %podman stop {WEB}
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # ### `podman restart`
@@ -394,7 +384,7 @@ containers()
 %podman restart {WEB}
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # ### `podman rm` and `rm -f`
@@ -405,7 +395,7 @@ containers()
 %podman rm {auto_id}
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # `rm` refuses a running container (exit status 2, podman's message):
@@ -416,7 +406,7 @@ r
 
 # %%
 assert r.returncode == 2 and "as it is running" in r.stderr, r
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # `rm -f` (`--force`) stops it first, then removes it:
@@ -425,7 +415,7 @@ containers()
 %podman rm -f {WEB}
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # ### `podman rm -a`
@@ -437,14 +427,14 @@ containers()
 %podman run --name done ubi8/ubi true
 
 # %%
-containers()
+containers(rename=shown)
 
 # %%
 r = %podman rm -a
 r
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # `done` is gone; `rhel7` is still running. Its bash ignores the polite signal, so `stop`
@@ -454,7 +444,7 @@ containers()
 %podman stop -t 1 {NAME}
 
 # %%
-containers()
+containers(rename=shown)
 
 # %% [markdown]
 # ### Check yourself
@@ -495,4 +485,4 @@ run_builder(image="registry.redhat.io/rhel8/httpd-24:latest", name="web2")
 %podman rmi registry.access.redhat.com/ubi7/ubi:latest registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
-containers()
+containers(rename=shown)

@@ -55,49 +55,27 @@ ROOTLESS_PORT = 8080  # the notes' -p 8080:8080 for the unprivileged user (any p
 %config PodmanMagics.timeout = TIMEOUT
 
 # %% [markdown]
-# ### Three helpers for this notebook
+# ### Helpers for this notebook
+# Two come from the kit's lesson API (`kernel_helpers.lesson`), shared by the notebooks:
 # - `containers()` prints the container table, names and states only (the steady columns, as
 #   in notebook 03); `containers(rootless=True)` prints the unprivileged user's table.
 # - `fetch(port)` is our HTTP client: it asks `http://127.0.0.1:PORT/` for the home page, and
-#   tries again for a while, because a web server needs a moment to start listening.
-# - `first_line(text, word)` picks the one line of a page we want to read.
+#   tries again for a while, because a web server needs a moment to start listening. It
+#   returns the status and the page.
+#
+# One is ours: `first_line(text, word)` picks the one line of a page we want to read.
 
 # %%
-import time
-import urllib.request
-
 import pandas as pd
 
-
-def containers(rootless=False):
-    """Print the container table (root's, or the rootless user's): names and states."""
-    r = get_ipython().run_line_magic("podman", ("--rootless " if rootless else "") + "ps -a")
-    print(f"{r.prompt} {r.command_line}   (Names and State columns)")
-    if r.df is None:
-        print(r.stderr.strip())
-    elif r.df.empty:
-        print("(no containers)")
-    else:
-        print(r.df[["Names", "State"]].sort_values("Names").to_string(index=False))
-
-
-def fetch(port, wait=30):
-    """GET http://127.0.0.1:PORT/ -> (status, body); retry until the server answers."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                return response.status, response.read().decode()
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+from kernel_helpers.lesson import containers, fetch
 
 
 def first_line(text, word):
     return next(line.strip() for line in text.splitlines() if word in line)
 
 
+# %%
 containers()
 
 # %% [markdown]
@@ -132,7 +110,7 @@ containers()
 
 # %% [markdown]
 # Now any HTTP client on this host can talk to the server through port 8000 (`WEB_PORT`). Ours
-# is Python's `urllib`, in the notebook itself: status 200 means "OK", and the page's heading
+# is `fetch`, which uses Python's `urllib`, in the notebook itself: status 200 means "OK", and the page's heading
 # says who answered.
 
 # %%
@@ -319,26 +297,13 @@ print("the image refuses to start unconfigured")
 # `-d` returns as soon as the container has started, but the server first creates its database
 # files, the user and the database, and only then listens. A client that connects too early is
 # refused. So we try to log in, as `user1` with its password through the mapped port, again and
-# again, for up to 60 seconds. We use `pymysql`, a MariaDB/MySQL client for Python.
+# again, for up to 60 seconds. The lesson API's `mariadb(port, user, password)` does that with
+# `pymysql`, a MariaDB/MySQL client for Python, and returns the connection.
 
 # %%
-import pymysql
+from kernel_helpers.lesson import mariadb, query
 
-
-def connect(port, user="user1", password="redhat123", database=None, wait=60):
-    """Log in to the MariaDB server on 127.0.0.1:PORT; retry until it answers."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return pymysql.connect(host="127.0.0.1", port=port, user=user, password=password,
-                                   database=database, connect_timeout=5)
-        except pymysql.err.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-
-
-db = connect(DB_PORT)
+db = mariadb(DB_PORT, user="user1", password="redhat123")
 print("connected: the server answered, and accepted user1's password")
 
 # %% [markdown]
@@ -351,16 +316,10 @@ print("\n".join(line for line in (log.stdout + log.stderr).splitlines() if line.
 
 # %% [markdown]
 # ### `show databases;`
-# The notes' query, sent from the notebook. `pandas` turns the rows into a table:
+# The notes' query, sent from the notebook. `query(db, sql)` (lesson API) runs it and turns
+# the rows into a `pandas` table:
 
 # %%
-def query(connection, sql):
-    """Run SQL, return the rows as a pandas table."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
-
-
 query(db, "show databases;")
 
 # %% [markdown]
@@ -527,13 +486,16 @@ print("two components, two containers, one network")
 # with its own containers and storage. The notes do their demos this way, as `user1`. The kit
 # creates the user when it is missing; on a host where it cannot, the reason is printed below
 # and the rootless commands are refused by the kit with that reason (nothing is faked).
+#
+# A Python cell that needs rootless podman starts with `if needs_rootless():` (lesson API): where
+# it cannot run, that prints `skipped:` and the reason. `rootless_world()` is the user's side of
+# this notebook: its name (`.user`) and uid (`.uid`).
 
 # %%
-from kernel_helpers import rootless
+from kernel_helpers.lesson import needs_rootless, rootless_world
 
-ROOTLESS_REASON = rootless.unavailable_reason()
-print("rootless lessons:", "available, as user " + rootless.user_name() if ROOTLESS_REASON is None
-      else "SKIPPED: " + ROOTLESS_REASON)
+if needs_rootless():
+    print("rootless lessons: available, as user", rootless_world().user)
 
 # %% [markdown]
 # The user has its own container table, empty; root's containers are not in it (and root's
@@ -583,26 +545,22 @@ print("net.ipv4.ip_unprivileged_port_start =",
 # Fetched from the notebook, like root's server:
 
 # %%
-if ROOTLESS_REASON is None:
+if needs_rootless():
     status, page = fetch(ROOTLESS_PORT)
     print("GET http://127.0.0.1:%d/ ->" % ROOTLESS_PORT, status)
     print(first_line(page, "<h1>"))
-else:
-    print("skipped:", ROOTLESS_REASON)
 
 # %% [markdown]
 # ### Check yourself
 
 # %%
-if ROOTLESS_REASON is None:
+if needs_rootless():
     refused = %podman --rootless run --rm -p 80:8080 registry.redhat.io/rhel8/httpd-24
     published = %podman --rootless port web
     assert refused.returncode != 0 and "cannot expose privileged port 80" in refused.stderr, refused
     assert published.df.iloc[0]["Host port"] == ROOTLESS_PORT, published
     assert status == 200 and "It works!" in page
     print("rootless: port 80 refused, port", ROOTLESS_PORT, "served")
-else:
-    print("skipped:", ROOTLESS_REASON)
 
 # %% [markdown]
 # ### Who is root in a rootless container?
@@ -619,9 +577,6 @@ rootless_id
 # on the machine, so we print them as labels (the check below compares the real numbers):
 
 # %%
-import pwd
-
-
 def subuid_start(user):
     """The first subordinate uid of USER in /etc/subuid."""
     for line in open("/etc/subuid"):
@@ -630,23 +585,23 @@ def subuid_start(user):
             return int(start)
 
 
+# %%
 def show_uid_map(r):
     """Print a uid_map with the course user's host uids as labels."""
     print(f"{r.prompt} {r.command_line}")
-    user = rootless.user_name()
-    labels = {pwd.getpwnam(user).pw_uid: f"{user}'s own uid",
-              subuid_start(user): f"first uid of {user}'s range in /etc/subuid"}
+    rw = rootless_world()
+    labels = {rw.uid: f"{rw.user}'s own uid",
+              subuid_start(rw.user): f"first uid of {rw.user}'s range in /etc/subuid"}
     rows = [line.split() for line in r.stdout.splitlines()]
     table = pd.DataFrame([[int(a), labels.get(int(b), int(b)), int(c)] for a, b, c in rows],
                          columns=["uid inside", "uid on the host", "how many"])
     print(table.to_string(index=False))
 
 
+# %%
 rootless_map = %podman --rootless unshare cat /proc/self/uid_map
-if ROOTLESS_REASON is None:
+if needs_rootless():
     show_uid_map(rootless_map)
-else:
-    print("skipped:", ROOTLESS_REASON)
 
 # %% [markdown]
 # Root inside (uid 0) is `podman-student` itself on the host: no more power than that user.
@@ -680,38 +635,35 @@ from kernel_helpers import namespaces as ns
 ns.process_tree("web")[["user inside", "user on host", "command"]]
 
 # %%
-def host_label(word, user):
+def host_label(word, rw):
     """A host uid printed by podman as a label: the user's own uid, or its place in the range."""
-    if word == str(pwd.getpwnam(user).pw_uid):
-        return user
-    if word.isdigit() and int(word) >= subuid_start(user):
-        return f"subuid+{int(word) - subuid_start(user)}"
+    if word == str(rw.uid):
+        return rw.user
+    if word.isdigit() and int(word) >= subuid_start(rw.user):
+        return f"subuid+{int(word) - subuid_start(rw.user)}"
     return word
 
 
+# %%
 rootless_top = %podman --rootless top web user huser comm
-if ROOTLESS_REASON is None:
+if needs_rootless():
     print(f"{rootless_top.prompt} {rootless_top.command_line}   (host uids as labels)")
-    rows = [[host_label(w, rootless.user_name()) for w in line.split()]
+    rows = [[host_label(w, rootless_world()) for w in line.split()]
             for line in rootless_top.stdout.splitlines()]
     print(pd.DataFrame(rows[1:], columns=rows[0]).to_string(index=False))
-else:
-    print("skipped:", ROOTLESS_REASON)
 
 # %% [markdown]
 # ### Check yourself
 
 # %%
-if ROOTLESS_REASON is None:
-    user = rootless.user_name()
+if needs_rootless():
+    rw = rootless_world()
     pairs = [tuple(map(int, line.split())) for line in rootless_map.stdout.splitlines()]
-    assert pairs == [(0, pwd.getpwnam(user).pw_uid, 1), (1, subuid_start(user), 65536)], pairs
+    assert pairs == [(0, rw.uid, 1), (1, subuid_start(rw.user), 65536)], pairs
     assert "uid=0(root)" in rootless_id.stdout, rootless_id
     host_users = {line.split()[1] for line in rootless_top.stdout.splitlines()[1:]}
-    assert host_users == {str(pwd.getpwnam(user).pw_uid), str(subuid_start(user) + 32)}, host_users
-    print("rootless root is", user, "on the host")
-else:
-    print("skipped:", ROOTLESS_REASON)
+    assert host_users == {str(rw.uid), str(subuid_start(rw.user) + 32)}, host_users
+    print("rootless root is", rw.user, "on the host")
 
 # %% [markdown]
 # ## Clean up

@@ -59,13 +59,11 @@ import pwd
 import re
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pandas as pd
 from kernel_helpers import namespaces as ns
-from kernel_helpers import rootless
-from kernel_helpers.session import kernel_sandbox
+from kernel_helpers.lesson import needs_rootless, rootless_world, wait_until
 
 # %% [markdown]
 # ### Host PIDs get labels
@@ -78,8 +76,7 @@ from kernel_helpers.session import kernel_sandbox
 # but not always the same ones (how many numbers apache's start-up uses first varies a
 # little), so they are printed as `<worker 1>` and `<worker 2>`, in PID order.
 #
-# `on_host(...)` runs a command on the host (where this notebook's kernel runs), outside any
-# container.
+# `labelled(tree)` puts those labels in the kit's process tree (`ns.process_tree`, section 3).
 
 # %%
 HOST_PIDS = {}  # host PID -> its label
@@ -93,30 +90,11 @@ def host_label(pid):
     return HOST_PIDS[pid]
 
 
+# %%
 def inside_labels(pids):
     """{PID inside: label}: PID 1 stays 1, the others become <worker 1>, <worker 2>... in order."""
     others = sorted(int(p) for p in pids if int(p) != 1)
     return {1: 1, **{pid: f"<worker {n}>" for n, pid in enumerate(others, 1)}}
-
-
-def on_host(*argv):
-    """Run ARGV on the host, not in a container; return its output."""
-    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-
-
-def wait_for_workers(name, rootless=False):
-    """Wait (up to 30 s) until httpd in NAME has started its 2 workers; how many processes.
-
-    It watches from the host (`pgrep -P`: the children of the container's main process), not
-    with `podman top`, which starts a helper process inside the container each time it runs.
-    """
-    main = ns.container_pid(name, rootless=rootless)
-    deadline = time.monotonic() + 30
-    while True:
-        workers = subprocess.run(["pgrep", "-P", str(main)], capture_output=True, text=True).stdout.split()
-        if len(workers) >= 2 or time.monotonic() > deadline:
-            return 1 + len(workers)
-        time.sleep(0.2)
 
 
 def labelled(tree):
@@ -125,7 +103,39 @@ def labelled(tree):
                           "PID on host": tree["PID on host"].map(host_label)})
 
 
-print("rootless lessons:", rootless.unavailable_reason() or "available")
+# %% [markdown]
+# `on_host(...)` runs a command on the host (where this notebook's kernel runs), outside any
+# container. `wait_for_workers(name)` waits until the web server in a container has started
+# its two workers, and says how many processes it has. It watches from the host (`pgrep -P`:
+# the children of the container's main process), not with `podman top`, which starts a helper
+# process inside the container each time it runs. `wait_until`, from the kit's lesson API
+# (`kernel_helpers.lesson`), asks again and again until the answer is there.
+
+# %%
+def on_host(*argv):
+    """Run ARGV on the host, not in a container; return its output."""
+    return subprocess.run(argv, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def wait_for_workers(name, rootless=False):
+    """How many processes httpd in NAME has, once its 2 workers started (up to 30 s)."""
+    pgrep = ["pgrep", "-P", str(ns.container_pid(name, rootless=rootless))]
+
+    def workers():  # the children of the container's main process, once there are 2
+        found = subprocess.run(pgrep, capture_output=True, text=True, timeout=30).stdout.split()
+        return found if len(found) >= 2 else None
+
+    return 1 + len(wait_until(workers, timeout=30, interval=0.2, what=f"the 2 workers of {name}"))
+
+
+# %% [markdown]
+# The rootless part of this notebook (section 5) needs the kit's unprivileged course user. A
+# cell that needs it starts with `if needs_rootless():` (lesson API), which prints `skipped:`
+# and the reason where rootless podman cannot run.
+
+# %%
+if needs_rootless():
+    print("rootless lessons: available")
 
 # %% [markdown]
 # ## 1. A container to look at
@@ -371,6 +381,7 @@ print("the host sees more processes than the container:", len(host_pids) > len(i
 container_pidns = dict(zip(table["namespace"], table["container"]))["pid"]
 
 
+# %%
 def in_container_pidns(pid):
     try:
         return os.readlink(f"/proc/{pid}/ns/pid") == container_pidns
@@ -378,6 +389,7 @@ def in_container_pidns(pid):
         return False
 
 
+# %%
 from_host = [pid for pid in host_pids if in_container_pidns(pid)]
 print(f"host processes in {NAME}'s pid namespace:", len(from_host), "(the container's, ps gone)")
 print("the container sees this notebook's kernel:", inside["CMD"].str.contains("ipykernel").any())
@@ -429,6 +441,7 @@ def interfaces(text):
     return found
 
 
+# %%
 def steady(address):
     """ADDRESS, or a steady description of it when it changes from run to run."""
     ip = ipaddress.ip_interface(address).ip
@@ -437,6 +450,7 @@ def steady(address):
     return "fe80::…/64 (link-local)" if ip.is_link_local else address
 
 
+# %%
 r = %podman exec {NAME} ip -brief addr
 print("$", r.command_line)
 inside_if = interfaces(r.stdout)
@@ -496,6 +510,7 @@ def mount_group(point, kind):
     return "overlay" if kind in OVERLAYS else kind
 
 
+# %%
 r = %podman exec {NAME} cat /proc/self/mounts
 mounts = [line.split()[:4] for line in r.stdout.splitlines()]
 by_type = {}
@@ -560,12 +575,7 @@ print("all good")
 # `podman-student` runs the same web server image:
 
 # %%
-ROOTLESS_SKIP = rootless.unavailable_reason()  # None: rootless works on this host
-if ROOTLESS_SKIP is None:
-    started = %podman --rootless run -d --name {RNAME} registry.redhat.io/rhel8/httpd-24:latest
-else:
-    started = f"skipped (rootless cannot run here): {ROOTLESS_SKIP}"
-started
+%podman --rootless run -d --name {RNAME} registry.redhat.io/rhel8/httpd-24:latest
 
 # %% [markdown]
 # (The warning is podman's own: this host's `/` is not a *shared* mount, which matters only
@@ -575,25 +585,20 @@ started
 # Its namespaces, next to the host's:
 
 # %%
-if ROOTLESS_SKIP is None:
+if needs_rootless():
     wait_for_workers(RNAME, rootless=True)
     rtable = ns.namespace_table(RNAME, rootless=True)
-else:
-    rtable = f"skipped: {ROOTLESS_SKIP}"
-rtable
+    display(rtable)
 
 # %% [markdown]
 # The two containers compared: the same namespaces of their own, plus `user` for the rootless
 # one.
 
 # %%
-if ROOTLESS_SKIP is None:
-    compared = pd.DataFrame({"namespace": table["namespace"],
-                             "root container: own?": table["isolated"],
-                             "rootless container: own?": rtable["isolated"]})
-else:
-    compared = f"skipped: {ROOTLESS_SKIP}"
-compared
+if needs_rootless():
+    display(pd.DataFrame({"namespace": table["namespace"],
+                          "root container: own?": table["isolated"],
+                          "rootless container: own?": rtable["isolated"]}))
 
 # %% [markdown]
 # `cgroup` and `time` stay shared, for the same reasons as for root. In the process tree, the
@@ -602,8 +607,9 @@ compared
 # (below) that no user on the host is named for.
 
 # %%
-rtree = labelled(ns.process_tree(RNAME, rootless=True)) if ROOTLESS_SKIP is None else "skipped"
-rtree
+if needs_rootless():
+    rtree = labelled(ns.process_tree(RNAME, rootless=True))
+    display(rtree)
 
 # %% [markdown]
 # ### `podman unshare`: step into the user namespace
@@ -612,10 +618,7 @@ rtree
 # outside, how many*:
 
 # %%
-if ROOTLESS_SKIP is None:
-    uid_map = %podman --rootless unshare cat /proc/self/uid_map
-else:
-    uid_map = f"skipped: {ROOTLESS_SKIP}"
+uid_map = %podman --rootless unshare cat /proc/self/uid_map
 uid_map
 
 # %% [markdown]
@@ -626,29 +629,25 @@ uid_map
 # The course user's line in `/etc/subuid` (name:first:count):
 
 # %%
-print(next(line for line in Path("/etc/subuid").read_text().splitlines()
-           if line.startswith(rootless.user_name() + ":")))
+if needs_rootless():
+    print(next(line for line in Path("/etc/subuid").read_text().splitlines()
+               if line.startswith(rootless_world().user + ":")))
 
 # %% [markdown]
 # Inside, the user is root:
 
 # %%
-if ROOTLESS_SKIP is None:
-    unshared_id = %podman --rootless unshare id
-else:
-    unshared_id = f"skipped: {ROOTLESS_SKIP}"
+unshared_id = %podman --rootless unshare id
 unshared_id
 
 # %% [markdown]
 # and it is the very user namespace of the rootless container (same number):
 
 # %%
-if ROOTLESS_SKIP is None:
-    unshared_ns = %podman --rootless unshare readlink /proc/self/ns/user
+unshared_ns = %podman --rootless unshare readlink /proc/self/ns/user
+if needs_rootless():
     print("same user namespace as rweb:",
           unshared_ns.stdout.strip() == rtable.set_index("namespace").loc["user", "container"])
-else:
-    unshared_ns = f"skipped: {ROOTLESS_SKIP}"
 unshared_ns
 
 # %% [markdown]
@@ -658,22 +657,20 @@ unshared_ns
 # look at their owners inside (`stat -c '%u:%g %n'`: uid, gid, name) and on the host.
 
 # %%
-rw = rootless.world_for(kernel_sandbox().id) if ROOTLESS_SKIP is None else None
 MADE, CHOWNED = "made-in-unshare.txt", "chowned-to-27.txt"
 FILES = [MADE, CHOWNED]
-if ROOTLESS_SKIP is None:
-    %podman --rootless unshare touch {MADE} {CHOWNED}
-    %podman --rootless unshare chown 27:27 {CHOWNED}
-    owners_inside = %podman --rootless unshare stat -c '%u:%g %n' {MADE} {CHOWNED}
-else:
-    owners_inside = f"skipped: {ROOTLESS_SKIP}"
+%podman --rootless unshare touch {MADE} {CHOWNED}
+%podman --rootless unshare chown 27:27 {CHOWNED}
+owners_inside = %podman --rootless unshare stat -c '%u:%g %n' {MADE} {CHOWNED}
 owners_inside
 
 # %% [markdown]
-# On the host (the kernel runs as root, outside any user namespace), the same two files:
+# On the host (the kernel runs as root, outside any user namespace), the same two files, in
+# the course user's folder of this notebook (`rootless_world().files`):
 
 # %%
-if ROOTLESS_SKIP is None:
+if needs_rootless():
+    rw = rootless_world()
     for name in FILES:
         st = (rw.files / name).stat()
         print(f"{st.st_uid}:{st.st_gid} {name}")
@@ -688,23 +685,23 @@ if ROOTLESS_SKIP is None:
 # unshare` is root in that same namespace, and owners map through `uid_map`.
 
 # %%
-if ROOTLESS_SKIP is None:
+def outside(uid):
+    """The host uid of UID inside the user namespace, through uid_map (inside, outside, how many)."""
     mapping = [tuple(map(int, line.split())) for line in uid_map.stdout.splitlines()]
+    return next(out + uid - first for first, out, count in mapping if first <= uid < first + count)
 
-    def outside(uid):
-        return next(out + uid - first for first, out, count in mapping if first <= uid < first + count)
 
+# %%
+if needs_rootless():
     own_r = set(rtable[rtable["isolated"]]["namespace"])
     assert own_r == own | {"user"}, own_r
     assert unshared_id.stdout.startswith("uid=0(root)"), unshared_id
     assert unshared_ns.stdout.strip() == rtable.set_index("namespace").loc["user", "container"]
     assert outside(0) == rw.uid and outside(0) != 0
     assert [(rw.files / f).stat().st_uid for f in FILES] == [outside(0), outside(27)]
-    assert list(rtree["user on host"]) == [rootless.user_name(), str(outside(33)), str(outside(33))]
-    assert pwd.getpwnam(rootless.user_name()).pw_uid == outside(0)
+    assert list(rtree["user on host"]) == [rw.user, str(outside(33)), str(outside(33))]
+    assert pwd.getpwnam(rw.user).pw_uid == outside(0)
     print("all good")
-else:
-    print("skipped:", ROOTLESS_SKIP)
 
 # %% [markdown]
 # ## 6. The namespace view widget
@@ -747,12 +744,10 @@ print("all good")
 %podman rm -f -t 0 {BOX}
 
 # %%
-if ROOTLESS_SKIP is None:
-    removed = %podman --rootless rm -f -t 0 {RNAME}
+removed = %podman --rootless rm -f -t 0 {RNAME}
+if needs_rootless():
     for name in FILES:
         (rw.files / name).unlink()
-else:
-    removed = f"skipped: {ROOTLESS_SKIP}"
 removed
 
 # %%
@@ -760,9 +755,10 @@ removed
 
 # %%
 left = %podman ps -a
-if ROOTLESS_SKIP is None:
-    left_rootless = %podman --rootless ps -a
 print("root containers left:", len(left.df))
-print("rootless containers left:", len(left_rootless.df) if ROOTLESS_SKIP is None else "skipped")
-print("files left:", [f for f in FILES if rw and (rw.files / f).exists()])
-assert left.df.empty and (ROOTLESS_SKIP is not None or left_rootless.df.empty)
+assert left.df.empty
+if needs_rootless():
+    left_rootless = %podman --rootless ps -a
+    print("rootless containers left:", len(left_rootless.df))
+    print("files left:", [f for f in FILES if (rw.files / f).exists()])
+    assert left_rootless.df.empty and not any((rw.files / f).exists() for f in FILES)

@@ -54,43 +54,34 @@ DB_PORT = 3306   # MariaDB's port, as in the notes' MariaDB demo
 # ### Helpers for this notebook
 # - `HOME` is a folder of this notebook's sandbox: it plays root's home directory, where we make
 #   the host directories (`data`, `webcontent`). It is removed with the sandbox.
-# - `fetch(port)` asks the web server on `127.0.0.1:port` for its page, like the notes'
-#   `curl http://localhost:8080`, and retries for a few seconds while the server starts.
+# - From the kit's lesson API (`kernel_helpers.lesson`), shared by the notebooks:
+#   `fetch(port)` asks the web server on `127.0.0.1:port` for its page, like the notes'
+#   `curl http://localhost:8080`, and retries for a few seconds while the server starts
+#   (`fetch(port).body` is the page); `podman("ARGS")` is `%podman ARGS` for Python code: it
+#   returns the result without showing it.
 # - `sh(folder, *argv)` runs a command on the host, in a folder, and prints it with its
 #   output; `ls_ln(folder, *names)` is `ls -lnd` there: `-n` prints the owner and group as
 #   **numbers** (the lesson), `--time-style=+` leaves the dates out (they change every run).
-# - `podman("ARGS")` is `%podman ARGS` for Python code: it returns the result without showing it.
 
 # %%
 import json
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 
-from kernel_helpers import paths, rootless
+from kernel_helpers import paths
+from kernel_helpers.lesson import fetch, podman
 from kernel_helpers.session import kernel_sandbox
 
 HOME = kernel_sandbox().dir
 
 
-def fetch(port, tries=50):
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(tries):
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                return answer.read().decode()
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nothing answered on {url}")
-
-
+# %%
 def sh(folder, *argv):
-    out = subprocess.run(argv, cwd=folder, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(argv, cwd=folder, capture_output=True, text=True, check=True, timeout=60).stdout
     print("$", " ".join(argv))
     print(out.rstrip())
     return out
@@ -98,10 +89,6 @@ def sh(folder, *argv):
 
 def ls_ln(folder, *names):
     return sh(folder, "ls", "-lnd", "--time-style=+", *names)
-
-
-def podman(args):
-    return get_ipython().run_line_magic("podman", args)
 
 
 # %% [markdown]
@@ -263,6 +250,7 @@ def own_page(image):
     return r.stdout.strip()
 
 
+# %%
 versions = pd.DataFrame({"image": HTTPD_TAGS,
                          "version label": [httpd_version(t) for t in HTTPD_TAGS],
                          "its own page": [own_page(t) for t in HTTPD_TAGS]})
@@ -277,7 +265,7 @@ versions
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:1-105
 
 # %%
-first_page = fetch(WEB_PORT)
+first_page = fetch(WEB_PORT).body
 print(first_page, end="")
 
 # %% [markdown]
@@ -307,7 +295,7 @@ first_version = serving("myweb")
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
-second_page = fetch(WEB_PORT)
+second_page = fetch(WEB_PORT).body
 print(second_page, end="")
 second_version = serving("myweb")
 
@@ -319,7 +307,7 @@ second_version = serving("myweb")
 # %%
 with open(WEBCONTENT / "html" / "index.html", "a") as page:
     page.write("edited on the host\n")
-print(fetch(WEB_PORT), end="")
+print(fetch(WEB_PORT).body, end="")
 
 # %% [markdown]
 # ### Check yourself
@@ -340,19 +328,21 @@ print("all good")
 # sees user ids through a *mapping*, and that changes which numbers to use.
 #
 # We now work as the kit's unprivileged course user, `podman-student`, with `%podman
-# --rootless`. Its "home" for this notebook is a private folder of its own. (Where rootless
-# podman cannot run, the cells below say why instead.)
+# --rootless`. Its "home" for this notebook is a private folder of its own, which the lesson
+# API's `rootless_world()` gives with the user's name and uid. A Python cell that needs
+# rootless podman starts with `if needs_rootless():`, which prints `skipped:` and the reason
+# where rootless podman cannot run (the `%podman --rootless` lines are then refused by the kit,
+# with that reason).
 
 # %%
-SKIP = rootless.unavailable_reason()
-ROOTLESS = SKIP is None
-if ROOTLESS:
-    rw = rootless.world_for(kernel_sandbox().id)
+from kernel_helpers.lesson import needs_rootless, rootless_world
+
+if needs_rootless():
+    rw = rootless_world()
     FILES = rw.files
     print(f"user {rw.user}, uid {rw.uid}; its folder for this notebook: {FILES}")
 else:
     FILES = HOME / "no-rootless"
-    print("rootless part skipped:", SKIP)
 
 # %% [markdown]
 # ### The uid mapping
@@ -365,14 +355,6 @@ uid_map = %podman --rootless unshare cat /proc/self/uid_map
 uid_map
 
 # %%
-if ROOTLESS:
-    UID_MAP = pd.DataFrame([line.split() for line in uid_map.stdout.splitlines()],
-                           columns=["inside from", "host from", "count"]).astype(int)
-    subuid = [x for x in Path("/etc/subuid").read_text().splitlines()
-              if x.startswith(f"{rw.user}:")]
-    print("/etc/subuid:", *subuid)
-
-
 def host_id(inside):
     """The host id of an id inside the namespace (uid_map; gid_map is the same here)."""
     for start, host, count in UID_MAP.itertuples(index=False):
@@ -381,7 +363,13 @@ def host_id(inside):
     return None
 
 
-if ROOTLESS:
+# %%
+if needs_rootless():
+    UID_MAP = pd.DataFrame([line.split() for line in uid_map.stdout.splitlines()],
+                           columns=["inside from", "host from", "count"]).astype(int)
+    subuid = [x for x in Path("/etc/subuid").read_text().splitlines()
+              if x.startswith(f"{rw.user}:")]
+    print("/etc/subuid:", *subuid)
     display(UID_MAP)
     print("inside 0 (root) -> host", host_id(0), f"(the user {rw.user} itself)")
     print("inside 27 (mysql in the MariaDB image) -> host", host_id(27))
@@ -405,7 +393,7 @@ DBDATA = FILES / "dbdata"
 %podman --rootless unshare mkdir -p {DBDATA}
 
 # %%
-if ROOTLESS:
+if needs_rootless():
     ls_ln(FILES, "dbdata")
 
 # %%
@@ -436,7 +424,7 @@ denied
 %podman --rootless unshare chown 27:27 {DBDATA}
 
 # %%
-if ROOTLESS:
+if needs_rootless():
     after_chown = ls_ln(FILES, "dbdata")
 
 # %%
@@ -451,35 +439,19 @@ if ROOTLESS:
 
 # %% [markdown]
 # We connect from the notebook (the server takes a few seconds to prepare its data directory
-# the first time), make a table and read it back:
+# the first time), make a table and read it back. From the lesson API: `mariadb(port, user,
+# password, database)` logs in, trying again while the server starts, and `query(db, sql)`
+# runs SQL and returns the rows as a table:
 
 # %%
-import pymysql
+from kernel_helpers.lesson import mariadb, query
 
-
-def connect(port, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return pymysql.connect(host="127.0.0.1", port=port, user="student",
-                                   password="student", database="items", connect_timeout=2)
-        except pymysql.err.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
-def query(sql):
-    with connect(DB_PORT) as db, db.cursor() as cur:
-        cur.execute(sql)
-        db.commit()
-        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description or []])
-
-
-if ROOTLESS:
-    query("CREATE TABLE notes (id INT PRIMARY KEY, note VARCHAR(80))")
-    query("INSERT INTO notes VALUES (1, 'kept in a host directory')")
-    display(query("SELECT * FROM notes"))
+if needs_rootless():
+    db = mariadb(DB_PORT, user="student", password="student", database="items")
+    query(db, "CREATE TABLE notes (id INT PRIMARY KEY, note VARCHAR(80))")
+    query(db, "INSERT INTO notes VALUES (1, 'kept in a host directory')")
+    display(query(db, "SELECT * FROM notes"))
+    db.close()
 
 # %% [markdown]
 # What the server wrote, seen from the host: every file belongs to the subordinate uid of
@@ -493,7 +465,7 @@ def owners(folder):
     return found
 
 
-if ROOTLESS:
+if needs_rootless():
     ls_ln(FILES, "dbdata", "dbdata/items")
     server_files = owners(DBDATA)
 
@@ -511,8 +483,9 @@ if ROOTLESS:
 %podman --rootless run -d --name db -p {DB_PORT}:3306 -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
-if ROOTLESS:
-    rows = query("SELECT * FROM notes")
+if needs_rootless():
+    with mariadb(DB_PORT, user="student", password="student", database="items") as db:
+        rows = query(db, "SELECT * FROM notes")
     display(rows)
 
 # %% [markdown]
@@ -526,25 +499,26 @@ DBDATA_U = FILES / "dbdata-u"
 %podman --rootless unshare mkdir -p {DBDATA_U}
 
 # %%
-if ROOTLESS:
+if needs_rootless():
     ls_ln(FILES, "dbdata-u")
 
 # %%
 %podman --rootless run -d --name db-u -v {DBDATA_U}:/var/lib/mysql/data:Z,U {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
-def wait_for_log(container, text, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = podman(f"--rootless logs {container}")
-        if text in log.stdout + log.stderr:
-            return True
-        time.sleep(0.5)
-    return False
+from kernel_helpers.lesson import wait_until
 
 
-if ROOTLESS:
-    print("server started:", wait_for_log("db-u", "---> Starting the MariaDB server"))
+def logged(container, text):
+    """Whether the rootless CONTAINER's log says TEXT yet."""
+    log = podman(f"--rootless logs {container}")
+    return text in log.stdout + log.stderr
+
+
+# %%
+if needs_rootless():
+    print("server started:", wait_until(lambda: logged("db-u", "---> Starting the MariaDB server"),
+                                        timeout=60, what="MariaDB to start in db-u"))
     after_u = ls_ln(FILES, "dbdata-u")
 
 # %% [markdown]
@@ -556,7 +530,7 @@ if ROOTLESS:
 # ### Check yourself
 
 # %%
-if ROOTLESS:
+if needs_rootless():
     uid27, gid999 = host_id(27), host_id(999)
     assert UID_MAP.iloc[0].tolist() == [0, rw.uid, 1], UID_MAP
     assert denied.returncode == 1 and "is not writable by uid 27" in denied.stderr, denied
@@ -565,8 +539,6 @@ if ROOTLESS:
     assert rows.to_dict("records") == [{"id": 1, "note": "kept in a host directory"}], rows
     assert f" {uid27} {gid999} " in after_u, after_u
     print("all good")
-else:
-    print("rootless part skipped:", SKIP)
 
 # %% [markdown]
 # ## SELinux
@@ -624,9 +596,10 @@ labels_here = sh(HOME, "ls", "-Zd", "webcontent", "webcontent/html/index.html")
 # %%
 def selinux_label(path):
     return subprocess.run(["ls", "-Zd", str(path)], capture_output=True, text=True,
-                          check=True).stdout.split()[0]
+                          check=True, timeout=60).stdout.split()[0]
 
 
+# %%
 if SELINUX_ON:
     labelled = HOME / "labelled"
     labelled.mkdir(exist_ok=True)
@@ -677,7 +650,7 @@ shutil.rmtree(WEBCONTENT)
 
 # %%
 left = {"root containers": len(podman("ps -a").df),
-        "rootless containers": len(podman("--rootless ps -a").df) if ROOTLESS else 0,
+        "rootless containers": len(podman("ps -a", rootless=True).df) if needs_rootless() else 0,
         "host directories": sum(p.exists() for p in (DATA, WEBCONTENT, DBDATA, DBDATA_U))}
 assert not any(left.values()), left
 left

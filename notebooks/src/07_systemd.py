@@ -121,20 +121,24 @@ host(f"id {USER}")
 # %%
 host(f"loginctl enable-linger {USER}")
 
+# %% [markdown]
+# systemd needs a moment to act on it. `wait_for(command, expected)` runs a command inside
+# until it prints what we expect, and returns that run, shown under the cell. The asking again
+# is done by `wait_until`, from the kit's lesson API (`kernel_helpers.lesson`).
+
 # %%
-import time
+from kernel_helpers.lesson import wait_until
 
 
 def wait_for(command, expected, user=None, seconds=30):
-    """Run COMMAND inside until its output is EXPECTED (or SECONDS pass); return the result."""
-    end = time.monotonic() + seconds
-    while True:
+    """Run COMMAND inside until its output is EXPECTED (up to SECONDS); return that result."""
+    def done():
         result = host(command, user=user)
-        if result.stdout.strip() == expected or time.monotonic() > end:
-            return result
-        time.sleep(0.3)
+        return result if result.stdout.strip() == expected else None
+    return wait_until(done, timeout=seconds, interval=0.3, what=f"{command!r} to print {expected!r}")
 
 
+# %%
 wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State=lingering\nLinger=yes")
 
 # %% [markdown]
@@ -160,13 +164,18 @@ host(f"podman run -d --name myweb -p {PORT_INSIDE}:8080 -v /home/{USER}/webconte
      "registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
 
 
+# %% [markdown]
+# The web server is in the systemd host's own network: we ask it with `curl` from inside, as
+# `webadmin`, again until it answers (a server needs a moment to start listening).
+
 # %%
-def fetch(port=PORT_INSIDE, seconds=15):
+def curl(port=PORT_INSIDE, seconds=15):
     """curl the web server inside the systemd host, retrying while it starts."""
     return wait_for(f"curl -s http://localhost:{port}", "hello world", user=USER, seconds=seconds)
 
 
-fetch()
+# %%
+curl()
 
 # %% [markdown]
 # Now the unit. `--name myweb` picks the container and names the file
@@ -215,17 +224,18 @@ def service(unit="container-myweb.service", user=USER):
                 "--property=NRestarts", user=user)
 
 
-def containers(user=USER):
+def host_containers(user=USER):
+    """The systemd host's containers (USER's, or root's with user=None): names and states."""
     return host("podman ps -a --format '{{.Names}} {{.State}}'", user=user)
 
 
 service()
 
 # %%
-containers()
+host_containers()
 
 # %%
-fetch()
+curl()
 
 # %% [markdown]
 # ### Restart after a crash
@@ -240,7 +250,7 @@ wait_for("systemctl --user show container-myweb.service --property=NRestarts --p
          "NRestarts=1\nActiveState=active", user=USER)
 
 # %%
-fetch()
+curl()
 
 # %% [markdown]
 # ### Stop
@@ -250,7 +260,7 @@ fetch()
 host("systemctl --user stop container-myweb.service", user=USER)
 
 # %%
-containers()
+host_containers()
 
 # %% [markdown]
 # ### Check yourself
@@ -259,7 +269,7 @@ containers()
 # %%
 state = service().stdout
 assert "ActiveState=inactive" in state and "UnitFileState=enabled" in state, state
-assert containers().stdout.split() == ["myweb", "exited"], containers()
+assert host_containers().stdout.split() == ["myweb", "exited"], host_containers()
 print("all good")
 
 # %% [markdown]
@@ -301,10 +311,10 @@ host("systemctl --user daemon-reload", user=USER)
 host("systemctl --user start container-myweb.service", user=USER)
 
 # %%
-containers()
+host_containers()
 
 # %%
-fetch()
+curl()
 
 # %% [markdown]
 # Stop the service: with `--new` the container is **removed**, not only stopped.
@@ -313,14 +323,14 @@ fetch()
 host("systemctl --user stop container-myweb.service", user=USER)
 
 # %%
-containers()
+host_containers()
 
 # %% [markdown]
 # ### Check yourself
 # Without `--new`, stop left an `exited` container; with `--new` nothing is left.
 
 # %%
-assert containers().stdout.strip() == "", containers()
+assert host_containers().stdout.strip() == "", host_containers()
 assert "--rm" in units.sections(new).query("key == 'ExecStart'")["value"].item()
 print("all good")
 
@@ -354,7 +364,7 @@ host("systemctl enable --now container-rootweb.service")
 service("container-rootweb.service", user=None)
 
 # %%
-containers(user=None)
+host_containers(user=None)
 
 # %%
 host.sh("curl -s http://localhost:8081 | grep -o '<title>.*</title>'")
@@ -363,7 +373,7 @@ host.sh("curl -s http://localhost:8081 | grep -o '<title>.*</title>'")
 host("systemctl disable --now container-rootweb.service")
 
 # %%
-containers(user=None)
+host_containers(user=None)
 
 # %% [markdown]
 # ## Today: Quadlet
@@ -375,10 +385,9 @@ containers(user=None)
 # This machine's podman cannot do it (Quadlet is not part of podman 4.3):
 
 # %%
-import shutil
 import subprocess
 
-version = subprocess.run(["podman", "--version"], capture_output=True, text=True).stdout.strip()
+version = subprocess.run(["podman", "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
 quadlet_here = Path("/usr/libexec/podman/quadlet").exists()
 print(f"{version}: Quadlet available here: {quadlet_here}")
 
@@ -428,16 +437,16 @@ host("systemctl --user start qweb.service", user=USER)
 service("qweb.service")
 
 # %%
-containers()
+host_containers()
 
 # %%
-fetch()
+curl()
 
 # %%
 host("systemctl --user stop qweb.service", user=USER)
 
 # %%
-containers()
+host_containers()
 
 # %% [markdown]
 # ### Check yourself
@@ -445,7 +454,7 @@ containers()
 
 # %%
 assert "ActiveState=inactive" in service("qweb.service").stdout
-assert containers().stdout.strip() == ""
+assert host_containers().stdout.strip() == ""
 print("all good")
 
 # %% [markdown]
