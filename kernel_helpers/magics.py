@@ -52,7 +52,8 @@ class PodmanMagics(Magics):
         -i reads the cell body as input (there is no terminal: -t next to -i is dropped).
         Streaming commands (events, stats, logs -f, attach) run for a few seconds and
         show what arrived. In JupyterLab, output shows in the cell while a command runs;
-        interrupting the kernel (■) stops it. A bad kit option is a one-line UsageError. Every command has a timeout (%config PodmanMagics.timeout).
+        interrupting the kernel (■) stops it. A bad kit option is a one-line UsageError.
+        Every command has a timeout (%config PodmanMagics.timeout).
         Host ports given to -p are leased to this kernel, so two notebooks never race
         for one port. --rootless runs the command as the kit's unprivileged course user
         (podman-student), in a private rootless world of this kernel.
