@@ -23,7 +23,7 @@ from . import live as live_view
 from . import ports, rootless, runner
 from .errors import KitError, PortBusy, UsageError
 from .parsers.argv import published_host_ports
-from .results import CommandResult
+from .results import NOT_RUN, CommandResult
 from .session import kernel_sandbox
 
 KIT_USAGE = "[--timeout SECONDS] [--raw] [--rootless]"
@@ -114,6 +114,16 @@ def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_us
     ``live``: show the output in the cell as it arrives (``live.LiveView``), then empty it.
     """
     args = list(args)
+    result = _run_args(tool, args, cell, rootless_user=rootless_user, timeout=timeout, table=table,
+                       default_timeout=default_timeout, stream_window=stream_window, live=live)
+    if rootless_user and result.returncode == NOT_RUN:  # refused: still say who would have run it
+        result.prompt = f"{rootless.user_name()}$"
+    return result
+
+
+def _run_args(tool: str, args: list[str], cell: str | None, *, rootless_user: bool,
+              timeout: float | None, table: bool, default_timeout: float, stream_window: float,
+              live: bool) -> CommandResult:
     try:
         refused = runner.refusal(tool, args)
         if refused:
