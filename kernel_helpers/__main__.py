@@ -7,6 +7,7 @@ Usage:
     python -m kernel_helpers setup                    doctor + classroom up + images + clean
     python -m kernel_helpers clean [--all]            reclaim sandboxes of dead kernels
     python -m kernel_helpers sandbox env|run          a sandbox for a shell or a test
+    python -m kernel_helpers lab list|start|grade|finish [NAME]   a lab, in this shell's sandbox
     python -m kernel_helpers uninstall                undo the kit's host changes, remove its state
 """
 
@@ -95,6 +96,11 @@ def _cmd_sandbox(args) -> int:
     return sandbox.cli(args.action, args.command)
 
 
+def _cmd_lab(args) -> int:
+    from .labs import line
+    return line.main(args.action, args.name)
+
+
 def _cmd_uninstall(args) -> int:
     from . import uninstall
     return uninstall.run()
@@ -125,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["env", "run"])
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_sandbox)
+    p = sub.add_parser("lab", help="list the labs, or start, grade or finish one in the sandbox "
+                       "this shell lives in ($PODMAN_COURSE_SANDBOX)")
+    p.add_argument("action", choices=["list", "start", "grade", "finish"])
+    p.add_argument("name", nargs="?", help="the lab (see 'lab list')")
+    p.set_defaults(func=_cmd_lab)
     p = sub.add_parser("uninstall", help="stop the classroom, remove sandboxes, the course user, "
                        "its subuids and the kit's folders; restore /dev/net/tun")
     p.set_defaults(func=_cmd_uninstall)

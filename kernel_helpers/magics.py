@@ -11,7 +11,7 @@ from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import commands, live, runner, session
+from . import commands, labs, live, runner, session
 from .errors import UsageError
 from .session import kernel_sandbox
 
@@ -101,6 +101,15 @@ class PodmanMagics(Magics):
         from .widgets import open_widget
 
         return open_widget(line)
+
+    @line_magic
+    def lab(self, line: str):
+        try:
+            return labs.run_line(line)
+        except UsageError as exc:
+            raise IPythonUsageError(str(exc)) from None
+
+    lab.__doc__ = labs.magic_doc()  # the format and the check kinds, from their registry
 
 
 def load(ipython) -> None:
