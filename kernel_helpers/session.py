@@ -26,6 +26,13 @@ def kernel_sandbox() -> Sandbox:
     return _current
 
 
+def adopt(sandbox: Sandbox) -> Sandbox:
+    """Make an existing sandbox this process's world (a terminal whose shell lives in it)."""
+    global _current
+    _current = sandbox
+    return sandbox
+
+
 def close() -> None:
     """Remove this kernel's sandbox (and everything it started), if it has one."""
     global _current

@@ -60,7 +60,7 @@ def _adopt_shell_sandbox() -> None:
         raise UsageError(f"lab: this shell lives in no sandbox (${SANDBOX_ENV} is "
                          f"{sandbox_id or 'unset'}): run eval \"$(python -m kernel_helpers sandbox env)\" "
                          "first, or use a notebook's terminal")
-    session._current = sandbox  # the shell's sandbox is this process's world (no new one)
+    session.adopt(sandbox)  # the shell's sandbox is this process's world (no new one)
 
 
 def main(verb: str, name: str | None) -> int:
