@@ -6,11 +6,11 @@ A notebook imports what it needs from here, never the kit's plumbing:
 - ``fetch``: an HTTP GET that waits for a server to start listening; ``wait_until``: any
   other "try again until it works", with a clear one-line error when it never does;
 - ``mariadb``/``query``: log in to a MariaDB server (retrying while it starts) and read a table;
-- ``needs_rootless``: the one way a cell says it needs rootless podman, and why it is skipped;
+- ``rootless_available``: the one way a cell says it needs rootless podman, and why it is skipped;
   ``rootless_world``: the course user's folder and uid for this notebook.
 
 Usage:
-    from kernel_helpers.lesson import containers, fetch, mariadb, needs_rootless, podman, query
+    from kernel_helpers.lesson import containers, fetch, mariadb, podman, query, rootless_available
 
     r = podman("ps -a")                       # what %podman ps -a does; r.df, r.stdout, r.ok
     podman(["inspect", name], check=True)     # a list: no splitting; check: CommandFailed if not ok
@@ -18,7 +18,7 @@ Usage:
     containers()                              # prints "$ podman ps -a" with names and states
     status, page = fetch(8080)                # GET http://127.0.0.1:8080/, retrying for 30 s
     db = mariadb(3306); query(db, "show databases;")
-    if needs_rootless():                      # else prints "skipped: <reason>"
+    if rootless_available():                  # else prints "skipped: <reason>"
         ...
 """
 
@@ -97,7 +97,7 @@ def containers(rootless: bool = False, columns: Sequence[str] = ("Names", "State
                running_only: bool = False, rename: Callable[[str], str] | None = None) -> None:
     """Print ``podman ps -a`` (``ps`` if RUNNING_ONLY) with steady COLUMNS only, sorted by name.
 
-    ``Status`` ("Up 2 seconds"), ``Created`` and ``ID`` change on every run; names and states
+    ``Status`` ("Up 2 seconds ago"), ``Created`` and ``ID`` change on every run; names and states
     do not. ROOTLESS: the course user's containers. RENAME maps a name to what is printed
     (for names podman invented, which change on every run).
     """
@@ -133,16 +133,37 @@ def _poll(attempt: Callable[[], Any], timeout: float, interval: float,
         time.sleep(min(interval, remaining))
 
 
-def wait_until(predicate: Callable[[], Any], *, timeout: float = 30, interval: float = 0.5,
-               what: str = "the condition") -> Any:
-    """PREDICATE's first truthy value, asked every INTERVAL s; KitError after TIMEOUT s.
+def _last_answer(value: Any, limit: int = 200) -> str:
+    """VALUE in one short line: a command's exit status and what it printed, else its repr."""
+    if isinstance(value, CommandResult):
+        out, err = value.stdout.strip(), tidy_stderr(value.stderr).strip()
+        text = f"exit {value.returncode}" + (f", printed {out!r}" if out else "") \
+            + (f", said {err!r}" if err else "") + ("" if out or err else ", no output")
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
-    For "the server needs a moment": ``wait_until(lambda: ready(name), what="NAME to start")``.
+
+def wait_until(predicate: Callable[[], Any], *, until: Callable[[Any], Any] = bool, timeout: float = 30,
+               interval: float = 0.5, what: str = "the condition") -> Any:
+    """PREDICATE's first value that UNTIL accepts (default: a truthy one), asked every INTERVAL s.
+
+    For "the server needs a moment": ``wait_until(lambda: ready(name), what="NAME to start")``;
+    ``wait_until(lambda: podman("ps"), until=lambda r: r.ok)`` for a command that must work.
+    After TIMEOUT s, KitError with PREDICATE's last answer (a command: its status and output).
     """
-    value, _ = _poll(predicate, timeout, interval)
-    if not value:
-        raise KitError(f"gave up waiting for {what} after {timeout:g} s")
-    return value
+    answers = []
+
+    def attempt() -> Any:
+        answers[:] = [predicate()]
+        return until(answers[0])
+
+    done, _ = _poll(attempt, timeout, interval)
+    if not done:
+        last = _last_answer(answers[0]) if answers else "no answer"
+        raise KitError(f"gave up waiting for {what} after {timeout:g} s; last: {last}")
+    return answers[0]
 
 
 class Response(NamedTuple):
@@ -205,10 +226,10 @@ def query(connection, sql: str) -> pd.DataFrame:
 
 
 # -- rootless ----------------------------------------------------------------------------
-def needs_rootless() -> bool:
+def rootless_available() -> bool:
     """True when rootless podman can run here; else print ``skipped: <reason>`` and return False.
 
-    A cell that needs the course's unprivileged user reads ``if needs_rootless(): ...``.
+    A cell that needs the course's unprivileged user reads ``if rootless_available(): ...``.
     """
     reason = rootless_kit.unavailable_reason()
     if reason is not None:

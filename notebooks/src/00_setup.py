@@ -18,7 +18,8 @@
 #
 # **You will learn to**
 # - read the kit's *doctor* table: which tools are installed, what works on this host and what the kit fixed;
-# - see the **classroom registry**, a real registry server on this machine that replaces the Red Hat registries;
+# - see the **classroom registry**, a real registry server on this machine that replaces the Red Hat
+#   registries;
 # - run your first container with `%podman`, inside your own private *sandbox*.
 #
 # > **About the images.** Every image in this course is a *locally built stand-in*, made from

@@ -413,8 +413,9 @@ plt.show()
 print("plotted", len(start_s) + len(stop_s), "timings and", len(mem_bytes), "memory readings")
 
 # %% [markdown]
-# Fractions of a second and a few hundred kilobytes to a few megabytes per container. A virtual machine boots a whole
-# kernel and OS (seconds to minutes) and reserves its RAM up front (hundreds of MB at least).
+# Fractions of a second and a few hundred kilobytes to a few megabytes per container. A virtual
+# machine boots a whole kernel and OS (seconds to minutes) and reserves its RAM up front
+# (hundreds of MB at least).
 # Compare: it is the same kernel process table, so the container's `sleep` costs about what a
 # `sleep` on the host costs.
 #
@@ -467,21 +468,22 @@ print("web started:", r.returncode == 0)
 # %% [markdown]
 # The client component, in a second container on the same network, fetches the page **by the
 # container name `web`**. httpd needs a moment to start listening, so the client tries again
-# until it answers: `podman(...)` is `%podman` as a Python function, and `wait_until` asks
-# again until it gets an answer (both from the kit's lesson API, `kernel_helpers.lesson`):
+# until it answers: `podman(...)` is `%podman` as a Python function (it fills in `{NET}` like
+# `%podman`), and `wait_until` asks again until the command works (both from the kit's lesson
+# API, `kernel_helpers.lesson`). If it never does, the cell stops with an error after 30
+# seconds, showing the last answer (wget's exit status and message):
 
 # %%
 from kernel_helpers.lesson import podman, wait_until
 
 
 def web_page():
-    """The client's answer once httpd listens (it needs a moment), else None."""
-    r = podman(f"run --rm --network {NET} busybox wget -qO- http://web:{WEB_LISTEN}/")
-    return r if r.ok else None
+    """The client's try at fetching the page (httpd needs a moment to listen)."""
+    return podman("run --rm --network {NET} busybox wget -qO- http://web:{WEB_LISTEN}/")
 
 
 # %%
-r = wait_until(web_page, timeout=30, what="the web component to answer")
+r = wait_until(web_page, until=lambda r: r.ok, timeout=30, what="the web component to answer")
 print(r.stdout.strip())
 
 # %% [markdown]

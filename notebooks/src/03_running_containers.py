@@ -49,15 +49,16 @@ WEB = "web"     # the web server we run in the background (-d)
 # %% [markdown]
 # ### The container table
 # We will look at the container table many times. `podman ps -a` shows columns that change
-# from second to second (`Status` says "Up 2 seconds", `Created` is a time), so
+# from second to second (`Status` says "Up 2 seconds ago", `Created` is a time), so
 # `containers()`, from the kit's lesson API (`kernel_helpers.lesson`), prints only two steady
 # columns: the **name** and the **state** (`running`, `exited`, `created`...).
 #
 # When you do not give a name, podman invents one: two random words such as
-# `happy_turing`. It is different on every run, so our `shown(name)` prints `<random name>`
-# instead: the table uses it as `containers(rename=shown)`. `states()` returns the same table
-# as a dictionary, for the "Check yourself" cells. (`podman(...)` is `%podman` as a Python
-# function, also from the lesson API: it returns the result without showing it.)
+# `happy_turing`. It is different on every run, so our `mask_random_name(name)` prints
+# `<random name>` instead: the table uses it as `containers(rename=mask_random_name)`.
+# `states()` returns the same table as a dictionary, for the "Check yourself" cells.
+# (`podman(...)` is `%podman` as a Python function, also from the lesson API: it returns the
+# result without showing it.)
 
 # %%
 import re
@@ -67,18 +68,18 @@ from kernel_helpers.lesson import containers, podman
 RANDOM_NAME = re.compile(r"^[a-z]+_[a-z]+$")  # podman's invented names: adjective_surname
 
 
-def shown(name):
+def mask_random_name(name):
     return "<random name>" if name not in (NAME, WEB) and RANDOM_NAME.match(name) else name
 
 
 def states():
     """{name: state} of all the containers."""
     df = podman("ps -a").df
-    return {shown(n): s for n, s in zip(df["Names"], df["State"])}
+    return {mask_random_name(n): s for n, s in zip(df["Names"], df["State"])}
 
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # An empty sandbox: no containers yet.
@@ -180,7 +181,7 @@ print("two lowercase words joined by _:", bool(RANDOM_NAME.match(auto_name)))
 echo "my name is $(hostname), but podman calls me rhel7"
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # A name belongs to one container. Using it again is refused, even though `rhel7` has
@@ -224,20 +225,20 @@ print("containers before:", before, " after:", len(states()))
 
 # %%
 full = %podman ps -a
-full.df.assign(Names=full.df["Names"].map(shown))  # the invented name masked
+full.df.assign(Names=full.df["Names"].map(mask_random_name))  # the invented name masked
 
 # %% [markdown]
 # `ID`, `Created` and `Status` change on every run; `State` says the same in one steady word.
 # From now on we only print names and states. Running only:
 
 # %%
-containers(running_only=True, rename=shown)
+containers(running_only=True, rename=mask_random_name)
 
 # %% [markdown]
 # All, stopped ones included:
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # ## `podman login`: registries that ask for a password
@@ -289,7 +290,7 @@ echo "started again, same container: $(hostname)"
 echo "nobody reads this line"
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # ## `podman exec`: one more process in a running container
@@ -320,8 +321,9 @@ for line in r.stdout.splitlines():
 
 # %% [markdown]
 # The stand-in is Debian, where the Apache web server is packaged as `apache2`; the image starts it
-# under RHEL's name, `httpd`, as Red Hat's image does: one parent process and its workers. Output such as `ps -eo user,comm` is steady, and shows
-# the parent runs as root and the workers as `www-data`:
+# under RHEL's name, `httpd`, as Red Hat's image does: one parent process and its workers.
+# Output such as `ps -eo user,comm` is steady, and shows the parent runs as root and the
+# workers as `www-data`:
 
 # %%
 r = %podman exec {WEB} ps -eo user,comm
@@ -371,11 +373,11 @@ print("all good")
 # before forcing it (SIGKILL). Apache stops at once:
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 %podman stop {WEB}
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # ### `podman restart`
@@ -384,7 +386,7 @@ containers(rename=shown)
 %podman restart {WEB}
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # ### `podman rm` and `rm -f`
@@ -395,7 +397,7 @@ containers(rename=shown)
 %podman rm {auto_id}
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # `rm` refuses a running container (exit status 2, podman's message):
@@ -406,7 +408,7 @@ r
 
 # %%
 assert r.returncode == 2 and "as it is running" in r.stderr, r
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # `rm -f` (`--force`) stops it first, then removes it:
@@ -415,7 +417,7 @@ containers(rename=shown)
 %podman rm -f {WEB}
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # ### `podman rm -a`
@@ -427,14 +429,14 @@ containers(rename=shown)
 %podman run --name done ubi8/ubi true
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %%
 r = %podman rm -a
 r
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # `done` is gone; `rhel7` is still running. Its bash ignores the polite signal, so `stop`
@@ -444,7 +446,7 @@ containers(rename=shown)
 %podman stop -t 1 {NAME}
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)
 
 # %% [markdown]
 # ### Check yourself
@@ -485,4 +487,4 @@ run_builder(image="registry.redhat.io/rhel8/httpd-24:latest", name="web2")
 %podman rmi registry.access.redhat.com/ubi7/ubi:latest registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
-containers(rename=shown)
+containers(rename=mask_random_name)

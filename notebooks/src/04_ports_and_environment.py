@@ -59,9 +59,10 @@ ROOTLESS_PORT = 8080  # the notes' -p 8080:8080 for the unprivileged user (any p
 # Two come from the kit's lesson API (`kernel_helpers.lesson`), shared by the notebooks:
 # - `containers()` prints the container table, names and states only (the steady columns, as
 #   in notebook 03); `containers(rootless=True)` prints the unprivileged user's table.
-# - `fetch(port)` is our HTTP client: it asks `http://127.0.0.1:PORT/` for the home page, and
-#   tries again for a while, because a web server needs a moment to start listening. It
-#   returns the status and the page.
+# - `fetch(port)` is our HTTP client: it asks `http://127.0.0.1:PORT/` for the home page.
+#   While nothing listens on the port yet (a web server needs a moment to start) it tries
+#   again, for up to 30 seconds; any HTTP answer, a 404 included, is returned: the status and
+#   the page.
 #
 # One is ours: `first_line(text, word)` picks the one line of a page we want to read.
 
@@ -110,8 +111,8 @@ containers()
 
 # %% [markdown]
 # Now any HTTP client on this host can talk to the server through port 8000 (`WEB_PORT`). Ours
-# is `fetch`, which uses Python's `urllib`, in the notebook itself: status 200 means "OK", and the page's heading
-# says who answered.
+# is `fetch`, which uses Python's `urllib`, in the notebook itself: status 200 means "OK", and
+# the page's heading says who answered.
 
 # %%
 status, page = fetch(WEB_PORT)
@@ -255,7 +256,10 @@ print("same image, same command, behaviour chosen by -e")
 # ## 4 · The notes' demo: a MariaDB server configured by `-e`
 # "演示实验---端口映射" (demo: port mapping). The notes start a database server:
 #
-# `podman run -d --name mydb -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db -p 3306:3306 rhel8/mariadb-103`
+# ```
+# podman run -d --name mydb -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 \
+#     -e MYSQL_DATABASE=db -p 3306:3306 rhel8/mariadb-103
+# ```
 #
 # then connect with the `mysql` client to `--host=127.0.0.1 --port=3306` and run
 # `show databases;`. The image has no configuration file for you to edit: it reads
@@ -487,14 +491,14 @@ print("two components, two containers, one network")
 # creates the user when it is missing; on a host where it cannot, the reason is printed below
 # and the rootless commands are refused by the kit with that reason (nothing is faked).
 #
-# A Python cell that needs rootless podman starts with `if needs_rootless():` (lesson API): where
+# A Python cell that needs rootless podman starts with `if rootless_available():` (lesson API): where
 # it cannot run, that prints `skipped:` and the reason. `rootless_world()` is the user's side of
 # this notebook: its name (`.user`) and uid (`.uid`).
 
 # %%
-from kernel_helpers.lesson import needs_rootless, rootless_world
+from kernel_helpers.lesson import rootless_available, rootless_world
 
-if needs_rootless():
+if rootless_available():
     print("rootless lessons: available, as user", rootless_world().user)
 
 # %% [markdown]
@@ -545,7 +549,7 @@ print("net.ipv4.ip_unprivileged_port_start =",
 # Fetched from the notebook, like root's server:
 
 # %%
-if needs_rootless():
+if rootless_available():
     status, page = fetch(ROOTLESS_PORT)
     print("GET http://127.0.0.1:%d/ ->" % ROOTLESS_PORT, status)
     print(first_line(page, "<h1>"))
@@ -554,7 +558,7 @@ if needs_rootless():
 # ### Check yourself
 
 # %%
-if needs_rootless():
+if rootless_available():
     refused = %podman --rootless run --rm -p 80:8080 registry.redhat.io/rhel8/httpd-24
     published = %podman --rootless port web
     assert refused.returncode != 0 and "cannot expose privileged port 80" in refused.stderr, refused
@@ -600,7 +604,7 @@ def show_uid_map(r):
 
 # %%
 rootless_map = %podman --rootless unshare cat /proc/self/uid_map
-if needs_rootless():
+if rootless_available():
     show_uid_map(rootless_map)
 
 # %% [markdown]
@@ -646,9 +650,10 @@ def host_label(word, rw):
 
 # %%
 rootless_top = %podman --rootless top web user huser comm
-if needs_rootless():
+if rootless_available():
     print(f"{rootless_top.prompt} {rootless_top.command_line}   (host uids as labels)")
-    rows = [[host_label(w, rootless_world()) for w in line.split()]
+    rw = rootless_world()
+    rows = [[host_label(w, rw) for w in line.split()]
             for line in rootless_top.stdout.splitlines()]
     print(pd.DataFrame(rows[1:], columns=rows[0]).to_string(index=False))
 
@@ -656,7 +661,7 @@ if needs_rootless():
 # ### Check yourself
 
 # %%
-if needs_rootless():
+if rootless_available():
     rw = rootless_world()
     pairs = [tuple(map(int, line.split())) for line in rootless_map.stdout.splitlines()]
     assert pairs == [(0, rw.uid, 1), (1, subuid_start(rw.user), 65536)], pairs

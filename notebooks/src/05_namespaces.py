@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pandas as pd
 from kernel_helpers import namespaces as ns
-from kernel_helpers.lesson import needs_rootless, rootless_world, wait_until
+from kernel_helpers.lesson import rootless_available, rootless_world, wait_until
 
 # %% [markdown]
 # ### Host PIDs get labels
@@ -105,11 +105,7 @@ def labelled(tree):
 
 # %% [markdown]
 # `on_host(...)` runs a command on the host (where this notebook's kernel runs), outside any
-# container. `wait_for_workers(name)` waits until the web server in a container has started
-# its two workers, and says how many processes it has. It watches from the host (`pgrep -P`:
-# the children of the container's main process), not with `podman top`, which starts a helper
-# process inside the container each time it runs. `wait_until`, from the kit's lesson API
-# (`kernel_helpers.lesson`), asks again and again until the answer is there.
+# container.
 
 # %%
 def on_host(*argv):
@@ -117,24 +113,34 @@ def on_host(*argv):
     return subprocess.run(argv, capture_output=True, text=True, check=True, timeout=60).stdout
 
 
+# %% [markdown]
+# `wait_for_workers(name)` waits until the web server in a container has started its two
+# workers, and says how many processes it has. It watches from the host with `pgrep -P` (the
+# children of the container's main process): cheap, and no podman command each time it asks.
+# `wait_until`, from the kit's lesson API (`kernel_helpers.lesson`), asks again and again
+# until the answer is there; if it never is, the cell stops with an error after 30 seconds,
+# showing the last answer (the PIDs `pgrep` found).
+
+# %%
 def wait_for_workers(name, rootless=False):
     """How many processes httpd in NAME has, once its 2 workers started (up to 30 s)."""
     pgrep = ["pgrep", "-P", str(ns.container_pid(name, rootless=rootless))]
 
-    def workers():  # the children of the container's main process, once there are 2
-        found = subprocess.run(pgrep, capture_output=True, text=True, timeout=30).stdout.split()
-        return found if len(found) >= 2 else None
+    def children():  # the PIDs of the container's main process's children
+        return subprocess.run(pgrep, capture_output=True, text=True, timeout=30).stdout.split()
 
-    return 1 + len(wait_until(workers, timeout=30, interval=0.2, what=f"the 2 workers of {name}"))
+    workers = wait_until(children, until=lambda found: len(found) >= 2, timeout=30, interval=0.2,
+                         what=f"the 2 workers of {name}")
+    return 1 + len(workers)
 
 
 # %% [markdown]
 # The rootless part of this notebook (section 5) needs the kit's unprivileged course user. A
-# cell that needs it starts with `if needs_rootless():` (lesson API), which prints `skipped:`
+# cell that needs it starts with `if rootless_available():` (lesson API), which prints `skipped:`
 # and the reason where rootless podman cannot run.
 
 # %%
-if needs_rootless():
+if rootless_available():
     print("rootless lessons: available")
 
 # %% [markdown]
@@ -214,7 +220,8 @@ def cgroup_path(text):
 CGROUPS_V2 = _.stdout.strip() == "v2"  # the output of the cell above
 r = %podman exec {NAME} cat /proc/1/cgroup
 container_cgroup = cgroup_path(r.stdout)
-print(f"inside {NAME}, the memory line of /proc/1/cgroup ends in:", "/".join(container_cgroup.split("/")[-2:]))
+print(f"inside {NAME}, the memory line of /proc/1/cgroup ends in:",
+      "/".join(container_cgroup.split("/")[-2:]))
 print("a path in the host's tree (not the root /):", container_cgroup != "/")
 
 # %% [markdown]
@@ -347,7 +354,8 @@ print("that host process is in the container's namespaces:",
       ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"])))
 assert hpid_of[1] == host_pid != 1 and nspid == [str(host_pid), "1"]
 assert ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"]))
-assert list(tree["PID inside"])[0] == 1 and len(tree) == 3 and (tree["user inside"] == tree["user on host"]).all()
+assert list(tree["PID inside"])[0] == 1 and len(tree) == 3
+assert (tree["user inside"] == tree["user on host"]).all()
 print("all good")
 
 # %% [markdown]
@@ -585,7 +593,7 @@ print("all good")
 # Its namespaces, next to the host's:
 
 # %%
-if needs_rootless():
+if rootless_available():
     wait_for_workers(RNAME, rootless=True)
     rtable = ns.namespace_table(RNAME, rootless=True)
     display(rtable)
@@ -595,7 +603,7 @@ if needs_rootless():
 # one.
 
 # %%
-if needs_rootless():
+if rootless_available():
     display(pd.DataFrame({"namespace": table["namespace"],
                           "root container: own?": table["isolated"],
                           "rootless container: own?": rtable["isolated"]}))
@@ -607,7 +615,7 @@ if needs_rootless():
 # (below) that no user on the host is named for.
 
 # %%
-if needs_rootless():
+if rootless_available():
     rtree = labelled(ns.process_tree(RNAME, rootless=True))
     display(rtree)
 
@@ -629,7 +637,7 @@ uid_map
 # The course user's line in `/etc/subuid` (name:first:count):
 
 # %%
-if needs_rootless():
+if rootless_available():
     print(next(line for line in Path("/etc/subuid").read_text().splitlines()
                if line.startswith(rootless_world().user + ":")))
 
@@ -645,7 +653,7 @@ unshared_id
 
 # %%
 unshared_ns = %podman --rootless unshare readlink /proc/self/ns/user
-if needs_rootless():
+if rootless_available():
     print("same user namespace as rweb:",
           unshared_ns.stdout.strip() == rtable.set_index("namespace").loc["user", "container"])
 unshared_ns
@@ -669,7 +677,7 @@ owners_inside
 # the course user's folder of this notebook (`rootless_world().files`):
 
 # %%
-if needs_rootless():
+if rootless_available():
     rw = rootless_world()
     for name in FILES:
         st = (rw.files / name).stat()
@@ -692,7 +700,7 @@ def outside(uid):
 
 
 # %%
-if needs_rootless():
+if rootless_available():
     own_r = set(rtable[rtable["isolated"]]["namespace"])
     assert own_r == own | {"user"}, own_r
     assert unshared_id.stdout.startswith("uid=0(root)"), unshared_id
@@ -745,7 +753,7 @@ print("all good")
 
 # %%
 removed = %podman --rootless rm -f -t 0 {RNAME}
-if needs_rootless():
+if rootless_available():
     for name in FILES:
         (rw.files / name).unlink()
 removed
@@ -757,7 +765,7 @@ removed
 left = %podman ps -a
 print("root containers left:", len(left.df))
 assert left.df.empty
-if needs_rootless():
+if rootless_available():
     left_rootless = %podman --rootless ps -a
     print("rootless containers left:", len(left_rootless.df))
     print("files left:", [f for f in FILES if (rw.files / f).exists()])

@@ -56,9 +56,10 @@ DB_PORT = 3306   # MariaDB's port, as in the notes' MariaDB demo
 #   the host directories (`data`, `webcontent`). It is removed with the sandbox.
 # - From the kit's lesson API (`kernel_helpers.lesson`), shared by the notebooks:
 #   `fetch(port)` asks the web server on `127.0.0.1:port` for its page, like the notes'
-#   `curl http://localhost:8080`, and retries for a few seconds while the server starts
-#   (`fetch(port).body` is the page); `podman("ARGS")` is `%podman ARGS` for Python code: it
-#   returns the result without showing it.
+#   `curl http://localhost:8080`. While nothing listens on the port yet (the server is
+#   starting) it tries again, for up to 30 seconds; any HTTP answer, a 404 included, is
+#   returned, as `status, page = fetch(port)`. `podman("ARGS")` is `%podman ARGS` for Python
+#   code: it returns the result without showing it.
 # - `sh(folder, *argv)` runs a command on the host, in a folder, and prints it with its
 #   output; `ls_ln(folder, *names)` is `ls -lnd` there: `-n` prints the owner and group as
 #   **numbers** (the lesson), `--time-style=+` leaves the dates out (they change every run).
@@ -265,7 +266,8 @@ versions
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:1-105
 
 # %%
-first_page = fetch(WEB_PORT).body
+status, first_page = fetch(WEB_PORT)
+assert status == 200, status
 print(first_page, end="")
 
 # %% [markdown]
@@ -295,7 +297,8 @@ first_version = serving("myweb")
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
-second_page = fetch(WEB_PORT).body
+status, second_page = fetch(WEB_PORT)
+assert status == 200, status
 print(second_page, end="")
 second_version = serving("myweb")
 
@@ -305,9 +308,11 @@ second_version = serving("myweb")
 # without restarting anything.
 
 # %%
-with open(WEBCONTENT / "html" / "index.html", "a") as page:
-    page.write("edited on the host\n")
-print(fetch(WEB_PORT).body, end="")
+with open(WEBCONTENT / "html" / "index.html", "a") as index:
+    index.write("edited on the host\n")
+status, page = fetch(WEB_PORT)
+assert status == 200, status
+print(page, end="")
 
 # %% [markdown]
 # ### Check yourself
@@ -330,14 +335,14 @@ print("all good")
 # We now work as the kit's unprivileged course user, `podman-student`, with `%podman
 # --rootless`. Its "home" for this notebook is a private folder of its own, which the lesson
 # API's `rootless_world()` gives with the user's name and uid. A Python cell that needs
-# rootless podman starts with `if needs_rootless():`, which prints `skipped:` and the reason
+# rootless podman starts with `if rootless_available():`, which prints `skipped:` and the reason
 # where rootless podman cannot run (the `%podman --rootless` lines are then refused by the kit,
 # with that reason).
 
 # %%
-from kernel_helpers.lesson import needs_rootless, rootless_world
+from kernel_helpers.lesson import rootless_available, rootless_world
 
-if needs_rootless():
+if rootless_available():
     rw = rootless_world()
     FILES = rw.files
     print(f"user {rw.user}, uid {rw.uid}; its folder for this notebook: {FILES}")
@@ -364,7 +369,7 @@ def host_id(inside):
 
 
 # %%
-if needs_rootless():
+if rootless_available():
     UID_MAP = pd.DataFrame([line.split() for line in uid_map.stdout.splitlines()],
                            columns=["inside from", "host from", "count"]).astype(int)
     subuid = [x for x in Path("/etc/subuid").read_text().splitlines()
@@ -393,7 +398,7 @@ DBDATA = FILES / "dbdata"
 %podman --rootless unshare mkdir -p {DBDATA}
 
 # %%
-if needs_rootless():
+if rootless_available():
     ls_ln(FILES, "dbdata")
 
 # %%
@@ -424,7 +429,7 @@ denied
 %podman --rootless unshare chown 27:27 {DBDATA}
 
 # %%
-if needs_rootless():
+if rootless_available():
     after_chown = ls_ln(FILES, "dbdata")
 
 # %%
@@ -446,12 +451,11 @@ if needs_rootless():
 # %%
 from kernel_helpers.lesson import mariadb, query
 
-if needs_rootless():
-    db = mariadb(DB_PORT, user="student", password="student", database="items")
-    query(db, "CREATE TABLE notes (id INT PRIMARY KEY, note VARCHAR(80))")
-    query(db, "INSERT INTO notes VALUES (1, 'kept in a host directory')")
-    display(query(db, "SELECT * FROM notes"))
-    db.close()
+if rootless_available():
+    with mariadb(DB_PORT, user="student", password="student", database="items") as db:
+        query(db, "CREATE TABLE notes (id INT PRIMARY KEY, note VARCHAR(80))")
+        query(db, "INSERT INTO notes VALUES (1, 'kept in a host directory')")
+        display(query(db, "SELECT * FROM notes"))
 
 # %% [markdown]
 # What the server wrote, seen from the host: every file belongs to the subordinate uid of
@@ -465,7 +469,7 @@ def owners(folder):
     return found
 
 
-if needs_rootless():
+if rootless_available():
     ls_ln(FILES, "dbdata", "dbdata/items")
     server_files = owners(DBDATA)
 
@@ -483,7 +487,7 @@ if needs_rootless():
 %podman --rootless run -d --name db -p {DB_PORT}:3306 -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
-if needs_rootless():
+if rootless_available():
     with mariadb(DB_PORT, user="student", password="student", database="items") as db:
         rows = query(db, "SELECT * FROM notes")
     display(rows)
@@ -499,7 +503,7 @@ DBDATA_U = FILES / "dbdata-u"
 %podman --rootless unshare mkdir -p {DBDATA_U}
 
 # %%
-if needs_rootless():
+if rootless_available():
     ls_ln(FILES, "dbdata-u")
 
 # %%
@@ -509,16 +513,17 @@ if needs_rootless():
 from kernel_helpers.lesson import wait_until
 
 
-def logged(container, text):
+def log_says(container, text):
     """Whether the rootless CONTAINER's log says TEXT yet."""
-    log = podman(f"--rootless logs {container}")
+    log = podman("logs " + container, rootless=True)
     return text in log.stdout + log.stderr
 
 
 # %%
-if needs_rootless():
-    print("server started:", wait_until(lambda: logged("db-u", "---> Starting the MariaDB server"),
-                                        timeout=60, what="MariaDB to start in db-u"))
+if rootless_available():
+    wait_until(lambda: log_says("db-u", "---> Starting the MariaDB server"), timeout=60,
+               what="MariaDB to start in db-u")
+    print("server started")
     after_u = ls_ln(FILES, "dbdata-u")
 
 # %% [markdown]
@@ -530,7 +535,7 @@ if needs_rootless():
 # ### Check yourself
 
 # %%
-if needs_rootless():
+if rootless_available():
     uid27, gid999 = host_id(27), host_id(999)
     assert UID_MAP.iloc[0].tolist() == [0, rw.uid, 1], UID_MAP
     assert denied.returncode == 1 and "is not writable by uid 27" in denied.stderr, denied
@@ -650,7 +655,7 @@ shutil.rmtree(WEBCONTENT)
 
 # %%
 left = {"root containers": len(podman("ps -a").df),
-        "rootless containers": len(podman("ps -a", rootless=True).df) if needs_rootless() else 0,
+        "rootless containers": len(podman("ps -a", rootless=True).df) if rootless_available() else 0,
         "host directories": sum(p.exists() for p in (DATA, WEBCONTENT, DBDATA, DBDATA_U))}
 assert not any(left.values()), left
 left

@@ -124,7 +124,9 @@ host(f"loginctl enable-linger {USER}")
 # %% [markdown]
 # systemd needs a moment to act on it. `wait_for(command, expected)` runs a command inside
 # until it prints what we expect, and returns that run, shown under the cell. The asking again
-# is done by `wait_until`, from the kit's lesson API (`kernel_helpers.lesson`).
+# is done by `wait_until`, from the kit's lesson API (`kernel_helpers.lesson`). If the answer
+# never comes, the cell stops with an error after 30 seconds (or the `seconds` given), showing
+# the last answer: the command's exit status and what it printed.
 
 # %%
 from kernel_helpers.lesson import wait_until
@@ -132,10 +134,8 @@ from kernel_helpers.lesson import wait_until
 
 def wait_for(command, expected, user=None, seconds=30):
     """Run COMMAND inside until its output is EXPECTED (up to SECONDS); return that result."""
-    def done():
-        result = host(command, user=user)
-        return result if result.stdout.strip() == expected else None
-    return wait_until(done, timeout=seconds, interval=0.3, what=f"{command!r} to print {expected!r}")
+    return wait_until(lambda: host(command, user=user), until=lambda r: r.stdout.strip() == expected,
+                      timeout=seconds, interval=0.3, what=f"{command!r} to print {expected!r}")
 
 
 # %%

@@ -32,8 +32,30 @@ def test_wait_until_names_what_it_waited_for_and_how_long():
     start = time.monotonic()
     with pytest.raises(KitError) as caught:
         lesson.wait_until(lambda: calls.append(1), timeout=0.2, interval=0.05, what="the web server")
-    assert str(caught.value) == "gave up waiting for the web server after 0.2 s"
+    assert str(caught.value) == "gave up waiting for the web server after 0.2 s; last: None"
     assert len(calls) >= 3 and time.monotonic() - start < 2
+
+
+def test_wait_until_with_until_returns_the_accepted_answer_and_shows_the_last_one():
+    answers = iter(["starting", "still starting", "ready", "later"])
+    assert lesson.wait_until(lambda: next(answers), until=lambda a: a == "ready", interval=0.01) == "ready"
+    long_answer = "line one\nline two " + "x" * 300
+    with pytest.raises(KitError) as caught:
+        lesson.wait_until(lambda: long_answer, until=lambda a: False, timeout=0.05, interval=0.01, what="it")
+    message = str(caught.value)
+    assert message.startswith("gave up waiting for it after 0.05 s; last: 'line one\\nline two xxx")
+    assert message.endswith("...") and "\n" not in message
+    assert len(message.split("; last: ", 1)[1]) == 200
+
+
+@pytest.mark.parametrize(("returncode", "stderr", "last"), [
+    (7, "", "exit 7, no output"),
+    (1, "wget: can't connect to remote host\n", "exit 1, said \"wget: can't connect to remote host\"")])
+def test_wait_until_shows_what_the_last_command_printed(returncode, stderr, last):
+    answer = CommandResult(argv=["curl"], shown_argv=["curl"], returncode=returncode, stderr=stderr)
+    with pytest.raises(KitError) as caught:
+        lesson.wait_until(lambda: answer, until=lambda r: r.ok, timeout=0.02, interval=0.01, what="web")
+    assert str(caught.value) == f"gave up waiting for web after 0.02 s; last: {last}"
 
 
 def test_wait_until_lets_other_errors_through():
@@ -312,13 +334,13 @@ def test_query_returns_a_table_and_commits():
 
 
 # -- rootless ------------------------------------------------------------------------------
-def test_needs_rootless_says_why_a_cell_is_skipped(monkeypatch, capsys):
+def test_rootless_available_says_why_a_cell_is_skipped(monkeypatch, capsys):
     reason = "newuidmap is missing: apt-get install uidmap"
     monkeypatch.setattr(rootless, "unavailable_reason", lambda: reason)
-    assert lesson.needs_rootless() is False
+    assert lesson.rootless_available() is False
     assert capsys.readouterr().out == f"skipped: {reason}\n"
     monkeypatch.setattr(rootless, "unavailable_reason", lambda: None)
-    assert lesson.needs_rootless() is True
+    assert lesson.rootless_available() is True
     assert capsys.readouterr().out == ""
 
 
