@@ -7,6 +7,7 @@ Usage:
     python -m kernel_helpers setup                    doctor + classroom up + images + clean
     python -m kernel_helpers clean [--all]            reclaim sandboxes of dead kernels
     python -m kernel_helpers sandbox env|run          a sandbox for a shell or a test
+    python -m kernel_helpers sandbox shell ID         a shell in a kernel's live sandbox ID
     python -m kernel_helpers lab list|start|grade|finish [NAME]   a lab, in this shell's sandbox
     python -m kernel_helpers uninstall                undo the kit's host changes, remove its state
 """
@@ -92,6 +93,9 @@ def _cmd_clean(args) -> int:
 
 
 def _cmd_sandbox(args) -> int:
+    if args.action == "shell":  # a notebook's terminal (%podman_terminal)
+        from . import terminal
+        return terminal.shell(args.command)
     from . import sandbox
     return sandbox.cli(args.action, args.command)
 
@@ -127,8 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="reclaim sandboxes left by dead kernels")
     p.add_argument("--all", action="store_true", help="remove every sandbox, live or not")
     p.set_defaults(func=_cmd_clean)
-    p = sub.add_parser("sandbox", help="print a sandbox's env, or run a command in a new one")
-    p.add_argument("action", choices=["env", "run"])
+    p = sub.add_parser("sandbox", help="print a sandbox's env, run a command in a new one, "
+                       "or open a shell in a kernel's sandbox")
+    p.add_argument("action", choices=["env", "run", "shell"])
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_sandbox)
     p = sub.add_parser("lab", help="list the labs, or start, grade or finish one in the sandbox "

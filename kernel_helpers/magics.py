@@ -103,6 +103,26 @@ class PodmanMagics(Magics):
         return open_widget(line)
 
     @line_magic
+    def podman_terminal(self, line: str):
+        """Open a JupyterLab terminal whose shell lives in this kernel's sandbox.
+
+        Usage:
+            %podman_terminal
+
+        podman, skopeo and ``podman exec -it NAME bash`` work there for real, on this
+        notebook's containers; ``python -m kernel_helpers lab grade NAME`` grades a lab
+        done there. The prompt starts with ``(sandbox ID)``; the terminal closes when
+        this kernel's sandbox goes. Without JupyterLab (papermill, nbval) it opens
+        nothing and says so in one line.
+        """
+        from . import terminal
+
+        try:
+            return terminal.open_line(line, kernel_sandbox())
+        except UsageError as exc:
+            raise IPythonUsageError(str(exc)) from None
+
+    @line_magic
     def lab(self, line: str):
         try:
             return labs.run_line(line)
