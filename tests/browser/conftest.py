@@ -35,6 +35,9 @@ VENV_BIN = Path(sys.executable).parent
 START_TIMEOUT = 60.0
 WIDGET_TIMEOUT_MS = 60_000
 NO_NEWS = {"fetchNews": "false", "checkForUpdates": False}
+# xterm draws on a canvas: its accessibility tree is the text a test can read
+TERMINAL_SETTINGS = {"screenReaderMode": True}
+PORT_ENV = "PODMAN_COURSE_BROWSER_PORT"  # JupyterLab's port (default: a free one)
 KERNEL = "podman-course"
 KERNEL_NAME = "Podman course"  # its display name, as the status bar shows it
 
@@ -116,11 +119,14 @@ def lab(tmp_path_factory, classroom_up):
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps(NO_NEWS))
+    terminal = settings.parent / "terminal-extension"
+    terminal.mkdir()
+    (terminal / "plugin.jupyterlab-settings").write_text(json.dumps(TERMINAL_SETTINGS))
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = int(os.environ.get(PORT_ENV) or 0) or _free_port(), secrets.token_hex(16)
     argv = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
