@@ -770,3 +770,14 @@ if rootless_available():
     print("rootless containers left:", len(left_rootless.df))
     print("files left:", [f for f in FILES if (rw.files / f).exists()])
     assert left_rootless.df.empty and not any((rw.files / f).exists() for f in FILES)
+
+# %% [markdown]
+# ## Recap
+# - A container's processes are ordinary processes of the host; namespaces give them their own
+#   view of processes, host name, network and mounts (`/proc/PID/ns/*` shows which).
+# - A container's PID 1 has another PID on the host; `podman inspect` and `/proc` find it.
+# - A rootless container has its own user namespace: its root is the user on the host
+#   (`podman unshare cat /proc/self/uid_map`).
+#
+# **Labs to come:** the labs of this notebook are being written (`%lab list` shows the labs
+# that exist). **Next:** [06 · Persistent storage](06_persistent_storage.ipynb).

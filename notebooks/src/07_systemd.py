@@ -485,3 +485,15 @@ host.remove()
 
 # %%
 %podman ps -a
+
+# %% [markdown]
+# ## Recap
+# - User units live in `~/.config/systemd/user` and run with `systemctl --user` (and linger,
+#   to outlive the login); system units live in `/etc/systemd/system`.
+# - `podman generate systemd --name X --files` writes a unit; with `--new` the unit creates
+#   the container at start and removes it at stop.
+# - Quadlet's `.container` file is today's way: systemd generates the unit from it.
+#
+# **Labs to come:** the labs of this notebook are being written (`%lab list` shows the labs
+# that exist). This is the last notebook: back to [the start](00_setup.ipynb), or pick a lab
+# from `%lab list`.
