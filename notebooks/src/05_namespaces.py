@@ -772,6 +772,13 @@ if rootless_available():
     assert left_rootless.df.empty and not any((rw.files / f).exists() for f in FILES)
 
 # %% [markdown]
+# ## Your turn: labs to come
+# The labs of this notebook are being written; they will take this place, like the labs at the
+# end of notebooks 02-04. Coming: the namespaces of a container of your own, and a rootless
+# container read from both sides of its user namespace.
+# `%lab list` shows the labs that exist now.
+
+# %% [markdown]
 # ## Recap
 # - A container's processes are ordinary processes of the host; namespaces give them their own
 #   view of processes, host name, network and mounts (`/proc/PID/ns/*` shows which).
@@ -779,5 +786,4 @@ if rootless_available():
 # - A rootless container has its own user namespace: its root is the user on the host
 #   (`podman unshare cat /proc/self/uid_map`).
 #
-# **Labs to come:** the labs of this notebook are being written (`%lab list` shows the labs
-# that exist). **Next:** [06 · Persistent storage](06_persistent_storage.ipynb).
+# **Next:** [06 · Persistent storage](06_persistent_storage.ipynb).
