@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks unit uninstall
+.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -54,6 +54,12 @@ lint: venv
 
 notebooks: venv
 	$(PY) scripts/notebooks.py sync
+
+# The student edition, from the teacher notebooks (notebooks/*.ipynb, with their outputs):
+# solutions replaced by prompts, grades' outputs cleared. Written to notebooks/student/
+# (git-ignored: made, never edited); see scripts/student.py and the README.
+student: venv
+	$(PY) scripts/student.py
 
 bench: setup
 	$(PY) benchmarks/bench.py

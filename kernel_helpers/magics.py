@@ -125,7 +125,7 @@ class PodmanMagics(Magics):
     @line_magic
     def lab(self, line: str):
         try:
-            return labs.run_line(line)
+            return labs.run_line(line, namespace=self.shell.user_ns if self.shell else None)
         except UsageError as exc:
             raise IPythonUsageError(str(exc)) from None
 

@@ -27,10 +27,12 @@ STEP_TIMEOUT = 300.0  # seconds for one step of a set-up, solution or wrong atte
 OUTPUT_CAP = 4000  # characters of a shell step's output kept
 
 
-def variables(lab: Lab, saved: state.Saved | None = None, lease: bool = False) -> dict:
+def variables(lab: Lab, saved: state.Saved | None = None, lease: bool = False,
+              preferred: dict | None = None) -> dict:
     """The values of a lab's ``{VARIABLE}``s in this kernel's sandbox.
 
-    Ports: those recorded at start, else (LEASE) the default port when it is free for
+    Ports: those recorded at start, else (LEASE) the preferred port (a notebook's own
+    parameter of the same name, e.g. ``WEB_PORT``) or the default one when it is free for
     this sandbox, or a port of the pool; else the defaults.
     """
     sandbox = kernel_sandbox()
@@ -41,12 +43,19 @@ def variables(lab: Lab, saved: state.Saved | None = None, lease: bool = False) -
             values[key] = int(saved.variables[key])
         elif lease:
             try:
-                values[key] = sandbox.claim_port(default)
+                values[key] = sandbox.claim_port(_port(preferred, key, default))
             except PortBusy:
                 values[key] = sandbox.lease_ports(1)[0]
         else:
             values[key] = default
     return values
+
+
+def _port(preferred: dict | None, key: str, default: int) -> int:
+    """PREFERRED[KEY] when it is a port number (a notebook's parameter), else DEFAULT."""
+    value = (preferred or {}).get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536 \
+        else default
 
 
 def _worlds(lab: Lab) -> dict[str, Probe]:
@@ -91,18 +100,24 @@ def perform(name: str, which: str = "solution") -> list[tuple[bool, str]]:
     return done
 
 
-def start(name: str) -> LabSheet:
-    """Reset the lab, record the sandbox as it is, then prepare the exercise."""
+def start(name: str, preferred: dict | None = None) -> LabSheet:
+    """Reset the lab, record the sandbox as it is, then prepare the exercise.
+
+    PREFERRED: the notebook's variables; a lab port named like one of them (``WEB_PORT``)
+    takes its value when that port is free for this sandbox, so the notebook's cells and
+    the lab use one port. A port this sandbox held before start stays its own at finish.
+    """
     lab = loader.get(name)
     sandbox = kernel_sandbox()
     reset = finish(name).lines
-    values = variables(lab, lease=True)
+    held = set(ports.leases(sandbox.id))
+    values = variables(lab, lease=True, preferred=preferred)
     bound = lab.bind(values)
     try:
         snapshots = {key: state.Snapshot.take(probe) for key, probe in _worlds(lab).items()}
     except ProbeError as exc:
         raise LabError(f"lab {name}: cannot read the sandbox: {exc}") from None
-    leased = [values[key] for key, _ in lab.ports]
+    leased = [values[key] for key, _ in lab.ports if values[key] not in held]
     state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots))
     flag = "--rootless " if lab.rootless else ""
     setup = [Step("podman", f"{flag}pull -q {image}") for image in bound.setup_pull]

@@ -40,16 +40,19 @@ def parse(line: str) -> tuple[str, str | None]:
     return verb, rest[0]
 
 
-def run(verb: str, name: str | None):
-    """The answer of VERB for the lab NAME: a table, a task sheet, a grade or a report."""
+def run(verb: str, name: str | None, namespace: dict | None = None):
+    """The answer of VERB for the lab NAME: a table, a task sheet, a grade or a report.
+    NAMESPACE (a notebook's variables): start takes its ports from there when it can."""
     if verb == "list":
         return loader.table()
-    return {"start": lifecycle.start, "grade": lifecycle.grade, "finish": lifecycle.finish}[verb](name)
+    if verb == "start":
+        return lifecycle.start(name, preferred=namespace)
+    return {"grade": lifecycle.grade, "finish": lifecycle.finish}[verb](name)
 
 
-def run_line(line: str):
+def run_line(line: str, namespace: dict | None = None):
     """What ``%lab LINE`` shows (and returns). Raises UsageError, one line, for a bad line."""
-    return run(*parse(line))
+    return run(*parse(line), namespace=namespace)
 
 
 def _adopt_shell_sandbox() -> None:

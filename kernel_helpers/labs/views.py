@@ -47,7 +47,7 @@ class Row:
         return PASS if self.passed else FAIL
 
 
-@dataclass
+@dataclass(repr=False)  # shown by _Text (to_text), not as a dataclass
 class GradeResult(_Text):
     """The checklist of one grade: ``rows``, ``passed`` (all of them), ``df``, ``row(id)``."""
 
@@ -104,7 +104,7 @@ class GradeResult(_Text):
                 f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-@dataclass
+@dataclass(repr=False)  # shown by _Text (to_text), not as a dataclass
 class LabSheet(_Text):
     """The task of a started lab (Markdown, hints folded in ``<details>``), and its set-up."""
 
@@ -147,7 +147,7 @@ class LabSheet(_Text):
         return "\n".join(parts)
 
 
-@dataclass
+@dataclass(repr=False)  # shown by _Text (to_text), not as a dataclass
 class FinishReport(_Text):
     """What ``finish`` removed, one line each (names, not ids)."""
 

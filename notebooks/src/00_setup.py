@@ -145,3 +145,14 @@ print("all good")
 
 # %%
 %podman rm -f -t 0 first
+
+# %% [markdown]
+# ## Recap
+# - `make lab` installed what was missing; the doctor's table says what works on this host.
+# - The classroom registry on this machine stands in for Red Hat's registries, offline.
+# - `%podman` runs real podman in this notebook's own sandbox: your containers and images,
+#   invisible to other notebooks, removed when the kernel stops.
+#
+# **Next:** [01 · Why containers?](01_why_containers.ipynb): the problem containers solve,
+# made to happen for real. From notebook 02 on, each notebook ends with labs: tasks you do
+# yourself, checked on the real engine by `%lab grade`.

@@ -520,3 +520,14 @@ print("\n".join(sorted(line for line in r.stdout.splitlines() if line.startswith
 shutil.rmtree(work)
 left = %podman ps -a
 print("containers left:", len(left.df), "| temp dir removed:", not work.exists())
+
+# %% [markdown]
+# ## Recap
+# - Two applications that need two versions of one library break each other on a shared
+#   host; in two containers, each brings its own and both work.
+# - A container is not a virtual machine: it runs on the host's kernel, so it starts in
+#   moments and needs little memory, and it runs Linux programs only.
+# - One component per container: a web server and its client talk over a network by name.
+#
+# **Next:** [02 · Images and registries](02_images_and_registries.ipynb): what a container is
+# made from, and where it comes from. It ends with your first labs.

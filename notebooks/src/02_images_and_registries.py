@@ -629,3 +629,118 @@ print("images you pulled yourself, now removed:", len(yours))
 final = %podman images
 assert final.df["Read-only"].all(), final.df
 print("only the read-only course images are left:", final.df["Read-only"].all())
+
+# %% [markdown]
+# ## Your turn: two labs
+# Now you do it, and the kit checks your work on the real engine. Each lab follows the same
+# steps:
+# - `%lab start NAME` resets the lab, prepares what the task assumes and shows the task, with
+#   hints that open one at a time (click **Hint 1**, then **Hint 2** only if you need it);
+# - you type your commands in the cells under **Your answer** (`%podman ...`, one per cell);
+# - `%lab grade NAME` checks what you did: one row per check, PASS or FAIL, and a hint for
+#   each FAIL. It changes nothing: grade as often as you like. Starting again resets the lab.
+#
+# `%lab list` shows every lab of the course; `%lab?` explains the format a teacher writes
+# labs in.
+
+# %% [markdown]
+# ### Lab 02-push-classroom: search, pull and tag an image, then push it to the classroom
+# The whole image workflow of this notebook, end to end, with the course login (`student`).
+# Your repository on the shared push door is named after your sandbox, so the two names the
+# task uses are also variables here: `SANDBOX` and `PUSH` (`%podman` expands `{SANDBOX}` and
+# `{PUSH}` in a line).
+
+# %%
+import os
+
+from kernel_helpers import endpoints
+
+SANDBOX = os.environ["PODMAN_COURSE_SANDBOX"]  # your sandbox's name
+PUSH = endpoints.push_host()                   # the classroom's push door
+print("your repository will be", f"{PUSH}/{SANDBOX}/myubi")
+
+# %%
+%lab start 02-push-classroom
+
+# %% [markdown]
+# #### Your answer
+# One command per cell (the student edition leaves these cells empty for you).
+
+# %% tags=["solution"]
+%podman search ubi
+
+# %% tags=["solution"]
+%podman pull -q registry.access.redhat.com/ubi8/ubi:latest
+
+# %% tags=["solution"]
+%podman tag registry.access.redhat.com/ubi8/ubi:latest {PUSH}/{SANDBOX}/myubi:v1
+
+# %% tags=["solution"]
+%podman login -u student -p redhat123 {PUSH}
+
+# %% tags=["solution"]
+%podman push -q {PUSH}/{SANDBOX}/myubi:v1
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 02-push-classroom
+
+# %% [markdown]
+# ### Lab 02-retire-v1: release v2 of an image, move `latest` to it, and remove v1
+# This notebook's `podman build`, `podman tag` and `podman rmi`, as a publisher uses them: a
+# new version, the `latest` tag moved, the old version retired. `%lab start` builds your v1
+# and a container that used it.
+
+# %%
+%lab start 02-retire-v1
+
+# %% [markdown]
+# #### Your answer
+# The build is a cell of its own (`%%podman build ... -f - .`, the Containerfile in the cell
+# body); then one command per cell.
+
+# %% tags=["solution"]
+%%podman build -q -t localhost/myapp:v2 -f - .
+FROM localhost:5000/ubi8/ubi:latest
+RUN echo "myapp version 2" > /etc/myapp-release
+
+# %% tags=["solution"]
+%podman tag localhost/myapp:v2 localhost/myapp:latest
+
+# %% tags=["solution"]
+%podman rm myapp-user
+
+# %% tags=["solution"]
+%podman rmi localhost/myapp:v1
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 02-retire-v1
+
+# %% [markdown]
+# ### Clean up the labs
+# `%lab finish` removes what a lab and you made since its start (images, containers, your
+# repository on the push door) and logs you out. Last started, first finished: each finish
+# then removes only its own lab's work.
+
+# %%
+%lab finish 02-retire-v1
+
+# %%
+%lab finish 02-push-classroom
+
+# %% [markdown]
+# ## Recap
+# - An image is a read-only stack of layers, named `registry/user/image:tag` (no tag means
+#   `latest`); `registries.conf` decides where a short or remapped name is pulled from.
+# - `podman search`, `pull`, `images`, `inspect` and `skopeo inspect` find and read images;
+#   `skopeo copy` moves them between registries without pulling.
+# - `podman build` adds your layer; `podman tag` gives an image another name; `podman rmi`
+#   removes a name, and refuses while a container still uses the image.
+#
+# **Next:** [03 · Running containers](03_running_containers.ipynb): `run`, `ps`, `exec`,
+# `stop`, `start`, `rm`, and its labs 03-rhel7 and 03-entrypoint.

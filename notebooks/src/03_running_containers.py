@@ -488,3 +488,100 @@ run_builder(image="registry.redhat.io/rhel8/httpd-24:latest", name="web2")
 
 # %%
 containers(rename=mask_random_name)
+
+# %% [markdown]
+# ## Your turn: two labs
+# As in notebook 02: `%lab start NAME` resets the lab and shows the task with its hints (open
+# them one at a time), you type your commands in the cells under **Your answer**, and
+# `%lab grade NAME` checks the real containers: PASS or FAIL per check, with a hint for each
+# FAIL. Grading changes nothing; starting again resets the lab.
+
+# %% [markdown]
+# ### Lab 03-rhel7: run `rhel7` in the background, exec into it, stop it and start it again
+# This notebook's `run -d`, `exec`, `stop` and `start` on one container, and a file that
+# survives the stop.
+
+# %%
+%lab start 03-rhel7
+
+# %% [markdown]
+# #### Your answer
+# One command per cell; the `exec` is a `%%podman exec -i rhel7 bash` cell, the shell command
+# in its body.
+
+# %% tags=["solution"]
+%podman run -d --name rhel7 registry.access.redhat.com/ubi7/ubi:latest sleep infinity
+
+# %% tags=["solution"]
+%%podman exec -i rhel7 bash
+echo 'hello from exec' > /tmp/notes.txt
+
+# %% tags=["solution"]
+%podman stop -t 1 rhel7
+
+# %% tags=["solution"]
+%podman start rhel7
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 03-rhel7
+
+# %% [markdown]
+# ### Lab 03-entrypoint: a command replaces the image's default command
+# The notes' demo "entry point 被压制" (the entry point is suppressed), as an unprivileged user
+# like the notes' `user1`: every command is `%podman --rootless ...`.
+
+# %%
+%lab start 03-entrypoint
+
+# %% [markdown]
+# #### Your answer
+# `ps -ef` prints start times that change with every run, so the solution prints only its
+# command column, as above (`podman()` is `%podman` as a Python function); for `shida`, each
+# command once, after the web server has started.
+
+# %% tags=["solution"]
+from kernel_helpers.lesson import podman
+
+r = podman("--rootless run -i --name apache registry.redhat.io/rhel8/httpd-24 /bin/bash", "ps -ef\n")
+print("\n".join(line.split(None, 7)[-1] for line in r.stdout.splitlines()))
+
+# %% tags=["solution"]
+%podman --rootless run -d --name shida registry.redhat.io/rhel8/httpd-24
+
+# %% tags=["solution"]
+from kernel_helpers.lesson import wait_until
+
+r = wait_until(lambda: podman("--rootless exec shida ps -ef"), until=lambda r: "httpd" in r.stdout,
+               what="httpd to start in shida")
+print("\n".join(sorted({line.split(None, 7)[-1] for line in r.stdout.splitlines()[1:]})))
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 03-entrypoint
+
+# %% [markdown]
+# ### Clean up the labs
+# Last started, first finished, as in notebook 02.
+
+# %%
+%lab finish 03-entrypoint
+
+# %%
+%lab finish 03-rhel7
+
+# %% [markdown]
+# ## Recap
+# - `podman run` makes and starts a container: `-d` in the background, `--name` to name it,
+#   `-i`/`-t` to talk to it, `--rm` to remove it when it ends.
+# - `podman ps -a` lists every container and its state; `stop`, `start`, `restart` and `rm`
+#   move it between states; `exec` runs one more command in a running container.
+# - A command after the image name replaces the image's default command (`Cmd`); with none,
+#   the default runs.
+#
+# **Next:** [04 · Ports and environment](04_ports_and_environment.ipynb): `-p`, `-e`, the
+# notes' MariaDB server, rootless containers, and its labs 04-web-page and 04-mariadb.

@@ -698,3 +698,84 @@ containers()
 containers(rootless=True)
 nets = %podman network ls
 print("our network left:", NET in set(nets.df.iloc[:, 0]) if nets.df is not None else nets)
+
+# %% [markdown]
+# ## Your turn: two labs
+# As in notebooks 02 and 03: `%lab start NAME` resets the lab and shows the task with its
+# hints, you type your commands under **Your answer**, and `%lab grade NAME` checks them, here
+# also through the host port: an HTTP request to your page, a MariaDB login to your database.
+# The labs use this notebook's ports (`WEB_PORT`, `DB_PORT`) when they are free; the task
+# names the port to use.
+
+# %% [markdown]
+# ### Lab 04-web-page: publish a web server on a host port and serve your own page
+
+# %%
+%lab start 04-web-page
+
+# %% [markdown]
+# #### Your answer
+
+# %% tags=["solution"]
+%podman run -d --name web -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
+
+# %% tags=["solution"]
+%%podman exec -i web bash
+echo '<h1>My own page</h1>' > /var/www/html/index.html
+
+# %% tags=["solution"]
+%podman port web
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 04-web-page
+
+# %% [markdown]
+# ### Lab 04-mariadb: the notes' MariaDB server, configured by `-e`, reached through a published port
+# This notebook's MariaDB demo again, this time as the unprivileged user
+# (`%podman --rootless ...`), and with a table of your own in the database.
+
+# %%
+%lab start 04-mariadb
+
+# %% [markdown]
+# #### Your answer
+
+# %% tags=["solution"]
+%podman --rootless run -d --name mydb -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db -p {DB_PORT}:3306 registry.redhat.io/rhel8/mariadb-103
+
+# %% tags=["solution"]
+%%podman --rootless exec -i mydb bash
+mysqladmin --host=127.0.0.1 --user=user1 --password=redhat123 --wait=30 --silent ping
+mysql --host=127.0.0.1 --user=user1 --password=redhat123 db -e "create table components (name varchar(20)); insert into components values ('db');"
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 04-mariadb
+
+# %% [markdown]
+# ### Clean up the labs
+# Last started, first finished, as in notebook 02.
+
+# %%
+%lab finish 04-mariadb
+
+# %%
+%lab finish 04-web-page
+
+# %% [markdown]
+# ## Recap
+# - `-p HOST:CONTAINER` publishes a container's port on the host (`podman port` lists the
+#   mappings); a firewall on the host decides who else may reach it.
+# - `-e NAME=VALUE` configures what runs inside without rebuilding the image, as the MariaDB
+#   image reads `MYSQL_USER`, `MYSQL_PASSWORD` and `MYSQL_DATABASE` at its first start.
+# - Rootless containers run as an ordinary user: ports below 1024 are refused, and the
+#   container's root is that user on the host.
+# - One component per container; containers on one podman network reach each other by name.
+#
+# **Next:** [05 · Namespaces](05_namespaces.ipynb): what a container shares with the host, and
+# what it does not.

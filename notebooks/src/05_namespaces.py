@@ -770,3 +770,20 @@ if rootless_available():
     print("rootless containers left:", len(left_rootless.df))
     print("files left:", [f for f in FILES if (rw.files / f).exists()])
     assert left_rootless.df.empty and not any((rw.files / f).exists() for f in FILES)
+
+# %% [markdown]
+# ## Your turn: labs to come
+# The labs of this notebook are being written; they will take this place, like the labs at the
+# end of notebooks 02-04. Coming: the namespaces of a container of your own, and a rootless
+# container read from both sides of its user namespace.
+# `%lab list` shows the labs that exist now.
+
+# %% [markdown]
+# ## Recap
+# - A container's processes are ordinary processes of the host; namespaces give them their own
+#   view of processes, host name, network and mounts (`/proc/PID/ns/*` shows which).
+# - A container's PID 1 has another PID on the host; `podman inspect` and `/proc` find it.
+# - A rootless container has its own user namespace: its root is the user on the host
+#   (`podman unshare cat /proc/self/uid_map`).
+#
+# **Next:** [06 · Persistent storage](06_persistent_storage.ipynb).

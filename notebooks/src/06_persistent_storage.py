@@ -659,3 +659,20 @@ left = {"root containers": len(podman("ps -a").df),
         "host directories": sum(p.exists() for p in (DATA, WEBCONTENT, DBDATA, DBDATA_U))}
 assert not any(left.values()), left
 left
+
+# %% [markdown]
+# ## Your turn: labs to come
+# The labs of this notebook are being written; they will take this place, like the labs at the
+# end of notebooks 02-04. Coming: the notes' webcontent demo: a page served from a host
+# directory mounted with `-v ...:Z`, and a second page after a restart with a new container.
+# `%lab list` shows the labs that exist now.
+
+# %% [markdown]
+# ## Recap
+# - What a container writes lives in its own layer, and `podman rm` deletes it.
+# - `-v host_dir:container_dir` keeps data in a host directory that outlives the containers;
+#   the notes' demo served the same page from two versions of the web server.
+# - A rootless container's users are other uids on the host: `podman unshare chown`, or the
+#   `:U` option, gives the directory to them; `:Z`/`:z` label it for SELinux.
+#
+# **Next:** [07 · Containers as systemd services](07_systemd.ipynb).

@@ -485,3 +485,21 @@ host.remove()
 
 # %%
 %podman ps -a
+
+# %% [markdown]
+# ## Your turn: labs to come
+# The labs of this notebook are being written; they will take this place, like the labs at the
+# end of notebooks 02-04. Coming: a user unit generated with `--new`, enabled, that survives a
+# `podman rm -f` and a restart, with linger.
+# `%lab list` shows the labs that exist now.
+
+# %% [markdown]
+# ## Recap
+# - User units live in `~/.config/systemd/user` and run with `systemctl --user` (and linger,
+#   to outlive the login); system units live in `/etc/systemd/system`.
+# - `podman generate systemd --name X --files` writes a unit; with `--new` the unit creates
+#   the container at start and removes it at stop.
+# - Quadlet's `.container` file is today's way: systemd generates the unit from it.
+#
+# This is the last notebook: back to [the start](00_setup.ipynb), or pick a lab from
+# `%lab list`.

@@ -48,10 +48,11 @@ def test_every_notebook_has_parameters():
         assert parameter_names(path), f"{path.name} has no cell tagged 'parameters'"
 
 
-def _start(path: Path, owner: Sandbox) -> tuple[subprocess.Popen, float]:
+def _start(path: Path, owner: Sandbox, out: Path = ARTIFACTS) -> tuple[subprocess.Popen, float]:
+    """Start papermill on PATH (output into the folder OUT), its *_PORT parameters leased."""
     port_names = [n for n in parameter_names(path) if n.endswith("_PORT")]
     leased = owner.lease_ports(len(port_names)) if port_names else []
-    argv = [sys.executable, "-m", "papermill", str(path), str(ARTIFACTS / path.name),
+    argv = [sys.executable, "-m", "papermill", str(path), str(out / path.name),
             "-k", KERNEL, "--cwd", str(path.parent), "--no-progress-bar",
             "--execution-timeout", "600"]
     for name, port in zip(port_names, leased, strict=True):
@@ -70,33 +71,39 @@ def _finish(proc: subprocess.Popen, start: float) -> tuple[int, str, float]:
     return proc.returncode, out, time.monotonic() - start
 
 
-@pytest.fixture(scope="session")
-def side_by_side_runs(classroom_up):
-    """Start papermill on every notebook at once; {stem: (returncode, output, seconds)}."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def run_side_by_side(notebooks: list[Path], out: Path) -> dict[str, tuple[int, str, float]]:
+    """Start papermill on NOTEBOOKS at once (executed copies and timings.txt into OUT);
+    {stem: (returncode, output, seconds)}."""
+    out.mkdir(parents=True, exist_ok=True)
     owner = Sandbox.create(kind="test")  # holds the leased ports for the whole run
     started, results, retried = {}, {}, []
     try:
-        for path in NOTEBOOKS:
-            started[path.stem] = _start(path, owner)
+        for path in notebooks:
+            started[path.stem] = _start(path, owner, out)
             time.sleep(START_GAP)
         for stem, (proc, start) in started.items():
             results[stem] = _finish(proc, start)
-        for path in NOTEBOOKS:
-            code, out, _ = results[path.stem]
-            if code != 0 and any(text in out for text in KERNEL_START_RACE):
+        for path in notebooks:
+            code, output, _ = results[path.stem]
+            if code != 0 and any(text in output for text in KERNEL_START_RACE):
                 retried.append(path.stem)
-                started[path.stem] = _start(path, owner)
+                started[path.stem] = _start(path, owner, out)
                 results[path.stem] = _finish(*started[path.stem])
     finally:
         for proc, _ in started.values():
             if proc.poll() is None:
                 proc.kill()
         owner.remove()
-    (ARTIFACTS / "timings.txt").write_text(
+    (out / "timings.txt").write_text(
         "".join(f"{stem}\t{seconds:.1f} s\trc={code}{' (kernel start retried)' if stem in retried else ''}\n"
                 for stem, (code, _, seconds) in results.items()))
     return results
+
+
+@pytest.fixture(scope="session")
+def side_by_side_runs(classroom_up):
+    """Start papermill on every notebook at once; {stem: (returncode, output, seconds)}."""
+    return run_side_by_side(NOTEBOOKS, ARTIFACTS)
 
 
 @pytest.mark.notebook
