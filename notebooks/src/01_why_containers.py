@@ -275,7 +275,9 @@ for stack, layers in drawn.items():
 import platform
 
 r = %podman run --rm busybox uname -r
-print("kernel inside the container == host kernel:", r.stdout.strip() == platform.release())
+print("uname -r inside the container:", r.stdout.strip())
+print("platform.release() on the host:", platform.release())
+assert r.stdout.strip() == platform.release(), r
 
 # %% [markdown]
 # ### Linux apps only

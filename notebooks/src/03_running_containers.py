@@ -439,8 +439,9 @@ r
 containers(rename=mask_random_name)
 
 # %% [markdown]
-# `done` is gone; `rhel7` is still running. Its bash ignores the polite signal, so `stop`
-# would wait the full 10 seconds: `-t 1` (`--time`) waits only one second before forcing.
+# `done` is gone; `rhel7` is still running. Its bash ignores the polite signal (why, and how to
+# fix it, just below), so `stop` would wait the full 10 seconds: `-t 1` (`--time`) waits only one
+# second before forcing.
 
 # %%
 %podman stop -t 1 {NAME}
@@ -457,6 +458,66 @@ containers(rename=mask_random_name)
 r = %podman exec {NAME} true
 assert states() == {NAME: "exited"}, states()
 assert r.returncode != 0 and "running containers" in r.stderr, r
+print("all good")
+
+# %% [markdown]
+# ### Why `bash` and `sleep` ignore `stop`
+# Apache stopped at once; `bash` (and `sleep`) made `stop` wait. The reason is where they run:
+# the container's main process is **PID 1 of a new PID namespace**, and Linux protects a
+# namespace's PID 1 as it protects the machine's `init`: a signal that PID 1 has **no handler**
+# for is simply dropped, instead of doing its default action (for SIGTERM, ending the process).
+# Apache installs a SIGTERM handler; `bash` and `sleep` install none. Only SIGKILL, sent from
+# outside the namespace, cannot be dropped, and `podman stop` sends it when its wait is over.
+#
+# Two fixes, besides `-t`:
+# - `--init`: podman starts a tiny init program (`catatonit`) as PID 1, which passes SIGTERM on to
+#   your command; your command is then PID 2, not protected, and ends;
+# - `--stop-signal SIGKILL` (or `STOPSIGNAL` in the image's Containerfile): `stop` sends a signal
+#   that cannot be ignored (no clean shutdown, so only for programs with nothing to save).
+#
+# We measure: the same `sleep 600`, stopped with podman's default wait, three ways.
+
+# %%
+import time
+
+import pandas as pd
+
+
+def stop_time(*run_options):
+    """Run `sleep 600` with RUN_OPTIONS, time a plain `podman stop`, remove it; return seconds."""
+    podman("rm -f -t 0 sleeper")  # a left-over from an earlier run of this cell
+    podman(["run", "-d", "--name", "sleeper", *run_options, "ubi8/ubi", "sleep", "600"], check=True)
+    start = time.monotonic()
+    stopped = podman("stop sleeper", check=True)
+    seconds = time.monotonic() - start
+    podman("rm -f -t 0 sleeper")
+    return seconds, stopped.stderr
+
+
+def in_words(seconds):
+    """The measured time, in words that stay the same from run to run."""
+    if seconds < 3:
+        return "a moment (under 3 s)"
+    return "about 10 s (the whole wait)" if 8 <= seconds < 20 else f"{seconds:.0f} s (unexpected)"
+
+
+plain, warning = stop_time()
+with_init, _ = stop_time("--init")
+with_kill, _ = stop_time("--stop-signal", "SIGKILL")
+pd.DataFrame([("podman run -d --name sleeper ubi8/ubi sleep 600", in_words(plain)),
+              ("podman run -d --name sleeper --init ubi8/ubi sleep 600", in_words(with_init)),
+              ("podman run -d --name sleeper --stop-signal SIGKILL ubi8/ubi sleep 600", in_words(with_kill))],
+             columns=["started with", "podman stop took"])
+
+# %% [markdown]
+# What podman said when its wait ran out (its time stamp left out):
+
+# %%
+print(re.search(r'msg="([^"]*)"', warning).group(1))
+
+# %%
+assert 8 <= plain < 20 and "resorting to SIGKILL" in warning, (plain, warning)
+assert with_init < 3 and with_kill < 3, (with_init, with_kill)
 print("all good")
 
 # %% [markdown]

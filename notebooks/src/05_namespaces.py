@@ -173,9 +173,9 @@ for kind, identity in ns.namespaces_of("self").items():
     print(f"/proc/self/ns/{kind:<18} -> {identity}")
 
 # %% [markdown]
-# (The numbers are different on every machine and every boot; the tests compare them as
-# `[NS-INODE]`, but you see the real ones.) `pid_for_children` and `time_for_children` are the
-# namespaces this process's *future children* will get; usually the same as its own.
+# (The numbers are different on every machine and every boot.) `pid_for_children` and
+# `time_for_children` are the namespaces this process's *future children* will get; usually the
+# same as its own.
 #
 # ### The host next to the container
 # The kit finds the host PID of the container's main process (`podman inspect`, section 3),
@@ -306,7 +306,7 @@ for pid, user, args in rows:
 # %% [markdown]
 # `podman top` also has descriptors for the host's side, `hpid` and `huser`, but they do not
 # work everywhere: podman finds the host's side through the container's cgroup folder, and
-# where podman itself runs in a container (a test machine, for example) it can look for that
+# where podman itself runs in a container (a CI runner, for example) it can look for that
 # folder in the wrong place, and prints `?`. The host can find the container's processes
 # itself, and that always works: they are the processes whose `/proc/PID/ns/pid` is the
 # container's pid namespace, and each one's `/proc/PID/status` gives its PID inside (the last
@@ -405,7 +405,7 @@ print("the container sees this notebook's kernel:", inside["CMD"].str.contains("
 # %% [markdown]
 # ### Host name (`uts`)
 # The container has its own host name. Podman sets it to the container's short ID (12
-# hexadecimal digits, shown masked by the tests as `ID12`):
+# hexadecimal digits, the start of its full ID):
 
 # %%
 %podman exec {NAME} hostname
@@ -717,8 +717,8 @@ if rootless_available():
 # container (of this notebook's root sandbox) and press **Show** to get its namespace table and
 # its process tree; the podman commands behind them are listed underneath. We start one more
 # container, `box`, whose only process is `sleep` (PID 1), and open the view on it. Choose
-# `web` in the list to see the web server again. (Where no live front end runs, as in the
-# tests, the cell shows a plain summary: the table, and the tree without host PIDs.)
+# `web` in the list to see the web server again. (Where no live front end runs, for example
+# when the notebook is executed in batch, the cell shows a plain summary: the table, and the tree without host PIDs.)
 
 # %%
 %podman run -d --name {BOX} ubi8/ubi sleep infinity

@@ -137,8 +137,10 @@ print("\n".join(sorted(changes.stdout.splitlines(), key=lambda line: line.split(
 %podman exec box cat /root/note.txt
 
 # %% [markdown]
-# Now stop and remove the container, as the notes do (`podman stop`, `podman rm`). `sleep`
-# ignores the polite stop signal, so `-t 0` forces it at once. Then a **new** container from
+# Now stop and remove the container, as the notes do (`podman stop`, `podman rm`). `sleep` is
+# PID 1 of its container and has no handler for the polite stop signal (SIGTERM), so it ignores
+# it (notebook 03 measures the wait, and its fixes `--init` and `--stop-signal`); `-t 0` forces
+# it at once. Then a **new** container from
 # the same image looks for the file:
 
 # %%
@@ -592,8 +594,33 @@ labels_here = sh(HOME, "ls", "-Zd", "webcontent", "webcontent/html/index.html")
 #
 # Each container gets two random *MCS categories* (`c123,c456` above), so with `:Z` a second
 # container cannot open the first one's directory even though both run as `container_t`.
-# Use `:z` for a directory several containers share, `:Z` for one container's own. Never
-# relabel system folders (`-v /home:/x:Z` would break your logins).
+# Use `:z` for a directory several containers share, `:Z` for one container's own.
+#
+# **Podman refuses to relabel system folders.** Relabelling `/home` or `/etc` would give the
+# host's own files a container label. So podman's SELinux library keeps a list of folders it
+# will not relabel: `/`, `/bin`, `/boot`, `/dev`, `/etc`, `/home`, `/lib`, `/lib64`, `/media`,
+# `/opt`, `/proc`, `/root`, `/run`, `/sbin`, `/srv`, `/sys`, `/tmp`, `/usr`, `/var`, `/var/lib`,
+# `/var/log` and your own home folder (`$HOME`). On an SELinux host `-v /home:/x:Z` stops with
+# `SELinux relabeling of /home is not allowed`, and a folder inside `/usr` with `relabeling
+# content in /usr is not allowed`. Mount a folder of your own (like `~/webcontent`) with `:Z`,
+# and a system folder, if you must, without it.
+#
+# That check is part of the relabelling, so it only runs where SELinux is on. Here podman
+# accepts `/home` with `:Z` and, as before, does nothing to it:
+
+# %%
+relabel_home = %podman run --rm -v /home:/mnt:Z registry.access.redhat.com/ubi8/ubi:latest true
+relabel_home
+
+# %%
+if SELINUX_ON:
+    assert relabel_home.returncode != 0 and "relabeling of /home is not allowed" in relabel_home.stderr
+    print("refused, as on RHEL:", relabel_home.stderr.strip().splitlines()[-1])
+else:
+    assert relabel_home.returncode == 0, relabel_home
+    print("exit status 0: without SELinux, podman does not check, and nothing was relabelled")
+
+# %% [markdown]
 #
 # Where SELinux is on, the next cell shows the labels of a fresh directory before `:Z`, after
 # `:Z` and after `:z`, for real. Here it says why it does nothing.
