@@ -96,7 +96,7 @@ def make_package(app, version):
     """A package tree (usr/lib + usr/bin) and a Containerfile that copies it into busybox."""
     pkg = work / app
     for folder in ("usr/lib", "usr/bin"):
-        (pkg / folder).mkdir(parents=True)
+        (pkg / folder).mkdir(parents=True, exist_ok=True)
     (pkg / "usr/lib/libgreet.so.txt").write_text(version + "\n")
     script = pkg / "usr/bin" / app
     script.write_text(APP_SCRIPT.format(app=app, need=version))
@@ -122,7 +122,7 @@ print((packages["app1"] / "Containerfile").read_text())
 
 # %%
 host_root = work / "host-root"
-host_root.mkdir()
+host_root.mkdir(exist_ok=True)
 
 
 def install_on_host(app):
@@ -462,7 +462,7 @@ NET = f"{NET_PREFIX}-{os.environ['PODMAN_COURSE_SANDBOX']}"
 
 # %%
 site = work / "site"
-site.mkdir()
+site.mkdir(exist_ok=True)
 (site / "index.html").write_text("hello from the web component\n")
 r = %podman run -d --name web --network {NET} -v {site}:/www:ro busybox httpd -f -p {WEB_LISTEN} -h /www
 print("web started:", r.returncode == 0)

@@ -340,7 +340,8 @@ query(db, "select current_user() as `logged in as`, database() as `current datab
 # from any address". We came in through the host's port, which `podman port` shows:
 
 # %%
-%podman port mydb
+mapped = %podman port mydb
+mapped
 
 # %% [markdown]
 # ### Check yourself
@@ -348,7 +349,7 @@ query(db, "select current_user() as `logged in as`, database() as `current datab
 # %%
 databases = set(query(db, "show databases;")["Database"])
 assert databases == {"db", "information_schema"}, databases
-assert _.df.iloc[0]["Host port"] == DB_PORT
+assert mapped.df.iloc[0]["Host port"] == DB_PORT
 db.close()
 print("MariaDB configured only by -e, queried through port", DB_PORT)
 

@@ -200,7 +200,8 @@ table
 # cgroup version. This host runs cgroups **v1**:
 
 # %%
-%podman info --format '{{.Host.CgroupsVersion}}'
+cgroups_version = %podman info --format '{{.Host.CgroupsVersion}}'
+cgroups_version
 
 # %% [markdown]
 # On cgroups v1, podman's default is `--cgroupns=host` (on v2 it is `private`). So the
@@ -217,7 +218,7 @@ def cgroup_path(text):
     return line.split(":", 2)[2]
 
 
-CGROUPS_V2 = _.stdout.strip() == "v2"  # the output of the cell above
+CGROUPS_V2 = cgroups_version.stdout.strip() == "v2"
 r = %podman exec {NAME} cat /proc/1/cgroup
 container_cgroup = cgroup_path(r.stdout)
 print(f"inside {NAME}, the memory line of /proc/1/cgroup ends in:",
@@ -229,10 +230,11 @@ print("a path in the host's tree (not the root /):", container_cgroup != "/")
 # container sees its own cgroup as the root `/` of the tree.
 
 # %%
-%podman run --rm --cgroupns=private ubi8/ubi readlink /proc/self/ns/cgroup
+private_readlink = %podman run --rm --cgroupns=private ubi8/ubi readlink /proc/self/ns/cgroup
+private_readlink
 
 # %%
-private_ns = _.stdout.strip()  # the output of the cell above
+private_ns = private_readlink.stdout.strip()
 private = %podman run --rm --cgroupns=private ubi8/ubi cat /proc/self/cgroup
 private_cgroup = cgroup_path(private.stdout)
 print("with --cgroupns=private, /proc/self/cgroup:", private_cgroup)
@@ -408,10 +410,11 @@ print("the container sees this notebook's kernel:", inside["CMD"].str.contains("
 # hexadecimal digits, the start of its full ID):
 
 # %%
-%podman exec {NAME} hostname
+hostname_inside = %podman exec {NAME} hostname
+hostname_inside
 
 # %%
-container_host = _.stdout.strip()
+container_host = hostname_inside.stdout.strip()
 full_id = %podman inspect --format '{{.Id}}' {NAME}
 print("container's host name == its short ID:", container_host == full_id.stdout.strip()[:12])
 print("container's host name == the host's:", container_host == socket.gethostname())

@@ -176,7 +176,7 @@ print("all good")
 
 # %%
 DATA = HOME / "data"
-DATA.mkdir()
+DATA.mkdir(exist_ok=True)
 
 # %%
 %podman run --rm -v {DATA}:/data:Z registry.access.redhat.com/ubi8/ubi:latest bash -c 'echo "written inside, kept on the host" > /data/note.txt'
@@ -220,7 +220,7 @@ print("all good")
 
 # %%
 WEBCONTENT = HOME / "webcontent"
-(WEBCONTENT / "html").mkdir(parents=True)
+(WEBCONTENT / "html").mkdir(parents=True, exist_ok=True)
 (WEBCONTENT / "html" / "index.html").write_text("this is a test\n")
 made = ls_ln(HOME, "webcontent", "webcontent/html", "webcontent/html/index.html")
 
