@@ -34,7 +34,7 @@
 # > Here we only need the tiny `localhost:5000/busybox:latest`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 N_CONTAINERS = 5          # how many containers to start for the speed / memory measurement
 SLOW_SECONDS = 10.0       # a generous bound: any start or stop slower than this is a problem

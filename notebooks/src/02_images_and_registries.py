@@ -39,7 +39,7 @@
 # > `rhel8/httpd-24`, …) is the one the notes use. Each carries the label `course.stand-in=true`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 COPY_TAG = ""         # tag for the skopeo copy; "" = a tag unique to this run (from the sandbox id)
 APP = "localhost/myapp"  # the image this notebook builds (lives only in this notebook's sandbox)

@@ -33,7 +33,7 @@
 # > classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 NAME = "rhel7"  # the notes' container started with --name=rhel7
 WEB = "web"     # the web server we run in the background (-d)
@@ -495,6 +495,7 @@ def stop_time(*run_options):
     return seconds, stopped.stderr
 
 
+# %%
 def in_words(seconds):
     """The measured time, in words that stay the same from run to run."""
     if seconds < 3:
@@ -502,6 +503,7 @@ def in_words(seconds):
     return "about 10 s (the whole wait)" if 8 <= seconds < 20 else f"{seconds:.0f} s (unexpected)"
 
 
+# %%
 plain, warning = stop_time()
 with_init, _ = stop_time("--init")
 with_kill, _ = stop_time("--stop-signal", "SIGKILL")

@@ -39,7 +39,7 @@
 # > classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 WEB_PORT = 8000       # the notes' web server: -p 8000:8080
 DB_PORT = 3306        # the notes: the MariaDB demo's -p 3306:3306
@@ -190,7 +190,7 @@ print("rules in them that drop or reject packets:", len(refusing))
 # The packet filters are not empty, though: podman wrote rules itself. With root, `-p` is done
 # by *NAT* rules (network address translation) that redirect packets sent to the host's port to
 # the container's address. Here are podman's rules for our port (`iptables` shows them in its own
-# syntax; the chain names end in a hash, masked here):
+# syntax; the chain names end in a hash, shown here as `<hash>`):
 
 # %%
 import re

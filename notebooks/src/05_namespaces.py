@@ -38,7 +38,7 @@
 # > classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 NAME = "web"    # the root container we look into (the notes' web server image)
 RNAME = "rweb"  # the same image, run by the unprivileged course user (rootless)

@@ -35,7 +35,7 @@
 # > `registry.redhat.io/...` to the classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 WEB_PORT = 8080  # the notes' webcontent demo: -p 8080:8080
 DB_PORT = 3306   # MariaDB's port, as in the notes' MariaDB demo

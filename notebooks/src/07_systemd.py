@@ -35,7 +35,7 @@
 # > its name (`rhel8/httpd-24`, …) is the one the notes use.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 USER = "webadmin"  # the dedicated account inside the systemd host
 PORT_INSIDE = 8080  # the web port inside the systemd host's own network (not the host's)

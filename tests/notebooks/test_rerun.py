@@ -6,7 +6,7 @@ second run must raise nothing, and no cell may show a podman error in the second
 did not show in the first (a cell that shows a refusal on purpose shows it both times).
 
 One notebook is run: 03 names its containers, stops, restarts and removes them, so it has the
-most to trip over when run again (about a minute on a quiet machine).
+most to trip over when run again (about a minute and a half on a quiet machine).
 """
 
 from __future__ import annotations
