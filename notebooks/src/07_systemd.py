@@ -159,11 +159,11 @@ wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State
 host(f"systemctl --user -M {USER}@ is-system-running")
 
 # %% [markdown]
-# `run0` works: it asks systemd to open a session for `webadmin` (logind lists it) with the
-# session's variables set, as a login would.
+# `run0` works: it asks systemd to open a real session for `webadmin`, with the session's
+# variables set, as a login would (`--wait` waits until the user's service manager has started).
 
 # %%
-host.sh(f"run0 -u {USER} sh -c 'echo XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR; systemctl --user is-system-running'")
+host.sh(f"run0 -u {USER} sh -c 'echo XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR; systemctl --user is-system-running --wait'")
 
 # %% [markdown]
 # **A shortcut, for the rest of this notebook.** `host(..., user=USER)` runs each command with
