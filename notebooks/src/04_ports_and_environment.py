@@ -127,7 +127,8 @@ print(first_line(page, "<h1>"))
 # firewall lets them, see below).
 
 # %%
-%podman port web
+web_ports = %podman port web
+web_ports
 
 # %% [markdown]
 # ### Check yourself
@@ -135,7 +136,6 @@ print(first_line(page, "<h1>"))
 # through it.
 
 # %%
-web_ports = _
 assert web_ports.ok and len(web_ports.df) == 1, web_ports
 row = web_ports.df.iloc[0]
 assert row["Container port"] == "8080/tcp" and row["Host port"] == WEB_PORT, row
@@ -241,13 +241,13 @@ print("podman's NAT rule for port", WEB_PORT, "is in place")
 %podman run --rm registry.access.redhat.com/ubi8/ubi date "+%Z %z"
 
 # %%
-%podman run --rm -e TZ=Asia/Shanghai registry.access.redhat.com/ubi8/ubi date "+%Z %z"
+shanghai = %podman run --rm -e TZ=Asia/Shanghai registry.access.redhat.com/ubi8/ubi date "+%Z %z"
+shanghai
 
 # %% [markdown]
 # ### Check yourself
 
 # %%
-shanghai = _
 utc = %podman run --rm registry.access.redhat.com/ubi8/ubi date "+%Z %z"
 assert utc.stdout.strip() == "UTC +0000" and shanghai.stdout.strip() == "CST +0800", (utc, shanghai)
 print("same image, same command, behaviour chosen by -e")
@@ -276,13 +276,13 @@ print("same image, same command, behaviour chosen by -e")
 # Half of them is no better: the three user variables go together.
 
 # %%
-%podman run --rm -e MYSQL_USER=user1 registry.redhat.io/rhel8/mariadb-103
+half = %podman run --rm -e MYSQL_USER=user1 registry.redhat.io/rhel8/mariadb-103
+half
 
 # %% [markdown]
 # ### Check yourself
 
 # %%
-half = _
 missing = %podman run --rm registry.redhat.io/rhel8/mariadb-103
 assert missing.returncode == 1 and "no database user and no root password given" in missing.stderr
 assert half.returncode == 1 and "must be given together" in half.stderr
