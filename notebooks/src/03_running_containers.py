@@ -505,8 +505,8 @@ def in_words(seconds):
 
 # %%
 plain, warning = stop_time()
-with_init, _ = stop_time("--init")
-with_kill, _ = stop_time("--stop-signal", "SIGKILL")
+with_init = stop_time("--init")[0]
+with_kill = stop_time("--stop-signal", "SIGKILL")[0]
 pd.DataFrame([("podman run -d --name sleeper ubi8/ubi sleep 600", in_words(plain)),
               ("podman run -d --name sleeper --init ubi8/ubi sleep 600", in_words(with_init)),
               ("podman run -d --name sleeper --stop-signal SIGKILL ubi8/ubi sleep 600", in_words(with_kill))],
