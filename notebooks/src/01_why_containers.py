@@ -72,6 +72,8 @@ import shutil
 import subprocess
 import tempfile
 
+from kernel_helpers.lesson import podman
+
 work = pathlib.Path(tempfile.mkdtemp(prefix="course01-"))
 
 APP_SCRIPT = """#!/bin/sh
@@ -179,6 +181,7 @@ for app, pkg in packages.items():
 
 # %%
 for app in packages:
+    podman(f"rm -f -t 0 {app}")  # left by an earlier run of this cell: removed first, nothing shown
     r = %podman run -d --name {app} localhost/course01-{app}:latest sh -c "/usr/bin/{app}; sleep 60"
     assert r.returncode == 0, r.stderr
 ps = %podman ps
@@ -376,6 +379,7 @@ def cgroup_memory(name):
 
 # %%
 names = [f"speed{i}" for i in range(1, N_CONTAINERS + 1)]
+podman(["rm", "-f", "-t", "0", *names])  # left by an earlier run of this cell: removed first, nothing shown
 start_s = [timed("run", "-d", "--name", n, "localhost:5000/busybox:latest", "sleep", "600") for n in names]
 stats = subprocess.run(["podman", "stats", "--no-stream", "--format", "json", *names],
                        capture_output=True, text=True, timeout=TIMEOUT)
@@ -431,8 +435,8 @@ print(f"{N_CONTAINERS} containers started, measured and stopped: all good")
 
 # %%
 NAMES = " ".join(names)
-r = %podman rm {NAMES}
-assert r.returncode == 0, r.stderr
+r = %podman rm --ignore {NAMES}
+assert r.returncode == 0, r.stderr  # --ignore: no error for a container already gone
 print("removed:", len(r.stdout.split()))
 
 # %% [markdown]
@@ -453,6 +457,7 @@ print("removed:", len(r.stdout.split()))
 
 # %%
 NET = f"{NET_PREFIX}-{os.environ['PODMAN_COURSE_SANDBOX']}"
+podman("network rm -f {NET}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman network create {NET}
 
 # %% [markdown]
@@ -464,6 +469,7 @@ NET = f"{NET_PREFIX}-{os.environ['PODMAN_COURSE_SANDBOX']}"
 site = work / "site"
 site.mkdir(exist_ok=True)
 (site / "index.html").write_text("hello from the web component\n")
+podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 r = %podman run -d --name web --network {NET} -v {site}:/www:ro busybox httpd -f -p {WEB_LISTEN} -h /www
 print("web started:", r.returncode == 0)
 

@@ -554,6 +554,7 @@ print(mine.df[["Repository", "Tag"]].sort_values("Tag").to_string(index=False))
 # that use it*. A container made from `myapp:v1` (it ran and exited, but it still exists):
 
 # %%
+podman("rm -f myapp-user")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run --name myapp-user {APP}:v1 cat /etc/myapp-release
 
 # %%

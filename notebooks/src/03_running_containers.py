@@ -216,6 +216,7 @@ print("containers before:", before, " after:", len(states()))
 # `rhel8/httpd-24`, and call it `web`.
 
 # %%
+podman("rm -f -t 0 {WEB}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name {WEB} registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -427,6 +428,7 @@ containers(rename=mask_random_name)
 # job *without* `--rm`, named `done`: it stops at once and stays, next to the running `rhel7`.
 
 # %%
+podman("rm -f done")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run --name done ubi8/ubi true
 
 # %%
