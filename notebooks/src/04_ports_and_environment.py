@@ -69,7 +69,7 @@ ROOTLESS_PORT = 8080  # the notes' -p 8080:8080 for the unprivileged user (any p
 # %%
 import pandas as pd
 
-from kernel_helpers.lesson import containers, fetch
+from kernel_helpers.lesson import containers, fetch, podman
 
 
 def first_line(text, word):
@@ -107,6 +107,7 @@ containers()
 # `podman run -d --name=web -p 8000:8080 registry.redhat.io/rhel8/httpd-24`
 
 # %%
+podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name=web -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -294,6 +295,7 @@ print("the image refuses to start unconfigured")
 # server listens on 3306 inside the container, published on the host's 3306 (`DB_PORT`):
 
 # %%
+podman("rm -f -t 0 mydb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name mydb -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db -p {DB_PORT}:3306 registry.redhat.io/rhel8/mariadb-103
 
 # %% [markdown]
@@ -350,7 +352,6 @@ mapped
 databases = set(query(db, "show databases;")["Database"])
 assert databases == {"db", "information_schema"}, databases
 assert mapped.df.iloc[0]["Host port"] == DB_PORT
-db.close()
 print("MariaDB configured only by -e, queried through port", DB_PORT)
 
 # %% [markdown]
@@ -362,6 +363,8 @@ print("MariaDB configured only by -e, queried through port", DB_PORT)
 %podman rm -f -t 0 web
 
 # %%
+if db.open:
+    db.close()  # our connection first, then its server
 %podman rm -f -t 0 mydb
 
 # %% [markdown]
@@ -382,6 +385,7 @@ print("MariaDB configured only by -e, queried through port", DB_PORT)
 from kernel_helpers.session import kernel_sandbox
 
 NET = f"course04-{kernel_sandbox().id}"
+podman("network rm -f {NET}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman network create {NET}
 
 # %% [markdown]
@@ -390,6 +394,7 @@ NET = f"course04-{kernel_sandbox().id}"
 # also gives the server's administrator a password.
 
 # %%
+podman("rm -f -t 0 db")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name db --network {NET} -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db -e MYSQL_ROOT_PASSWORD=rootpass123 registry.redhat.io/rhel8/mariadb-103
 
 # %% [markdown]
@@ -401,6 +406,7 @@ NET = f"course04-{kernel_sandbox().id}"
 # one door to the outside.
 
 # %%
+podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name web --network {NET} -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -423,6 +429,7 @@ NET = f"course04-{kernel_sandbox().id}"
 mysqladmin --host=db --user=user1 --password=redhat123 --wait=30 --silent ping
 mysql --host=db --user=user1 --password=redhat123 --table db <<'SQL'
 show databases;
+drop table if exists components;
 create table components (name varchar(20), image varchar(60));
 insert into components values ('db', 'rhel8/mariadb-103'), ('web', 'rhel8/httpd-24');
 select * from components;
@@ -516,6 +523,7 @@ containers(rootless=True)
 # the kernel refuses that to ordinary users (podman's own message, with its advice):
 
 # %%
+podman("rm -f -t 0 web", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name web -p 80:8080 registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -541,6 +549,7 @@ print("net.ipv4.ip_unprivileged_port_start =",
 %podman --rootless rm web
 
 # %%
+podman("rm -f -t 0 web", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name web -p {ROOTLESS_PORT}:8080 registry.redhat.io/rhel8/httpd-24
 
 # %%
