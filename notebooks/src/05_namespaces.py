@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pandas as pd
 from kernel_helpers import namespaces as ns
-from kernel_helpers.lesson import rootless_available, rootless_world, wait_until
+from kernel_helpers.lesson import podman, rootless_available, rootless_world, wait_until
 
 # %% [markdown]
 # ### Host PIDs get labels
@@ -152,6 +152,7 @@ if rootless_available():
 %podman pull -q registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
+podman("rm -f -t 0 {NAME}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name {NAME} registry.redhat.io/rhel8/httpd-24:latest
 
 # %% [markdown]
@@ -586,6 +587,7 @@ print("all good")
 # `podman-student` runs the same web server image:
 
 # %%
+podman("rm -f -t 0 {RNAME}", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name {RNAME} registry.redhat.io/rhel8/httpd-24:latest
 
 # %% [markdown]
@@ -724,6 +726,7 @@ if rootless_available():
 # when the notebook is executed in batch, the cell shows a plain summary: the table, and the tree without host PIDs.)
 
 # %%
+podman("rm -f -t 0 {BOX}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name {BOX} ubi8/ubi sleep infinity
 
 # %%
@@ -758,7 +761,7 @@ print("all good")
 removed = %podman --rootless rm -f -t 0 {RNAME}
 if rootless_available():
     for name in FILES:
-        (rw.files / name).unlink()
+        (rw.files / name).unlink(missing_ok=True)
 removed
 
 # %%
