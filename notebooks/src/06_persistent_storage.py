@@ -106,6 +106,7 @@ def ls_ln(folder, *names):
 %podman pull -q registry.access.redhat.com/ubi8/ubi:latest
 
 # %%
+podman("rm -f -t 0 box")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name box registry.access.redhat.com/ubi8/ubi:latest sleep 600
 
 # %%
@@ -265,6 +266,7 @@ versions
 # port (8080 in the notes):
 
 # %%
+podman("rm -f -t 0 myweb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:1-105
 
 # %%
@@ -296,6 +298,7 @@ first_version = serving("myweb")
 %podman rm myweb
 
 # %%
+podman("rm -f -t 0 myweb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
@@ -415,6 +418,7 @@ if rootless_available():
 
 # %%
 DB_ENV = "-e MYSQL_USER=student -e MYSQL_PASSWORD=student -e MYSQL_DATABASE=items"
+podman("rm -f -t 0 db", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 denied = %podman --rootless run --name db -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 denied
 
@@ -442,6 +446,7 @@ if rootless_available():
 # the background this time, `-d`, with its port published on `{DB_PORT}`):
 
 # %%
+podman("rm -f -t 0 db", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name db -p {DB_PORT}:3306 -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %% [markdown]
@@ -486,6 +491,7 @@ if rootless_available():
 %podman --rootless rm db
 
 # %%
+podman("rm -f -t 0 db", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name db -p {DB_PORT}:3306 -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
@@ -509,6 +515,7 @@ if rootless_available():
     ls_ln(FILES, "dbdata-u")
 
 # %%
+podman("rm -f -t 0 db-u", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name db-u -v {DBDATA_U}:/var/lib/mysql/data:Z,U {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
