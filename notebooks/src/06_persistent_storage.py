@@ -460,6 +460,7 @@ from kernel_helpers.lesson import mariadb, query
 
 if rootless_available():
     with mariadb(DB_PORT, user="student", password="student", database="items") as db:
+        query(db, "DROP TABLE IF EXISTS notes")  # made by an earlier run of this cell
         query(db, "CREATE TABLE notes (id INT PRIMARY KEY, note VARCHAR(80))")
         query(db, "INSERT INTO notes VALUES (1, 'kept in a host directory')")
         display(query(db, "SELECT * FROM notes"))
@@ -683,8 +684,8 @@ print("all good")
 %podman --rootless unshare rm -rf {DBDATA} {DBDATA_U}
 
 # %%
-shutil.rmtree(DATA)
-shutil.rmtree(WEBCONTENT)
+shutil.rmtree(DATA, ignore_errors=True)
+shutil.rmtree(WEBCONTENT, ignore_errors=True)
 %podman rmi registry.access.redhat.com/ubi8/ubi:latest registry.redhat.io/rhel8/httpd-24:1-105 registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
