@@ -95,8 +95,10 @@ print("PID 1 on this machine is systemd:", pid1 == "systemd")
 # Commands run inside are shown with the prompt of the user who runs them.
 
 # %%
+from kernel_helpers.lesson import podman
 from kernel_helpers.systemd_host import SystemdHost
 
+podman("rm -f -v -t 0 systemd-host")  # left by an earlier run of this cell: removed first, nothing shown
 host = SystemdHost.start(timeout=TIMEOUT)
 host
 
@@ -186,6 +188,7 @@ host.sh("mkdir -p ~/webcontent/html && echo 'hello world' > ~/webcontent/html/in
 host("podman pull -q registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
 
 # %%
+host("podman rm -f -t 0 myweb", user=USER)  # left by an earlier run of this cell: removed first, nothing shown
 host(f"podman run -d --name myweb -p {PORT_INSIDE}:8080 -v /home/{USER}/webcontent:/var/www:Z "
      "registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
 
@@ -373,6 +376,7 @@ print("all good")
 host("podman pull -q registry.redhat.io/rhel8/httpd-24:latest")
 
 # %%
+host("podman rm -f -t 0 rootweb")  # left by an earlier run of this cell: removed first, nothing shown
 host("podman run -d --name rootweb -p 8081:8080 registry.redhat.io/rhel8/httpd-24:latest")
 
 # %%
@@ -497,6 +501,7 @@ print("all good")
 # `--new` and compare with what you saw above.
 
 # %%
+podman("rm -f -t 0 myweb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name myweb registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
