@@ -471,7 +471,8 @@ site.mkdir(exist_ok=True)
 (site / "index.html").write_text("hello from the web component\n")
 podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 r = %podman run -d --name web --network {NET} -v {site}:/www:ro busybox httpd -f -p {WEB_LISTEN} -h /www
-print("web started:", r.returncode == 0)
+assert r.ok, r
+r
 
 # %% [markdown]
 # The client component, in a second container on the same network, fetches the page **by the

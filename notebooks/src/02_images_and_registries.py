@@ -447,7 +447,8 @@ src_info = %skopeo --raw inspect {SRC}
 dst_info = %skopeo --raw inspect {DST}
 src_digest = json.loads(src_info.stdout)["Digest"]
 dst_digest = json.loads(dst_info.stdout)["Digest"]
-print("different digests:", src_digest != dst_digest)
+print("digest of the original:", src_digest)
+print("digest of the copy:    ", dst_digest)
 
 # %%
 assert src_digest != dst_digest, "refusing to delete: the copy shares busybox:latest's manifest"
@@ -528,7 +529,8 @@ def image_id(image):
     return inspect(image)["Id"]
 
 latest_before = image_id(f"{APP}:latest")
-print("latest is v1:", latest_before == image_id(f"{APP}:v1"))
+print("image ID of latest:", latest_before[:12])
+print("image ID of v1:    ", image_id(f"{APP}:v1")[:12])
 
 # %%
 %%podman build -q -t {APP}:v2 -f - .
@@ -540,8 +542,10 @@ RUN echo "myapp version 2" > /etc/myapp-release
 
 # %%
 latest_after = image_id(f"{APP}:latest")
-print("moved:", latest_after != latest_before)
-print("latest is now v2:", latest_after == image_id(f"{APP}:v2"))
+print("image ID of latest, before:", latest_before[:12])
+print("image ID of latest, now:   ", latest_after[:12])
+print("image ID of v2:            ", image_id(f"{APP}:v2")[:12])
+assert latest_after != latest_before and latest_after == image_id(f"{APP}:v2")
 mine = %podman images {APP}
 print(mine.df[["Repository", "Tag"]].sort_values("Tag").to_string(index=False))
 
