@@ -531,6 +531,7 @@ def image_id(image):
 latest_before = image_id(f"{APP}:latest")
 print("image ID of latest:", latest_before[:12])
 print("image ID of v1:    ", image_id(f"{APP}:v1")[:12])
+assert latest_before == image_id(f"{APP}:v1")
 
 # %%
 %%podman build -q -t {APP}:v2 -f - .
