@@ -147,8 +147,10 @@ wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State
 # ### Getting into the user's session
 # `systemctl --user` talks to the user's own service manager, which it finds through the session
 # variables (`XDG_RUNTIME_DIR`). A real login (console or `ssh webadmin@host`) opens a session and
-# sets them; `sudo` and `su` from another account may not, which is why the notes insist on a real
-# login. The real ways in, without a password prompt for root:
+# sets them. `sudo` and `su` from another account do not open a login session for the user: on
+# RHEL 8, `systemctl --user` then fails with `Failed to connect to bus: No such file or directory`,
+# which is why the notes insist on a real login. (Newer systems, like this Debian 13 host, set the
+# variable even for `su`; do not count on it.) The real ways in, without a password prompt for root:
 # - `ssh webadmin@host`, the notes' way, on any release;
 # - `machinectl shell webadmin@` (package `systemd-container`), on RHEL 8 too;
 # - `systemctl --user -M webadmin@ …` (systemd 248 and later, so RHEL 9, not RHEL 8's 239);
