@@ -140,8 +140,8 @@ print("\n".join(sorted(changes.stdout.splitlines(), key=lambda line: line.split(
 # %% [markdown]
 # Now stop and remove the container, as the notes do (`podman stop`, `podman rm`). `sleep` is
 # PID 1 of its container and has no handler for the polite stop signal (SIGTERM), so it ignores
-# it (notebook 03 measures the wait, and its fixes `--init` and `--stop-signal`); `-t 0` forces
-# it at once. Then a **new** container from
+# it (notebook 03 measures the wait, and shows the fixes `--init` and `--stop-signal`); `-t 0`
+# forces it at once. Then a **new** container from
 # the same image looks for the file:
 
 # %%
@@ -605,10 +605,10 @@ labels_here = sh(HOME, "ls", "-Zd", "webcontent", "webcontent/html/index.html")
 # Use `:z` for a directory several containers share, `:Z` for one container's own.
 #
 # **Podman refuses to relabel system folders.** Relabelling `/home` or `/etc` would give the
-# host's own files a container label. So podman's SELinux library keeps a list of folders it
-# will not relabel: `/`, `/bin`, `/boot`, `/dev`, `/etc`, `/home`, `/lib`, `/lib64`, `/media`,
+# host's own files a container label. So podman's SELinux library keeps a list of paths it
+# will not relabel, among them `/`, `/bin`, `/boot`, `/dev`, `/etc`, `/home`, `/lib`, `/lib64`, `/media`,
 # `/opt`, `/proc`, `/root`, `/run`, `/sbin`, `/srv`, `/sys`, `/tmp`, `/usr`, `/var`, `/var/lib`,
-# `/var/log` and your own home folder (`$HOME`). On an SELinux host `-v /home:/x:Z` stops with
+# `/var/log`, `/etc/passwd` and your own home folder (`$HOME`). On an SELinux host `-v /home:/x:Z` stops with
 # `SELinux relabeling of /home is not allowed`, and a folder inside `/usr` with `relabeling
 # content in /usr is not allowed`. Mount a folder of your own (like `~/webcontent`) with `:Z`,
 # and a system folder, if you must, without it.
