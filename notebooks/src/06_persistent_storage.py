@@ -606,12 +606,12 @@ labels_here = sh(HOME, "ls", "-Zd", "webcontent", "webcontent/html/index.html")
 #
 # **Podman refuses to relabel system folders.** Relabelling `/home` or `/etc` would give the
 # host's own files a container label. So podman's SELinux library keeps a list of paths it
-# will not relabel, among them `/`, `/bin`, `/boot`, `/dev`, `/etc`, `/home`, `/lib`, `/lib64`, `/media`,
-# `/opt`, `/proc`, `/root`, `/run`, `/sbin`, `/srv`, `/sys`, `/tmp`, `/usr`, `/var`, `/var/lib`,
-# `/var/log`, `/etc/passwd` and your own home folder (`$HOME`). On an SELinux host `-v /home:/x:Z` stops with
-# `SELinux relabeling of /home is not allowed`, and a folder inside `/usr` with `relabeling
-# content in /usr is not allowed`. Mount a folder of your own (like `~/webcontent`) with `:Z`,
-# and a system folder, if you must, without it.
+# will not relabel, among them `/`, `/bin`, `/boot`, `/dev`, `/etc`, `/etc/passwd`, `/home`,
+# `/lib`, `/lib64`, `/media`, `/opt`, `/proc`, `/root`, `/run`, `/sbin`, `/srv`, `/sys`, `/tmp`,
+# `/usr`, `/var`, `/var/lib`, `/var/log` and your own home folder (`$HOME`). On an SELinux host
+# `-v /home:/x:Z` stops with `SELinux relabeling of /home is not allowed`, and a folder inside
+# `/usr` with `relabeling content in /usr is not allowed`. Mount a folder of your own (like
+# `~/webcontent`) with `:Z`, and a system folder, if you must, without it.
 #
 # That check is part of the relabelling, so it only runs where SELinux is on. Here podman
 # accepts `/home` with `:Z` and, as before, does nothing to it:
