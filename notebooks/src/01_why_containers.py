@@ -526,6 +526,6 @@ print("exit status:", r.returncode)
 print("\n".join(sorted(line for line in r.stdout.splitlines() if line.startswith("Untagged"))))
 
 # %%
-shutil.rmtree(work)
+shutil.rmtree(work, ignore_errors=True)
 left = %podman ps -a
 print("containers left:", len(left.df), "| temp dir removed:", not work.exists())
