@@ -174,7 +174,8 @@ auto_id = ps.df["ID"].iloc[0]  # kept for later: we will remove this container b
 print("two lowercase words joined by _:", bool(RANDOM_NAME.match(auto_name)))
 
 # %% [markdown]
-# The notes name their container `rhel7` (`-it` again, so the cell body is bash's input):
+# The notes name their container `rhel7` (`-it` again, so the cell body is bash's input). Run
+# this cell a second time and podman refuses: the name is taken, as the next cells show.
 
 # %%
 %%podman run -it --name={NAME} registry.access.redhat.com/ubi7/ubi:latest
