@@ -108,9 +108,14 @@ print("the OCI runtime podman uses here passed the doctor's check:", doctor_says
 
 # %% [markdown]
 # `podman ps -a` lists the containers of your sandbox, running or not. The one above removed
-# itself, so we start one that stays, in the background (`-d`):
+# itself, so we start one that stays, in the background (`-d`). You may run any cell of the
+# course again: a cell that makes a named container first removes the one it made before, with
+# `podman(...)`, which is `%podman` as a Python function that shows nothing.
 
 # %%
+from kernel_helpers.lesson import podman
+
+podman("rm -f -t 0 first")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name first busybox sleep 600
 
 # %%

@@ -34,7 +34,7 @@
 # > Here we only need the tiny `localhost:5000/busybox:latest`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 N_CONTAINERS = 5          # how many containers to start for the speed / memory measurement
 SLOW_SECONDS = 10.0       # a generous bound: any start or stop slower than this is a problem
@@ -72,6 +72,8 @@ import shutil
 import subprocess
 import tempfile
 
+from kernel_helpers.lesson import podman
+
 work = pathlib.Path(tempfile.mkdtemp(prefix="course01-"))
 
 APP_SCRIPT = """#!/bin/sh
@@ -96,7 +98,7 @@ def make_package(app, version):
     """A package tree (usr/lib + usr/bin) and a Containerfile that copies it into busybox."""
     pkg = work / app
     for folder in ("usr/lib", "usr/bin"):
-        (pkg / folder).mkdir(parents=True)
+        (pkg / folder).mkdir(parents=True, exist_ok=True)
     (pkg / "usr/lib/libgreet.so.txt").write_text(version + "\n")
     script = pkg / "usr/bin" / app
     script.write_text(APP_SCRIPT.format(app=app, need=version))
@@ -122,7 +124,7 @@ print((packages["app1"] / "Containerfile").read_text())
 
 # %%
 host_root = work / "host-root"
-host_root.mkdir()
+host_root.mkdir(exist_ok=True)
 
 
 def install_on_host(app):
@@ -179,6 +181,7 @@ for app, pkg in packages.items():
 
 # %%
 for app in packages:
+    podman(f"rm -f -t 0 {app}")  # left by an earlier run of this cell: removed first, nothing shown
     r = %podman run -d --name {app} localhost/course01-{app}:latest sh -c "/usr/bin/{app}; sleep 60"
     assert r.returncode == 0, r.stderr
 ps = %podman ps
@@ -275,7 +278,9 @@ for stack, layers in drawn.items():
 import platform
 
 r = %podman run --rm busybox uname -r
-print("kernel inside the container == host kernel:", r.stdout.strip() == platform.release())
+print("uname -r inside the container:", r.stdout.strip())
+print("platform.release() on the host:", platform.release())
+assert r.stdout.strip() == platform.release(), r
 
 # %% [markdown]
 # ### Linux apps only
@@ -374,6 +379,7 @@ def cgroup_memory(name):
 
 # %%
 names = [f"speed{i}" for i in range(1, N_CONTAINERS + 1)]
+podman(["rm", "-f", "-t", "0", *names])  # left by an earlier run of this cell: removed first, nothing shown
 start_s = [timed("run", "-d", "--name", n, "localhost:5000/busybox:latest", "sleep", "600") for n in names]
 stats = subprocess.run(["podman", "stats", "--no-stream", "--format", "json", *names],
                        capture_output=True, text=True, timeout=TIMEOUT)
@@ -429,8 +435,8 @@ print(f"{N_CONTAINERS} containers started, measured and stopped: all good")
 
 # %%
 NAMES = " ".join(names)
-r = %podman rm {NAMES}
-assert r.returncode == 0, r.stderr
+r = %podman rm --ignore {NAMES}
+assert r.returncode == 0, r.stderr  # --ignore: no error for a container already gone
 print("removed:", len(r.stdout.split()))
 
 # %% [markdown]
@@ -451,6 +457,7 @@ print("removed:", len(r.stdout.split()))
 
 # %%
 NET = f"{NET_PREFIX}-{os.environ['PODMAN_COURSE_SANDBOX']}"
+podman("network rm -f {NET}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman network create {NET}
 
 # %% [markdown]
@@ -460,10 +467,12 @@ NET = f"{NET_PREFIX}-{os.environ['PODMAN_COURSE_SANDBOX']}"
 
 # %%
 site = work / "site"
-site.mkdir()
+site.mkdir(exist_ok=True)
 (site / "index.html").write_text("hello from the web component\n")
+podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 r = %podman run -d --name web --network {NET} -v {site}:/www:ro busybox httpd -f -p {WEB_LISTEN} -h /www
-print("web started:", r.returncode == 0)
+assert r.ok, r
+r
 
 # %% [markdown]
 # The client component, in a second container on the same network, fetches the page **by the
@@ -517,7 +526,7 @@ print("exit status:", r.returncode)
 print("\n".join(sorted(line for line in r.stdout.splitlines() if line.startswith("Untagged"))))
 
 # %%
-shutil.rmtree(work)
+shutil.rmtree(work, ignore_errors=True)
 left = %podman ps -a
 print("containers left:", len(left.df), "| temp dir removed:", not work.exists())
 

@@ -39,7 +39,7 @@
 # > `rhel8/httpd-24`, …) is the one the notes use. Each carries the label `course.stand-in=true`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 COPY_TAG = ""         # tag for the skopeo copy; "" = a tag unique to this run (from the sandbox id)
 APP = "localhost/myapp"  # the image this notebook builds (lives only in this notebook's sandbox)
@@ -174,13 +174,15 @@ print(REGISTRIES_CONF_V1)
 
 # %% [markdown]
 # - `[registries.search]`: registries tried, in order, for a short name ("搜索时可以补全域名");
-# - `[registries.insecure]`: registries spoken to without TLS encryption ("不会使用TLS加密");
+# - `[registries.insecure]`: registries podman may talk to without verified TLS ("不会使用TLS加密"):
+#   plain HTTP **or** HTTPS whose certificate is not checked (self-signed, expired, wrong name);
 # - `[registries.block]`: registries never to use.
 #
 # Podman 4 still reads that format but everyone now writes **version 2**: the search list became
 # `unqualified-search-registries = [...]`, and each registry gets a `[[registry]]` table with
-# `insecure = true` or `blocked = true`, and optionally a `location` that *remaps* a name to another
-# server. This is the sandbox's real file (written by the kit, commented):
+# `insecure = true` (the same meaning: plain HTTP, or TLS without certificate checks) or
+# `blocked = true`, and optionally a `location` that *remaps* a name to another server. This is
+# the sandbox's real file (written by the kit, commented):
 
 # %%
 print(open(os.environ["CONTAINERS_REGISTRIES_CONF"]).read())
@@ -191,7 +193,7 @@ print(open(os.environ["CONTAINERS_REGISTRIES_CONF"]).read())
 # | idea | v1 (the notes) | v2 (today) |
 # |---|---|---|
 # | registries for short names | `[registries.search]` `registries = [...]` | `unqualified-search-registries = [...]` |
-# | no TLS | `[registries.insecure]` `registries = [...]` | `[[registry]]` `location = "..."` `insecure = true` |
+# | plain HTTP or unverified TLS | `[registries.insecure]` `registries = [...]` | `[[registry]]` `location = "..."` `insecure = true` |
 # | forbidden | `[registries.block]` `registries = [...]` | `[[registry]]` `prefix = "..."` `blocked = true` |
 # | redirect a name to another server | — | `[[registry]]` `prefix = "..."` `location = "..."` |
 # | short-name aliases | — | `[aliases]` `"ubi" = "registry.access.redhat.com/ubi8/ubi"` |
@@ -206,7 +208,8 @@ r
 # %%
 assert r.returncode != 0
 assert "registry blocked.example.com is blocked" in r.stderr
-print("refused by registries.conf: True")
+print("exit status:", r.returncode)
+print(next(line for line in r.stderr.splitlines() if "is blocked" in line))
 
 # %% [markdown]
 # ### What `podman info` says
@@ -444,7 +447,8 @@ src_info = %skopeo --raw inspect {SRC}
 dst_info = %skopeo --raw inspect {DST}
 src_digest = json.loads(src_info.stdout)["Digest"]
 dst_digest = json.loads(dst_info.stdout)["Digest"]
-print("different digests:", src_digest != dst_digest)
+print("digest of the original:", src_digest)
+print("digest of the copy:    ", dst_digest)
 
 # %%
 assert src_digest != dst_digest, "refusing to delete: the copy shares busybox:latest's manifest"
@@ -476,8 +480,7 @@ print("file-adding steps have size > 0:", (hist.df.loc[~metadata_only, "Size"] !
 # Now we add **our own layer** on top of the `ubi8/ubi` stand-in with `podman build`. The cell body
 # is the *Containerfile* (the recipe), fed to `podman build -f -`. One `RUN` line adds one layer.
 #
-# The build's output ends with the new image's ID: it changes with every build (the tests
-# compare the rest of the output, with the IDs masked).
+# The build's output ends with the new image's ID: it changes with every build.
 
 # %%
 %%podman build -t {APP}:v1 -f - .
@@ -526,7 +529,9 @@ def image_id(image):
     return inspect(image)["Id"]
 
 latest_before = image_id(f"{APP}:latest")
-print("latest is v1:", latest_before == image_id(f"{APP}:v1"))
+print("image ID of latest:", latest_before[:12])
+print("image ID of v1:    ", image_id(f"{APP}:v1")[:12])
+assert latest_before == image_id(f"{APP}:v1")
 
 # %%
 %%podman build -q -t {APP}:v2 -f - .
@@ -538,8 +543,10 @@ RUN echo "myapp version 2" > /etc/myapp-release
 
 # %%
 latest_after = image_id(f"{APP}:latest")
-print("moved:", latest_after != latest_before)
-print("latest is now v2:", latest_after == image_id(f"{APP}:v2"))
+print("image ID of latest, before:", latest_before[:12])
+print("image ID of latest, now:   ", latest_after[:12])
+print("image ID of v2:            ", image_id(f"{APP}:v2")[:12])
+assert latest_after != latest_before and latest_after == image_id(f"{APP}:v2")
 mine = %podman images {APP}
 print(mine.df[["Repository", "Tag"]].sort_values("Tag").to_string(index=False))
 
@@ -552,6 +559,7 @@ print(mine.df[["Repository", "Tag"]].sort_values("Tag").to_string(index=False))
 # that use it*. A container made from `myapp:v1` (it ran and exited, but it still exists):
 
 # %%
+podman("rm -f myapp-user")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run --name myapp-user {APP}:v1 cat /etc/myapp-release
 
 # %%
@@ -560,7 +568,8 @@ r
 
 # %%
 assert r.returncode != 0 and "image is in use by a container" in r.stderr
-print("rmi refused while a container uses the image: True")
+print("exit status:", r.returncode)
+print("podman says:", r.stderr.split(": ", 2)[-1].strip())
 
 # %% [markdown]
 # Remove the container first, then the image (`podman rmi -f` would remove both at once):
@@ -576,7 +585,8 @@ print("rmi refused while a container uses the image: True")
 
 # %%
 r = %podman rmi localhost:5000/busybox:latest
-print("refused:", r.returncode != 0, "| reason:", "cannot remove read-only image" in r.stderr)
+assert r.returncode != 0 and "cannot remove read-only image" in r.stderr, r
+r
 
 # %% [markdown]
 # ### Check yourself

@@ -33,7 +33,7 @@
 # > classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 NAME = "rhel7"  # the notes' container started with --name=rhel7
 WEB = "web"     # the web server we run in the background (-d)
@@ -157,8 +157,8 @@ exit
 # its `bash` reached the end of its input.
 
 # %%
-r = _
-assert r.ok and "-t dropped" in r.note, r
+again = podman("run -it --rm registry.access.redhat.com/ubi7/ubi:latest", cell="exit")  # same flags
+assert again.ok and "-t dropped" in again.note, again
 assert list(states().values()) == ["exited"], states()
 print("all good")
 
@@ -174,7 +174,8 @@ auto_id = ps.df["ID"].iloc[0]  # kept for later: we will remove this container b
 print("two lowercase words joined by _:", bool(RANDOM_NAME.match(auto_name)))
 
 # %% [markdown]
-# The notes name their container `rhel7` (`-it` again, so the cell body is bash's input):
+# The notes name their container `rhel7` (`-it` again, so the cell body is bash's input). Run
+# this cell a second time and podman refuses: the name is taken, as the next cells show.
 
 # %%
 %%podman run -it --name={NAME} registry.access.redhat.com/ubi7/ubi:latest
@@ -216,6 +217,7 @@ print("containers before:", before, " after:", len(states()))
 # `rhel8/httpd-24`, and call it `web`.
 
 # %%
+podman("rm -f -t 0 {WEB}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name {WEB} registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -355,7 +357,8 @@ pgrep -c httpd || echo "no web server running"
 # there is only bash.
 
 # %%
-with_bash = _  # the output of the cell above
+with_bash = podman("run -i --rm registry.redhat.io/rhel8/httpd-24 /bin/bash",  # the cell above, again
+                   cell="ps -eo user,comm\npgrep -c httpd || echo 'no web server running'")
 with_default = %podman exec {WEB} ps -eo comm
 assert "/usr/bin/run-httpd" in img.df["Cmd"].iloc[0], img.df["Cmd"]
 assert "httpd" in with_default.stdout.split()
@@ -426,6 +429,7 @@ containers(rename=mask_random_name)
 # job *without* `--rm`, named `done`: it stops at once and stays, next to the running `rhel7`.
 
 # %%
+podman("rm -f done")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run --name done ubi8/ubi true
 
 # %%
@@ -439,8 +443,9 @@ r
 containers(rename=mask_random_name)
 
 # %% [markdown]
-# `done` is gone; `rhel7` is still running. Its bash ignores the polite signal, so `stop`
-# would wait the full 10 seconds: `-t 1` (`--time`) waits only one second before forcing.
+# `done` is gone; `rhel7` is still running. Its bash ignores the polite signal (why, and how to
+# fix it, just below), so `stop` would wait the full 10 seconds: `-t 1` (`--time`) waits only one
+# second before forcing.
 
 # %%
 %podman stop -t 1 {NAME}
@@ -457,6 +462,68 @@ containers(rename=mask_random_name)
 r = %podman exec {NAME} true
 assert states() == {NAME: "exited"}, states()
 assert r.returncode != 0 and "running containers" in r.stderr, r
+print("all good")
+
+# %% [markdown]
+# ### Why `bash` and `sleep` ignore `stop`
+# Apache stopped at once; `bash` (and `sleep`) made `stop` wait. The reason is where they run:
+# the container's main process is **PID 1 of a new PID namespace**, and Linux protects a
+# namespace's PID 1 as it protects the machine's `init`: a signal that PID 1 has **no handler**
+# for is simply dropped, instead of doing its default action (for SIGTERM, ending the process).
+# Apache installs a SIGTERM handler; `bash` and `sleep` install none. Only SIGKILL, sent from
+# outside the namespace, cannot be dropped, and `podman stop` sends it when its wait is over.
+#
+# Two fixes, besides `-t`:
+# - `--init`: podman starts a tiny init program (`catatonit`) as PID 1, which passes SIGTERM on to
+#   your command; your command is then PID 2, not protected, and ends;
+# - `--stop-signal SIGKILL` (or `STOPSIGNAL` in the image's Containerfile): `stop` sends a signal
+#   that cannot be ignored (no clean shutdown, so only for programs with nothing to save).
+#
+# We measure: the same `sleep 600`, stopped with podman's default wait, three ways.
+
+# %%
+import time
+
+import pandas as pd
+
+
+def stop_time(*run_options):
+    """Run `sleep 600` with RUN_OPTIONS, time a plain `podman stop`, remove it; return seconds."""
+    podman("rm -f -t 0 sleeper")  # a left-over from an earlier run of this cell
+    podman(["run", "-d", "--name", "sleeper", *run_options, "ubi8/ubi", "sleep", "600"], check=True)
+    start = time.monotonic()
+    stopped = podman("stop sleeper", check=True)
+    seconds = time.monotonic() - start
+    podman("rm -f -t 0 sleeper")
+    return seconds, stopped.stderr
+
+
+# %%
+def in_words(seconds):
+    """The measured time, in words that stay the same from run to run."""
+    if seconds < 3:
+        return "a moment (under 3 s)"
+    return "about 10 s (the whole wait)" if 8 <= seconds < 20 else f"{seconds:.0f} s (unexpected)"
+
+
+# %%
+plain, warning = stop_time()
+with_init = stop_time("--init")[0]
+with_kill = stop_time("--stop-signal", "SIGKILL")[0]
+pd.DataFrame([("podman run -d --name sleeper ubi8/ubi sleep 600", in_words(plain)),
+              ("podman run -d --name sleeper --init ubi8/ubi sleep 600", in_words(with_init)),
+              ("podman run -d --name sleeper --stop-signal SIGKILL ubi8/ubi sleep 600", in_words(with_kill))],
+             columns=["started with", "podman stop took"])
+
+# %% [markdown]
+# What podman said when its wait ran out (its time stamp left out):
+
+# %%
+print(re.search(r'msg="([^"]*)"', warning).group(1))
+
+# %%
+assert 8 <= plain < 20 and "resorting to SIGKILL" in warning, (plain, warning)
+assert with_init < 3 and with_kill < 3, (with_init, with_kill)
 print("all good")
 
 # %% [markdown]

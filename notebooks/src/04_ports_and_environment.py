@@ -39,7 +39,7 @@
 # > classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 WEB_PORT = 8000       # the notes' web server: -p 8000:8080
 DB_PORT = 3306        # the notes: the MariaDB demo's -p 3306:3306
@@ -69,7 +69,7 @@ ROOTLESS_PORT = 8080  # the notes' -p 8080:8080 for the unprivileged user (any p
 # %%
 import pandas as pd
 
-from kernel_helpers.lesson import containers, fetch
+from kernel_helpers.lesson import containers, fetch, podman
 
 
 def first_line(text, word):
@@ -107,6 +107,7 @@ containers()
 # `podman run -d --name=web -p 8000:8080 registry.redhat.io/rhel8/httpd-24`
 
 # %%
+podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name=web -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -127,7 +128,8 @@ print(first_line(page, "<h1>"))
 # firewall lets them, see below).
 
 # %%
-%podman port web
+web_ports = %podman port web
+web_ports
 
 # %% [markdown]
 # ### Check yourself
@@ -135,7 +137,6 @@ print(first_line(page, "<h1>"))
 # through it.
 
 # %%
-web_ports = _
 assert web_ports.ok and len(web_ports.df) == 1, web_ports
 row = web_ports.df.iloc[0]
 assert row["Container port"] == "8080/tcp" and row["Host port"] == WEB_PORT, row
@@ -190,7 +191,7 @@ print("rules in them that drop or reject packets:", len(refusing))
 # The packet filters are not empty, though: podman wrote rules itself. With root, `-p` is done
 # by *NAT* rules (network address translation) that redirect packets sent to the host's port to
 # the container's address. Here are podman's rules for our port (`iptables` shows them in its own
-# syntax; the chain names end in a hash, masked here):
+# syntax; the chain names end in a hash, shown here as `<hash>`):
 
 # %%
 import re
@@ -241,13 +242,13 @@ print("podman's NAT rule for port", WEB_PORT, "is in place")
 %podman run --rm registry.access.redhat.com/ubi8/ubi date "+%Z %z"
 
 # %%
-%podman run --rm -e TZ=Asia/Shanghai registry.access.redhat.com/ubi8/ubi date "+%Z %z"
+shanghai = %podman run --rm -e TZ=Asia/Shanghai registry.access.redhat.com/ubi8/ubi date "+%Z %z"
+shanghai
 
 # %% [markdown]
 # ### Check yourself
 
 # %%
-shanghai = _
 utc = %podman run --rm registry.access.redhat.com/ubi8/ubi date "+%Z %z"
 assert utc.stdout.strip() == "UTC +0000" and shanghai.stdout.strip() == "CST +0800", (utc, shanghai)
 print("same image, same command, behaviour chosen by -e")
@@ -276,13 +277,13 @@ print("same image, same command, behaviour chosen by -e")
 # Half of them is no better: the three user variables go together.
 
 # %%
-%podman run --rm -e MYSQL_USER=user1 registry.redhat.io/rhel8/mariadb-103
+half = %podman run --rm -e MYSQL_USER=user1 registry.redhat.io/rhel8/mariadb-103
+half
 
 # %% [markdown]
 # ### Check yourself
 
 # %%
-half = _
 missing = %podman run --rm registry.redhat.io/rhel8/mariadb-103
 assert missing.returncode == 1 and "no database user and no root password given" in missing.stderr
 assert half.returncode == 1 and "must be given together" in half.stderr
@@ -294,6 +295,7 @@ print("the image refuses to start unconfigured")
 # server listens on 3306 inside the container, published on the host's 3306 (`DB_PORT`):
 
 # %%
+podman("rm -f -t 0 mydb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name mydb -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db -p {DB_PORT}:3306 registry.redhat.io/rhel8/mariadb-103
 
 # %% [markdown]
@@ -340,7 +342,8 @@ query(db, "select current_user() as `logged in as`, database() as `current datab
 # from any address". We came in through the host's port, which `podman port` shows:
 
 # %%
-%podman port mydb
+mapped = %podman port mydb
+mapped
 
 # %% [markdown]
 # ### Check yourself
@@ -348,8 +351,7 @@ query(db, "select current_user() as `logged in as`, database() as `current datab
 # %%
 databases = set(query(db, "show databases;")["Database"])
 assert databases == {"db", "information_schema"}, databases
-assert _.df.iloc[0]["Host port"] == DB_PORT
-db.close()
+assert mapped.df.iloc[0]["Host port"] == DB_PORT
 print("MariaDB configured only by -e, queried through port", DB_PORT)
 
 # %% [markdown]
@@ -361,6 +363,8 @@ print("MariaDB configured only by -e, queried through port", DB_PORT)
 %podman rm -f -t 0 web
 
 # %%
+if db.open:
+    db.close()  # our connection first, then its server
 %podman rm -f -t 0 mydb
 
 # %% [markdown]
@@ -381,6 +385,7 @@ print("MariaDB configured only by -e, queried through port", DB_PORT)
 from kernel_helpers.session import kernel_sandbox
 
 NET = f"course04-{kernel_sandbox().id}"
+podman("network rm -f {NET}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman network create {NET}
 
 # %% [markdown]
@@ -389,6 +394,7 @@ NET = f"course04-{kernel_sandbox().id}"
 # also gives the server's administrator a password.
 
 # %%
+podman("rm -f -t 0 db")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name db --network {NET} -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db -e MYSQL_ROOT_PASSWORD=rootpass123 registry.redhat.io/rhel8/mariadb-103
 
 # %% [markdown]
@@ -400,6 +406,7 @@ NET = f"course04-{kernel_sandbox().id}"
 # one door to the outside.
 
 # %%
+podman("rm -f -t 0 web")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name web --network {NET} -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -422,6 +429,7 @@ NET = f"course04-{kernel_sandbox().id}"
 mysqladmin --host=db --user=user1 --password=redhat123 --wait=30 --silent ping
 mysql --host=db --user=user1 --password=redhat123 --table db <<'SQL'
 show databases;
+drop table if exists components;
 create table components (name varchar(20), image varchar(60));
 insert into components values ('db', 'rhel8/mariadb-103'), ('web', 'rhel8/httpd-24');
 select * from components;
@@ -515,6 +523,7 @@ containers(rootless=True)
 # the kernel refuses that to ordinary users (podman's own message, with its advice):
 
 # %%
+podman("rm -f -t 0 web", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name web -p 80:8080 registry.redhat.io/rhel8/httpd-24
 
 # %% [markdown]
@@ -540,6 +549,7 @@ print("net.ipv4.ip_unprivileged_port_start =",
 %podman --rootless rm web
 
 # %%
+podman("rm -f -t 0 web", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name web -p {ROOTLESS_PORT}:8080 registry.redhat.io/rhel8/httpd-24
 
 # %%

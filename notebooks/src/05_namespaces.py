@@ -38,7 +38,7 @@
 # > classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 NAME = "web"    # the root container we look into (the notes' web server image)
 RNAME = "rweb"  # the same image, run by the unprivileged course user (rootless)
@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pandas as pd
 from kernel_helpers import namespaces as ns
-from kernel_helpers.lesson import rootless_available, rootless_world, wait_until
+from kernel_helpers.lesson import podman, rootless_available, rootless_world, wait_until
 
 # %% [markdown]
 # ### Host PIDs get labels
@@ -152,6 +152,7 @@ if rootless_available():
 %podman pull -q registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
+podman("rm -f -t 0 {NAME}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name {NAME} registry.redhat.io/rhel8/httpd-24:latest
 
 # %% [markdown]
@@ -173,9 +174,9 @@ for kind, identity in ns.namespaces_of("self").items():
     print(f"/proc/self/ns/{kind:<18} -> {identity}")
 
 # %% [markdown]
-# (The numbers are different on every machine and every boot; the tests compare them as
-# `[NS-INODE]`, but you see the real ones.) `pid_for_children` and `time_for_children` are the
-# namespaces this process's *future children* will get; usually the same as its own.
+# (The numbers are different on every machine and every boot.) `pid_for_children` and
+# `time_for_children` are the namespaces this process's *future children* will get; usually the
+# same as its own.
 #
 # ### The host next to the container
 # The kit finds the host PID of the container's main process (`podman inspect`, section 3),
@@ -200,7 +201,8 @@ table
 # cgroup version. This host runs cgroups **v1**:
 
 # %%
-%podman info --format '{{.Host.CgroupsVersion}}'
+cgroups_version = %podman info --format '{{.Host.CgroupsVersion}}'
+cgroups_version
 
 # %% [markdown]
 # On cgroups v1, podman's default is `--cgroupns=host` (on v2 it is `private`). So the
@@ -217,7 +219,7 @@ def cgroup_path(text):
     return line.split(":", 2)[2]
 
 
-CGROUPS_V2 = _.stdout.strip() == "v2"  # the output of the cell above
+CGROUPS_V2 = cgroups_version.stdout.strip() == "v2"
 r = %podman exec {NAME} cat /proc/1/cgroup
 container_cgroup = cgroup_path(r.stdout)
 print(f"inside {NAME}, the memory line of /proc/1/cgroup ends in:",
@@ -229,10 +231,11 @@ print("a path in the host's tree (not the root /):", container_cgroup != "/")
 # container sees its own cgroup as the root `/` of the tree.
 
 # %%
-%podman run --rm --cgroupns=private ubi8/ubi readlink /proc/self/ns/cgroup
+private_readlink = %podman run --rm --cgroupns=private ubi8/ubi readlink /proc/self/ns/cgroup
+private_readlink
 
 # %%
-private_ns = _.stdout.strip()  # the output of the cell above
+private_ns = private_readlink.stdout.strip()
 private = %podman run --rm --cgroupns=private ubi8/ubi cat /proc/self/cgroup
 private_cgroup = cgroup_path(private.stdout)
 print("with --cgroupns=private, /proc/self/cgroup:", private_cgroup)
@@ -306,7 +309,7 @@ for pid, user, args in rows:
 # %% [markdown]
 # `podman top` also has descriptors for the host's side, `hpid` and `huser`, but they do not
 # work everywhere: podman finds the host's side through the container's cgroup folder, and
-# where podman itself runs in a container (a test machine, for example) it can look for that
+# where podman itself runs in a container (a CI runner, for example) it can look for that
 # folder in the wrong place, and prints `?`. The host can find the container's processes
 # itself, and that always works: they are the processes whose `/proc/PID/ns/pid` is the
 # container's pid namespace, and each one's `/proc/PID/status` gives its PID inside (the last
@@ -405,13 +408,14 @@ print("the container sees this notebook's kernel:", inside["CMD"].str.contains("
 # %% [markdown]
 # ### Host name (`uts`)
 # The container has its own host name. Podman sets it to the container's short ID (12
-# hexadecimal digits, shown masked by the tests as `ID12`):
+# hexadecimal digits, the start of its full ID):
 
 # %%
-%podman exec {NAME} hostname
+hostname_inside = %podman exec {NAME} hostname
+hostname_inside
 
 # %%
-container_host = _.stdout.strip()
+container_host = hostname_inside.stdout.strip()
 full_id = %podman inspect --format '{{.Id}}' {NAME}
 print("container's host name == its short ID:", container_host == full_id.stdout.strip()[:12])
 print("container's host name == the host's:", container_host == socket.gethostname())
@@ -583,6 +587,7 @@ print("all good")
 # `podman-student` runs the same web server image:
 
 # %%
+podman("rm -f -t 0 {RNAME}", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name {RNAME} registry.redhat.io/rhel8/httpd-24:latest
 
 # %% [markdown]
@@ -717,10 +722,11 @@ if rootless_available():
 # container (of this notebook's root sandbox) and press **Show** to get its namespace table and
 # its process tree; the podman commands behind them are listed underneath. We start one more
 # container, `box`, whose only process is `sleep` (PID 1), and open the view on it. Choose
-# `web` in the list to see the web server again. (Where no live front end runs, as in the
-# tests, the cell shows a plain summary: the table, and the tree without host PIDs.)
+# `web` in the list to see the web server again. (Where no live front end runs, for example
+# when the notebook is executed in batch, the cell shows a plain summary: the table, and the tree without host PIDs.)
 
 # %%
+podman("rm -f -t 0 {BOX}")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name {BOX} ubi8/ubi sleep infinity
 
 # %%
@@ -755,7 +761,7 @@ print("all good")
 removed = %podman --rootless rm -f -t 0 {RNAME}
 if rootless_available():
     for name in FILES:
-        (rw.files / name).unlink()
+        (rw.files / name).unlink(missing_ok=True)
 removed
 
 # %%

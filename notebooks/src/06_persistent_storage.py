@@ -35,7 +35,7 @@
 # > `registry.redhat.io/...` to the classroom registry on `localhost:5000`.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 WEB_PORT = 8080  # the notes' webcontent demo: -p 8080:8080
 DB_PORT = 3306   # MariaDB's port, as in the notes' MariaDB demo
@@ -106,6 +106,7 @@ def ls_ln(folder, *names):
 %podman pull -q registry.access.redhat.com/ubi8/ubi:latest
 
 # %%
+podman("rm -f -t 0 box")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name box registry.access.redhat.com/ubi8/ubi:latest sleep 600
 
 # %%
@@ -137,8 +138,10 @@ print("\n".join(sorted(changes.stdout.splitlines(), key=lambda line: line.split(
 %podman exec box cat /root/note.txt
 
 # %% [markdown]
-# Now stop and remove the container, as the notes do (`podman stop`, `podman rm`). `sleep`
-# ignores the polite stop signal, so `-t 0` forces it at once. Then a **new** container from
+# Now stop and remove the container, as the notes do (`podman stop`, `podman rm`). `sleep` is
+# PID 1 of its container and has no handler for the polite stop signal (SIGTERM), so it ignores
+# it (notebook 03 measures the wait, and shows the fixes `--init` and `--stop-signal`); `-t 0`
+# forces it at once. Then a **new** container from
 # the same image looks for the file:
 
 # %%
@@ -174,7 +177,7 @@ print("all good")
 
 # %%
 DATA = HOME / "data"
-DATA.mkdir()
+DATA.mkdir(exist_ok=True)
 
 # %%
 %podman run --rm -v {DATA}:/data:Z registry.access.redhat.com/ubi8/ubi:latest bash -c 'echo "written inside, kept on the host" > /data/note.txt'
@@ -218,7 +221,7 @@ print("all good")
 
 # %%
 WEBCONTENT = HOME / "webcontent"
-(WEBCONTENT / "html").mkdir(parents=True)
+(WEBCONTENT / "html").mkdir(parents=True, exist_ok=True)
 (WEBCONTENT / "html" / "index.html").write_text("this is a test\n")
 made = ls_ln(HOME, "webcontent", "webcontent/html", "webcontent/html/index.html")
 
@@ -263,6 +266,7 @@ versions
 # port (8080 in the notes):
 
 # %%
+podman("rm -f -t 0 myweb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:1-105
 
 # %%
@@ -294,6 +298,7 @@ first_version = serving("myweb")
 %podman rm myweb
 
 # %%
+podman("rm -f -t 0 myweb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name myweb -p {WEB_PORT}:8080 -v {WEBCONTENT}:/var/www:Z registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
@@ -413,6 +418,7 @@ if rootless_available():
 
 # %%
 DB_ENV = "-e MYSQL_USER=student -e MYSQL_PASSWORD=student -e MYSQL_DATABASE=items"
+podman("rm -f -t 0 db", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 denied = %podman --rootless run --name db -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 denied
 
@@ -440,6 +446,7 @@ if rootless_available():
 # the background this time, `-d`, with its port published on `{DB_PORT}`):
 
 # %%
+podman("rm -f -t 0 db", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name db -p {DB_PORT}:3306 -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %% [markdown]
@@ -453,6 +460,7 @@ from kernel_helpers.lesson import mariadb, query
 
 if rootless_available():
     with mariadb(DB_PORT, user="student", password="student", database="items") as db:
+        query(db, "DROP TABLE IF EXISTS notes")  # made by an earlier run of this cell
         query(db, "CREATE TABLE notes (id INT PRIMARY KEY, note VARCHAR(80))")
         query(db, "INSERT INTO notes VALUES (1, 'kept in a host directory')")
         display(query(db, "SELECT * FROM notes"))
@@ -484,6 +492,7 @@ if rootless_available():
 %podman --rootless rm db
 
 # %%
+podman("rm -f -t 0 db", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name db -p {DB_PORT}:3306 -v {DBDATA}:/var/lib/mysql/data:Z {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
@@ -507,6 +516,7 @@ if rootless_available():
     ls_ln(FILES, "dbdata-u")
 
 # %%
+podman("rm -f -t 0 db-u", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
 %podman --rootless run -d --name db-u -v {DBDATA_U}:/var/lib/mysql/data:Z,U {DB_ENV} registry.redhat.io/rhel8/mariadb-103
 
 # %%
@@ -592,8 +602,33 @@ labels_here = sh(HOME, "ls", "-Zd", "webcontent", "webcontent/html/index.html")
 #
 # Each container gets two random *MCS categories* (`c123,c456` above), so with `:Z` a second
 # container cannot open the first one's directory even though both run as `container_t`.
-# Use `:z` for a directory several containers share, `:Z` for one container's own. Never
-# relabel system folders (`-v /home:/x:Z` would break your logins).
+# Use `:z` for a directory several containers share, `:Z` for one container's own.
+#
+# **Podman refuses to relabel system folders.** Relabelling `/home` or `/etc` would give the
+# host's own files a container label. So podman's SELinux library keeps a list of paths it
+# will not relabel, among them `/`, `/bin`, `/boot`, `/dev`, `/etc`, `/etc/passwd`, `/home`,
+# `/lib`, `/lib64`, `/media`, `/opt`, `/proc`, `/root`, `/run`, `/sbin`, `/srv`, `/sys`, `/tmp`,
+# `/usr`, `/var`, `/var/lib`, `/var/log` and your own home folder (`$HOME`). On an SELinux host
+# `-v /home:/x:Z` stops with `SELinux relabeling of /home is not allowed`, and a folder inside
+# `/usr` with `relabeling content in /usr is not allowed`. Mount a folder of your own (like
+# `~/webcontent`) with `:Z`, and a system folder, if you must, without it.
+#
+# That check is part of the relabelling, so it only runs where SELinux is on. Here podman
+# accepts `/home` with `:Z` and, as before, does nothing to it:
+
+# %%
+relabel_home = %podman run --rm -v /home:/mnt:Z registry.access.redhat.com/ubi8/ubi:latest true
+relabel_home
+
+# %%
+if SELINUX_ON:
+    assert relabel_home.returncode != 0 and "relabeling of /home is not allowed" in relabel_home.stderr
+    print("refused, as on RHEL:", relabel_home.stderr.strip().splitlines()[-1])
+else:
+    assert relabel_home.returncode == 0, relabel_home
+    print("exit status 0: without SELinux, podman does not check, and nothing was relabelled")
+
+# %% [markdown]
 #
 # Where SELinux is on, the next cell shows the labels of a fresh directory before `:Z`, after
 # `:Z` and after `:z`, for real. Here it says why it does nothing.
@@ -649,8 +684,8 @@ print("all good")
 %podman --rootless unshare rm -rf {DBDATA} {DBDATA_U}
 
 # %%
-shutil.rmtree(DATA)
-shutil.rmtree(WEBCONTENT)
+shutil.rmtree(DATA, ignore_errors=True)
+shutil.rmtree(WEBCONTENT, ignore_errors=True)
 %podman rmi registry.access.redhat.com/ubi8/ubi:latest registry.redhat.io/rhel8/httpd-24:1-105 registry.redhat.io/rhel8/httpd-24:latest
 
 # %%

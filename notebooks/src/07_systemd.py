@@ -35,7 +35,7 @@
 # > its name (`rhel8/httpd-24`, …) is the one the notes use.
 
 # %% tags=["parameters"]
-# Parameters (papermill may override them)
+# Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
 USER = "webadmin"  # the dedicated account inside the systemd host
 PORT_INSIDE = 8080  # the web port inside the systemd host's own network (not the host's)
@@ -95,8 +95,10 @@ print("PID 1 on this machine is systemd:", pid1 == "systemd")
 # Commands run inside are shown with the prompt of the user who runs them.
 
 # %%
+from kernel_helpers.lesson import podman
 from kernel_helpers.systemd_host import SystemdHost
 
+podman("rm -f -v -t 0 systemd-host")  # left by an earlier run of this cell: removed first, nothing shown
 host = SystemdHost.start(timeout=TIMEOUT)
 host
 
@@ -142,9 +144,37 @@ def wait_for(command, expected, user=None, seconds=30):
 wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State=lingering\nLinger=yes")
 
 # %% [markdown]
-# `systemctl --user` needs the user's own service manager and its session variables
-# (`XDG_RUNTIME_DIR`). A real login (console or ssh) sets them; `sudo` and `su` do not, which is
-# why the notes insist on a real login. The kit's `host(..., user=USER)` sets them as a login would.
+# ### Getting into the user's session
+# `systemctl --user` talks to the user's own service manager, which it finds through the session
+# variables (`XDG_RUNTIME_DIR`). A real login (console or `ssh webadmin@host`) opens a session and
+# sets them. `sudo` and `su` from another account do not open a login session for the user: on
+# RHEL 8, `systemctl --user` then fails with `Failed to connect to bus: No such file or directory`,
+# which is why the notes insist on a real login. (Newer systems, like this Debian 13 host, set the
+# variable even for `su`; do not count on it.) The real ways in, without a password prompt for root:
+# - `ssh webadmin@host`, the notes' way, on any release;
+# - `machinectl shell webadmin@` (package `systemd-container`), on RHEL 8 too;
+# - `systemctl --user -M webadmin@ …` (systemd 248 and later, so RHEL 9, not RHEL 8's 239);
+# - `run0 -u webadmin …` (systemd 256 and later): it opens a real PAM session, like a login.
+#
+# This systemd host has no ssh server and no `machinectl`. `-M webadmin@` needs the user's own
+# D-Bus (package `dbus-user-session`), which this minimal host lacks, so it fails here, and says so:
+
+# %%
+host(f"systemctl --user -M {USER}@ is-system-running")
+
+# %% [markdown]
+# `run0` works: it asks systemd to open a real session for `webadmin`, with the session's
+# variables set, as a login would (`--wait` waits until the user's service manager has started).
+
+# %%
+host.sh(f"run0 -u {USER} sh -c 'echo XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR; systemctl --user is-system-running --wait'")
+
+# %% [markdown]
+# **A shortcut, for the rest of this notebook.** `host(..., user=USER)` runs each command with
+# `podman exec --user webadmin` and puts `XDG_RUNTIME_DIR` and `DBUS_SESSION_BUS_ADDRESS` into its
+# environment by hand. That is exactly the `su` shortcut the notes warn about: no session is
+# opened, the variables are only copied. It works here because linger keeps webadmin's service
+# manager running; on a real machine, log in (or use one of the ways above) instead.
 
 # %%
 wait_for("systemctl --user is-system-running", "running", user=USER)
@@ -160,6 +190,7 @@ host.sh("mkdir -p ~/webcontent/html && echo 'hello world' > ~/webcontent/html/in
 host("podman pull -q registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
 
 # %%
+host("podman rm -f -t 0 myweb", user=USER)  # left by an earlier run of this cell: removed first, nothing shown
 host(f"podman run -d --name myweb -p {PORT_INSIDE}:8080 -v /home/{USER}/webcontent:/var/www:Z "
      "registry.redhat.io/rhel8/httpd-24:1-105", user=USER)
 
@@ -180,7 +211,8 @@ curl()
 # %% [markdown]
 # Now the unit. `--name myweb` picks the container and names the file
 # `container-myweb.service`; `--files` writes it into the current folder instead of printing it.
-# Podman 5 adds that the command is deprecated in favour of Quadlet (see the end).
+# The systemd host's podman 5 adds that the command is deprecated in favour of Quadlet (deprecated
+# since podman 4.7; see the end).
 
 # %%
 UNITS = f"/home/{USER}/.config/systemd/user"
@@ -338,11 +370,15 @@ print("all good")
 # ## Root containers: system units in `/etc/systemd/system`
 # A container run by root is managed like any system service: the unit goes to
 # `/etc/systemd/system`, `systemctl` has no `--user`, and no linger is needed. It starts at boot.
+# These steps need root, so they run as root inside the systemd host: only root may write to
+# `/etc/systemd/system` and start or enable system units (the notes' reason for a root
+# container is usually a port below 1024, which an unprivileged user may not publish).
 
 # %%
 host("podman pull -q registry.redhat.io/rhel8/httpd-24:latest")
 
 # %%
+host("podman rm -f -t 0 rootweb")  # left by an earlier run of this cell: removed first, nothing shown
 host("podman run -d --name rootweb -p 8081:8080 registry.redhat.io/rhel8/httpd-24:latest")
 
 # %%
@@ -377,12 +413,13 @@ host_containers(user=None)
 
 # %% [markdown]
 # ## Today: Quadlet
-# `podman generate systemd` is deprecated since podman 4.4. Its replacement, **Quadlet**, turns a
-# short declarative `.container` file into a service when systemd reloads: you describe the
-# container, a systemd *generator* writes the unit. Root's files go to `/etc/containers/systemd/`,
-# a user's to `~/.config/containers/systemd/`.
+# **Quadlet** arrived in podman 4.4, and `podman generate systemd` was deprecated in podman 4.7
+# in its favour (it still works, with a warning). Quadlet turns a short declarative `.container`
+# file into a service when systemd reloads: you describe the container, a systemd *generator*
+# writes the unit. Root's files go to `/etc/containers/systemd/`, a user's to
+# `~/.config/containers/systemd/`.
 #
-# This machine's podman cannot do it (Quadlet is not part of podman 4.3):
+# This machine's podman cannot do it (podman 4.3 is older than Quadlet):
 
 # %%
 import subprocess
@@ -394,9 +431,11 @@ print(f"{version}: Quadlet available here: {quadlet_here}")
 # %% [markdown]
 # The systemd host's podman 5 can. The same web service as before, as a user's Quadlet file.
 #
-# One line is for this machine only: Quadlet runs podman with `--cgroups=split`, which needs
-# cgroups v2, and this machine has cgroups v1 (the notes' RHEL 9 has v2). Without the
-# `PodmanArgs` line the service fails here with `mkdir /sys/fs/user.slice: permission denied`.
+# One line is for cgroups v1 only: Quadlet runs podman with `--cgroups=split`, which needs
+# cgroups v2, and this machine has cgroups v1. So does a default RHEL 8, the release the notes
+# were written for (`ubi8` images, `yum module`, the version 1 `registries.conf`): RHEL 8 boots
+# with cgroups v1 unless told otherwise, RHEL 9 with v2. Without the `PodmanArgs` line the
+# service fails here with `mkdir /sys/fs/user.slice: permission denied`.
 
 # %%
 QUADLETS = f"/home/{USER}/.config/containers/systemd"
@@ -464,6 +503,7 @@ print("all good")
 # `--new` and compare with what you saw above.
 
 # %%
+podman("rm -f -t 0 myweb")  # left by an earlier run of this cell: removed first, nothing shown
 %podman run -d --name myweb registry.redhat.io/rhel8/httpd-24:latest
 
 # %%
