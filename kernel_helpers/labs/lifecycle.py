@@ -17,7 +17,8 @@ import subprocess
 from .. import commands, endpoints, ports, rootless
 from ..errors import KitError, PortBusy
 from ..session import kernel_sandbox
-from . import loader, pushed, state
+from . import hostside, loader, pushed, state
+from .checks_units import HOST_NAME
 from .format import Lab, LabError, Step
 from .kinds import REGISTRY, failed
 from .probe import Probe, ProbeError
@@ -35,7 +36,8 @@ def variables(lab: Lab, saved: state.Saved | None = None, lease: bool = False) -
     """
     sandbox = kernel_sandbox()
     values = {"SANDBOX": sandbox.id, "PULL": endpoints.pull_host(), "PUSH": endpoints.push_host(),
-              "COURSE_USER": endpoints.COURSE_USER, "COURSE_PASSWORD": endpoints.COURSE_PASSWORD}
+              "COURSE_USER": endpoints.COURSE_USER, "COURSE_PASSWORD": endpoints.COURSE_PASSWORD,
+              "FILES": str(hostside.folder(lab)), "SYSTEMD_HOST": HOST_NAME}
     for key, default in lab.ports:
         if saved and key in saved.variables:
             values[key] = int(saved.variables[key])
@@ -106,12 +108,14 @@ def start(name: str) -> LabSheet:
     state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots))
     flag = "--rootless " if lab.rootless else ""
     setup = [Step("podman", f"{flag}pull -q {image}") for image in bound.setup_pull]
+    hostside.prepare(bound)
+    booted = [hostside.boot_systemd_host(HOST_NAME)] if bound.systemd_host else []
     for step in setup + list(bound.setup_steps):
         ok, text = run_step(bound, step)
         if not ok:
             raise LabError(f"lab {name}: set-up step {step.shown()} failed: "
                            f"{(text.strip().splitlines() or ['?'])[-1]} (try %lab start {name} again)")
-    return LabSheet(bound, [s.shown() for s in setup + list(bound.setup_steps)], reset)
+    return LabSheet(bound, booted + [s.shown() for s in setup + list(bound.setup_steps)], reset)
 
 
 def grade(name: str) -> GradeResult:
@@ -150,6 +154,9 @@ def finish(name: str) -> FinishReport:
             lines += pushed.delete_repository(repository)
         except KitError as exc:
             lines.append(f"could not clean {repository}: {exc}")
+    lines += hostside.remove(bound, bound.cleanup.paths)
+    if bound.systemd_host:
+        hostside.forget_systemd_host(HOST_NAME)
     probe = Probe(lab.rootless)
     for registry in bound.cleanup.logout:
         if probe.run("logout", registry).ok:
