@@ -131,18 +131,22 @@ def _published(info: dict) -> list[tuple[int, str]]:
     return found
 
 
-@register("no_low_ports", "no container publishes a host port below {below}",
-          "No container of the lab's world (running, stopped or only created) publishes a host "
-          "port below BELOW: in a rootless world such a container cannot start.",
+@register("unprivileged_ports", "containers publish host ports from {below} up only, and one does",
+          "At least one container of the lab's world publishes a port, and none (running, stopped "
+          "or only created) publishes a host port below BELOW: in a rootless world such a "
+          "container cannot start, and it keeps asking for that port.",
           below=Param(int, 1024, "the first port that is allowed"))
-def no_low_ports(probe: Probe, below: int = 1024) -> Outcome:
-    low = []
+def unprivileged_ports(probe: Probe, below: int = 1024) -> Outcome:
+    low, good = [], []
     for entry in probe.containers():
         info = probe.container(entry["Id"]) or {}
         name = (entry.get("Names") or [entry["Id"][:12]])[0]
         state = (info.get("State") or {}).get("Status", "unknown")
-        low += [f"{name} ({state}) has -p {host}:{inner.split('/')[0]}"
-                for host, inner in _published(info) if host < below]
+        for host, inner in _published(info):
+            shown = f"{name} ({state}) has -p {host}:{inner.split('/')[0]}"
+            (low if host < below else good).append(shown)
     if low:
         return failed("; ".join(low))
-    return passed(f"no container in {probe.where} publishes a port below {below}")
+    if not good:
+        return failed(f"no container in {probe.where} publishes a port")
+    return passed(f"{'; '.join(good)}: none below {below}")

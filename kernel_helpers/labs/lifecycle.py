@@ -4,7 +4,8 @@
   record a snapshot of the world(s) it uses, then the set-up (pulls and steps).
 - ``grade(NAME)``: run every check, read-only; a ``GradeResult``.
 - ``finish(NAME)``: remove what came after the snapshot and the names the lab declares,
-  delete its repositories on the push endpoint, log out, give back its ports.
+  delete its repositories on the push endpoint, log out, give back its ports and those the
+  learner's ``-p`` leased since start.
 
 A rootless lab's world is the course user's (``%podman --rootless``); the sandbox's own
 (root) world is snapshotted too, so what a learner made there by mistake goes at finish.
@@ -105,7 +106,9 @@ def start(name: str) -> LabSheet:
     except ProbeError as exc:
         raise LabError(f"lab {name}: cannot read the sandbox: {exc}") from None
     leased = [values[key] for key, _ in lab.ports]
-    state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots))
+    held = sorted(set(ports.leases(sandbox.id)) - set(leased))
+    state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots,
+                                        held))
     flag = "--rootless " if lab.rootless else ""
     setup = [Step("podman", f"{flag}pull -q {image}") for image in bound.setup_pull]
     hostside.prepare(bound)
@@ -161,7 +164,8 @@ def finish(name: str) -> FinishReport:
     for registry in bound.cleanup.logout:
         if probe.run("logout", registry).ok:
             lines.append(f"logged out of {registry}")
-    for port in saved.leased if saved else []:
+    # the lab's ports, and those the learner's -p leased since start (its containers are gone)
+    for port in sorted(set(ports.leases(sandbox.id)) - set(saved.held)) if saved else []:
         ports.release(port, sandbox.id)
     state.forget(sandbox.dir, name)
     return FinishReport(name, lines)

@@ -50,6 +50,7 @@ class Saved:
     variables: dict
     leased: list[int]
     snapshots: dict[str, Snapshot]  # "root" and, for a rootless lab, "rootless"
+    held: list[int] = field(default_factory=list)  # ports the sandbox held before start
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
@@ -58,7 +59,7 @@ class Saved:
     def from_json(cls, text: str) -> Saved:
         data = json.loads(text)
         return cls(data["lab"], data["variables"], data["leased"],
-                   {k: Snapshot(**v) for k, v in data["snapshots"].items()})
+                   {k: Snapshot(**v) for k, v in data["snapshots"].items()}, data.get("held", []))
 
 
 def state_file(sandbox_dir: Path, lab: str) -> Path:
