@@ -127,6 +127,8 @@ def grade(name: str) -> GradeResult:
     saved = state.load(kernel_sandbox().dir, name)
     bound = lab.bind(variables(lab, saved))
     probe = Probe(lab.rootless)
+    if saved is not None:
+        probe.since = state.started_at(kernel_sandbox().dir, name)
     rows = []
     for check in bound.checks:
         kind = REGISTRY[check.kind]

@@ -77,6 +77,14 @@ def load(sandbox_dir: Path, lab: str) -> Saved | None:
         return None
 
 
+def started_at(sandbox_dir: Path, lab: str) -> float:
+    """When LAB was started in the sandbox (Unix time; 0 when it was not)."""
+    try:
+        return state_file(sandbox_dir, lab).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def forget(sandbox_dir: Path, lab: str) -> None:
     state_file(sandbox_dir, lab).unlink(missing_ok=True)
 
