@@ -69,7 +69,7 @@ def unit_verify(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME) 
     complaints = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     if result.ok and not complaints:
         return passed(f"systemd-analyze verify finds no problem in {unit}")
-    return failed(f"systemd-analyze verify: {complaints[-1][:160] if complaints else _last(result)}")
+    return failed(f"systemd-analyze verify: {complaints[0][:160] if complaints else _last(result)}")
 
 
 @register("unit_enabled", lambda p: f"{_who(p['user'])} unit {p['unit']} is enabled",
