@@ -7,8 +7,10 @@ Usage (``%lab`` in a notebook, ``python -m kernel_helpers lab`` in a terminal):
     labs.finish("03-rhel7")    remove what the lab and the learner made
 
 Modules: ``format`` (the lab file), ``loader`` (the catalogue), ``kinds`` (the check
-registry) with ``checks_engine`` and ``checks_service`` (the checks), ``probe`` (read-only
-podman), ``state`` (snapshots, removal), ``pushed`` (the push registry), ``lifecycle``
+registry) with ``checks_engine``, ``checks_service``, ``checks_host`` (namespaces, host
+files, ports) and ``checks_units`` (units in the systemd host) (the checks), ``probe``
+(read-only podman), ``state`` (snapshots, removal), ``pushed`` (the push registry),
+``hostside`` (the lab's host folder and systemd host), ``lifecycle``
 (start, grade, finish), ``views`` (what is shown), ``line`` (the magic's and the CLI's
 line), ``docs`` (``%lab?``).
 """

@@ -38,6 +38,24 @@ def container_absent(probe: Probe, name: str) -> Outcome:
     return failed(f"{name} is still there ({_state(info)})")
 
 
+@register("container_removed", "container {name} was made, then removed",
+          "A container called NAME was removed since the lab started (podman events show its "
+          "remove), and no container called NAME is left.", name=NAME)
+def container_removed(probe: Probe, name: str) -> Outcome:
+    info = probe.container(name)
+    if info is not None:
+        return failed(f"{name} is still there ({_state(info)})")
+    result = probe.run("events", "--stream=false", "--filter", "event=remove", "--format",
+                       "{{.Name}} {{.Time.Unix}}")
+    if not result.ok:
+        return failed(f"podman events did not answer: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+    removed = [line.split() for line in result.stdout.splitlines()]
+    if not any(len(r) == 2 and r[0] == name and r[1].isdigit() and int(r[1]) >= int(probe.since)
+               for r in removed):
+        return failed(f"there is no container named {name}, and none was removed since the lab started")
+    return passed(f"{name} was removed")
+
+
 @register("container_running", "container {name} is running",
           "The container NAME is running now.", name=NAME)
 def container_running(probe: Probe, name: str) -> Outcome:

@@ -47,6 +47,7 @@ WEB_PORT = 8000                    # (another port if another learner holds 8000
 [setup]                            # optional: what start prepares
 pull = ["{IMAGE}"]
 steps = []                         # like solution.steps; each must succeed
+systemd_host = false               # true: start boots the kit's systemd host, {SYSTEMD_HOST}
 
 [solution]                         # a step: a %podman line, or {podman = "...", input = "cell
 steps = ["run -d --name web -p {WEB_PORT}:8080 {IMAGE}"]  # body"}, {skopeo = ".."}, {shell = ".."}
@@ -58,6 +59,7 @@ fails = ["running"]
 
 [cleanup]                          # optional: names finish removes too (besides all that is
 containers = ["web"]               # new since start); networks: only those named here
+paths = []                         # host folders under {FILES} the learner made, e.g. "{FILES}/web"
 
 [[checks]]
 id = "running"                     # optional (default: the kind); wrong.fails names it

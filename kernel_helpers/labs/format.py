@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..errors import UsageError
-from . import checks_engine, checks_service  # noqa: F401 (they fill kinds.REGISTRY)
+from . import checks_engine, checks_host, checks_service, checks_units  # noqa: F401 (they fill kinds.REGISTRY)
 from .kinds import REGISTRY
 
 #: Variables every lab may use; their values come from the kernel's sandbox at start.
@@ -26,12 +26,16 @@ BUILTINS = {
     "PUSH": "the classroom's push endpoint (course login), localhost:5001",
     "COURSE_USER": "the course login's user, student",
     "COURSE_PASSWORD": "the course login's password, redhat123",
+    "FILES": "a host folder of the lab's world for the learner's own directories (a rootless "
+             "lab's: the course user's; removed with the sandbox)",
+    "SYSTEMD_HOST": "the name of the systemd host a lab with [setup] systemd_host = true boots, "
+                    "lab-systemd-host",
 }
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 STEP_TOOLS = ("podman", "skopeo", "shell")
 CHECK_KEYS = ("id", "kind", "hint", "label")
-CLEANUP_KEYS = ("containers", "images", "volumes", "networks", "repositories", "logout")
+CLEANUP_KEYS = ("containers", "images", "volumes", "networks", "repositories", "logout", "paths")
 TOP_KEYS = {"name", "notebook", "title", "minutes", "rootless", "task", "hints", "variables",
             "ports", "setup", "solution", "wrong", "cleanup", "checks"}
 
@@ -79,6 +83,7 @@ class Cleanup:
     networks: tuple[str, ...] = ()  # shared by every sandbox: only these are ever removed
     repositories: tuple[str, ...] = ()  # in the push registry: every tag is deleted
     logout: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # host folders under {FILES}, removed with what they hold
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class Lab:
     ports: tuple[tuple[str, int], ...] = ()
     setup_pull: tuple[str, ...] = ()
     setup_steps: tuple[Step, ...] = ()
+    systemd_host: bool = False  # start boots the kit's systemd host, {SYSTEMD_HOST}
     cleanup: Cleanup = Cleanup()
     source: Path | None = None
 

@@ -6,9 +6,10 @@ format string over the params ("container {name} is running"), or a function of 
 ``Param``: its type (str, int, bool), its default (none: required), one line of doc and,
 for a word from a fixed list, its ``choices``.
 
-The check functions live in ``checks_engine`` (podman) and ``checks_service`` (HTTP,
-registry, database); ``format`` imports both, so the registry is complete wherever a
-lab file is read. A check only reads: grading never changes state.
+The check functions live in ``checks_engine`` (podman), ``checks_service`` (HTTP,
+registry, database), ``checks_host`` (namespaces, host files, published ports) and
+``checks_units`` (units in the systemd host); ``format`` imports them all, so the registry
+is complete wherever a lab file is read. A check only reads: grading never changes state.
 """
 
 from __future__ import annotations

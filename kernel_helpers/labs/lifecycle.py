@@ -4,7 +4,8 @@
   record a snapshot of the world(s) it uses, then the set-up (pulls and steps).
 - ``grade(NAME)``: run every check, read-only; a ``GradeResult``.
 - ``finish(NAME)``: remove what came after the snapshot and the names the lab declares,
-  delete its repositories on the push endpoint, log out, give back its ports.
+  delete its repositories on the push endpoint, log out, give back its ports and those the
+  learner's ``-p`` leased since start.
 
 A rootless lab's world is the course user's (``%podman --rootless``); the sandbox's own
 (root) world is snapshotted too, so what a learner made there by mistake goes at finish.
@@ -17,7 +18,8 @@ import subprocess
 from .. import commands, endpoints, ports, rootless
 from ..errors import KitError, PortBusy
 from ..session import kernel_sandbox
-from . import loader, pushed, state
+from . import hostside, loader, pushed, state
+from .checks_units import HOST_NAME
 from .format import Lab, LabError, Step
 from .kinds import REGISTRY, failed
 from .probe import Probe, ProbeError
@@ -37,7 +39,8 @@ def variables(lab: Lab, saved: state.Saved | None = None, lease: bool = False,
     """
     sandbox = kernel_sandbox()
     values = {"SANDBOX": sandbox.id, "PULL": endpoints.pull_host(), "PUSH": endpoints.push_host(),
-              "COURSE_USER": endpoints.COURSE_USER, "COURSE_PASSWORD": endpoints.COURSE_PASSWORD}
+              "COURSE_USER": endpoints.COURSE_USER, "COURSE_PASSWORD": endpoints.COURSE_PASSWORD,
+              "FILES": str(hostside.folder(lab)), "SYSTEMD_HOST": HOST_NAME}
     for key, default in lab.ports:
         if saved and key in saved.variables:
             values[key] = int(saved.variables[key])
@@ -118,15 +121,18 @@ def start(name: str, preferred: dict | None = None) -> LabSheet:
     except ProbeError as exc:
         raise LabError(f"lab {name}: cannot read the sandbox: {exc}") from None
     leased = [values[key] for key, _ in lab.ports if values[key] not in held]
-    state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots))
+    state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots,
+                                        sorted(held)))  # ports held before start stay the sandbox's
     flag = "--rootless " if lab.rootless else ""
     setup = [Step("podman", f"{flag}pull -q {image}") for image in bound.setup_pull]
+    hostside.prepare(bound)
+    booted = [hostside.boot_systemd_host(HOST_NAME)] if bound.systemd_host else []
     for step in setup + list(bound.setup_steps):
         ok, text = run_step(bound, step)
         if not ok:
             raise LabError(f"lab {name}: set-up step {step.shown()} failed: "
                            f"{(text.strip().splitlines() or ['?'])[-1]} (try %lab start {name} again)")
-    return LabSheet(bound, [s.shown() for s in setup + list(bound.setup_steps)], reset)
+    return LabSheet(bound, booted + [s.shown() for s in setup + list(bound.setup_steps)], reset)
 
 
 def grade(name: str) -> GradeResult:
@@ -135,6 +141,8 @@ def grade(name: str) -> GradeResult:
     saved = state.load(kernel_sandbox().dir, name)
     bound = lab.bind(variables(lab, saved))
     probe = Probe(lab.rootless)
+    if saved is not None:
+        probe.since = state.started_at(kernel_sandbox().dir, name)
     rows = []
     for check in bound.checks:
         kind = REGISTRY[check.kind]
@@ -165,11 +173,15 @@ def finish(name: str) -> FinishReport:
             lines += pushed.delete_repository(repository)
         except KitError as exc:
             lines.append(f"could not clean {repository}: {exc}")
+    lines += hostside.remove(bound, bound.cleanup.paths)
+    if bound.systemd_host:
+        hostside.forget_systemd_host(HOST_NAME)
     probe = Probe(lab.rootless)
     for registry in bound.cleanup.logout:
         if probe.run("logout", registry).ok:
             lines.append(f"logged out of {registry}")
-    for port in saved.leased if saved else []:
+    # the lab's ports, and those the learner's -p leased since start (its containers are gone)
+    for port in sorted(set(ports.leases(sandbox.id)) - set(saved.held)) if saved else []:
         ports.release(port, sandbox.id)
     state.forget(sandbox.dir, name)
     return FinishReport(name, lines)

@@ -32,6 +32,7 @@ class Probe:
 
     def __init__(self, rootless_user: bool = False):
         self.rootless = rootless_user
+        self.since = 0.0  # when the lab started (Unix time): events before it are not the learner's
         self._cache: dict[tuple, object] = {}
 
     @property

@@ -146,7 +146,10 @@ def parse(data: dict, source: Path) -> Lab:
         if not PLACEHOLDER.fullmatch(f"{{{key}}}") or key in BUILTINS or (key in variables and key in ports):
             raise r.error(f"{'ports' if key in ports else 'variables'}.{key}",
                           "must be a new name (letters, digits, _), not a built-in one or used twice")
-    setup = r.table(data, "setup", ("pull", "steps"))
+    setup = r.table(data, "setup", ("pull", "steps", "systemd_host"))
+    systemd_host = setup.get("systemd_host", False)
+    if not isinstance(systemd_host, bool):
+        raise r.error("setup.systemd_host", "must be true or false")
     solution = r.table(data, "solution", ("steps",))
     wrong = r.table(data, "wrong", ("what", "steps", "fails"))
     cleanup = r.table(data, "cleanup", CLEANUP_KEYS)
@@ -171,6 +174,7 @@ def parse(data: dict, source: Path) -> Lab:
         wrong_steps=r.steps(wrong, "wrong.steps"), wrong_fails=tuple(fails), rootless=rootless,
         variables=tuple((k, str(v)) for k, v in variables.items()), ports=tuple(ports.items()),
         setup_pull=r.texts(setup, "pull", "setup.pull"), setup_steps=r.steps(setup, "setup.steps"),
+        systemd_host=systemd_host,
         cleanup=Cleanup(**{k: r.texts(cleanup, k, f"cleanup.{k}") for k in CLEANUP_KEYS}),
         source=source)
     for field, steps in (("solution.steps", lab.solution), ("wrong.steps", lab.wrong_steps)):

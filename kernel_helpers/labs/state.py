@@ -50,6 +50,7 @@ class Saved:
     variables: dict
     leased: list[int]
     snapshots: dict[str, Snapshot]  # "root" and, for a rootless lab, "rootless"
+    held: list[int] = field(default_factory=list)  # ports the sandbox held before start
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
@@ -58,7 +59,7 @@ class Saved:
     def from_json(cls, text: str) -> Saved:
         data = json.loads(text)
         return cls(data["lab"], data["variables"], data["leased"],
-                   {k: Snapshot(**v) for k, v in data["snapshots"].items()})
+                   {k: Snapshot(**v) for k, v in data["snapshots"].items()}, data.get("held", []))
 
 
 def state_file(sandbox_dir: Path, lab: str) -> Path:
@@ -74,6 +75,14 @@ def load(sandbox_dir: Path, lab: str) -> Saved | None:
         return Saved.from_json(state_file(sandbox_dir, lab).read_text())
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def started_at(sandbox_dir: Path, lab: str) -> float:
+    """When LAB was started in the sandbox (Unix time; 0 when it was not)."""
+    try:
+        return state_file(sandbox_dir, lab).stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def forget(sandbox_dir: Path, lab: str) -> None:

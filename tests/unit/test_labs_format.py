@@ -30,6 +30,22 @@ def test_the_kit_has_labs_for_notebooks_02_and_03_at_least_two_each():
     assert len(per_notebook["02"]) >= 2 and len(per_notebook["03"]) >= 2, per_notebook
 
 
+def test_the_kit_has_twelve_labs_two_for_each_notebook_02_to_07():
+    per_notebook = {}
+    for lab in catalogue():
+        per_notebook.setdefault(lab.notebook[:2], []).append(lab.name)
+    assert len(catalogue()) >= 12
+    assert all(len(per_notebook.get(f"0{n}", [])) >= 2 for n in range(2, 8)), per_notebook
+
+
+def test_a_systemd_host_lab_and_host_folders_are_bound():
+    lab = loader.get("07-user-unit")
+    assert lab.systemd_host and not loader.get("06-webcontent").systemd_host
+    bound = loader.get("06-webcontent").bind({"FILES": "/sb/files", "WEB_PORT": 8080})
+    assert bound.cleanup.paths == ("/sb/files/webcontent",)
+    assert bound.check("mount").params["value"] == "/sb/files/webcontent:/var/www/html"
+
+
 @pytest.mark.parametrize("lab", catalogue(), ids=lambda lab: lab.name)
 def test_every_kit_lab_is_complete(lab):
     assert (ROOT / "notebooks" / "src" / f"{lab.notebook}.py").exists(), lab.notebook
@@ -108,6 +124,9 @@ BROKEN = [
     (lambda d: d["wrong"].update(steps=["run {NOPE}"]), "wrong.steps: unknown variable {NOPE}"),
     (lambda d: d["cleanup"].update(containers="web"), "cleanup.containers: must be a list"),
     (lambda d: d["checks"][0].update(id="Not ok!"), "checks[0].id: must be a short name"),
+    (lambda d: d.setdefault("setup", {}).update(systemd_host="yes"),
+     "setup.systemd_host: must be true or false"),
+    (lambda d: d["cleanup"].update(paths="{FILES}/x"), "cleanup.paths: must be a list"),
 ]
 
 
