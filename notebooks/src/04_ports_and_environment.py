@@ -710,7 +710,7 @@ nets = %podman network ls
 print("our network left:", NET in set(nets.df.iloc[:, 0]) if nets.df is not None else nets)
 
 # %% [markdown]
-# ## Your turn: two labs
+# ## Your turn: three labs
 # As in notebooks 02 and 03: `%lab start NAME` resets the lab and shows the task with its
 # hints, you type your commands under **Your answer**, and `%lab grade NAME` checks them, here
 # also through the host port: an HTTP request to your page, a MariaDB login to your database.
@@ -768,8 +768,43 @@ mysql --host=127.0.0.1 --user=user1 --password=redhat123 db -e "create table com
 %lab grade 04-mariadb
 
 # %% [markdown]
+# ### Lab 04-rootless-port: a rootless web server, on a port from 1024 up
+# Section 6's refused port 80, as a lab: the unprivileged user publishes its server on a port
+# from 1024 up (`%podman --rootless ...`). This lab's port is also called `WEB_PORT`, but
+# 04-web-page's server still holds this notebook's `WEB_PORT`: the rootless server takes
+# `ROOTLESS_PORT`, the notes' 8080, so `%lab start` finds it under that name.
+
+# %%
+WEB_PORT = ROOTLESS_PORT  # the port the next lab, and your -p, use
+
+# %%
+%lab start 04-rootless-port
+
+# %% [markdown]
+# #### Your answer
+
+# %% tags=["solution"]
+%podman --rootless run -d --name web -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
+
+# %% tags=["solution"]
+%%podman --rootless exec -i web bash
+echo '<h1>My rootless page</h1>' > /var/www/html/index.html
+
+# %% tags=["solution"]
+%podman --rootless port web
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 04-rootless-port
+
+# %% [markdown]
 # ### Clean up the labs
 # Last started, first finished, as in notebook 02.
+
+# %%
+%lab finish 04-rootless-port
 
 # %%
 %lab finish 04-mariadb
@@ -788,4 +823,4 @@ mysql --host=127.0.0.1 --user=user1 --password=redhat123 db -e "create table com
 # - One component per container; containers on one podman network reach each other by name.
 #
 # **Next:** [05 · Namespaces](05_namespaces.ipynb): what a container shares with the host, and
-# what it does not.
+# what it does not, and its labs 05-shared-pid and 05-rootless-uids.

@@ -778,11 +778,98 @@ if rootless_available():
     assert left_rootless.df.empty and not any((rw.files / f).exists() for f in FILES)
 
 # %% [markdown]
-# ## Your turn: labs to come
-# The labs of this notebook are being written; they will take this place, like the labs at the
-# end of notebooks 02-04. Coming: the namespaces of a container of your own, and a rootless
-# container read from both sides of its user namespace.
-# `%lab list` shows the labs that exist now.
+# ## Your turn: two labs
+# As in notebooks 02-04: `%lab start NAME` resets the lab and shows the task with its hints
+# (open them one at a time), you type your commands under **Your answer**, and
+# `%lab grade NAME` checks the real namespaces: PASS or FAIL per check, with a hint for each
+# FAIL. Grading changes nothing; starting again resets the lab.
+
+# %% [markdown]
+# ### Lab 05-shared-pid: join another container's PID namespace, and find its PID 1 on the host
+# Sections 2-4 from the other side: `podman run` can put a container in another container's
+# namespace instead of a new one, one namespace at a time.
+
+# %%
+%lab start 05-shared-pid
+
+# %% [markdown]
+# #### Your answer
+# One command per cell. For step 2, `podman()` is `%podman` as a Python function; the host's
+# `ps` shows only the command (`args`), the same at every run.
+
+# %% tags=["solution"]
+%podman run -d --name nsweb registry.redhat.io/rhel8/httpd-24
+
+# %% tags=["solution"]
+pid = podman("inspect --format '{{.State.Pid}}' nsweb").stdout.strip()
+!ps -o args -p {pid}
+
+# %% tags=["solution"]
+%podman run -d --name nspeek --pid container:nsweb registry.access.redhat.com/ubi8/ubi:latest sleep infinity
+
+# %% tags=["solution"]
+%podman exec nspeek ps -o pid,args -p 1
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 05-shared-pid
+
+# %% [markdown]
+# ### Lab 05-rootless-uids: a rootless container's users on the host, seen in files
+# Section 5's `uid_map`, in files a rootless container writes to a host folder. The task's
+# `{FILES}` is the course user's folder of this notebook (`rootless_world().files`), a
+# variable here too, so that `%podman` expands it in a line.
+
+# %%
+FILES = rootless_world().files if rootless_available() else Path("/no-rootless")
+print("the course user's folder:", FILES)
+
+# %%
+%lab start 05-rootless-uids
+
+# %% [markdown]
+# #### Your answer
+# Every command is `%podman --rootless ...`; the files are made in a
+# `%%podman --rootless exec -i idbox bash` cell, the shell commands in its body. `stat -c
+# '%u:%g %n'` prints each file's uid, gid and name, inside and then on the host.
+
+# %% tags=["solution"]
+%podman --rootless unshare mkdir -p {FILES}/ids
+
+# %% tags=["solution"]
+%podman --rootless run -d --name idbox -v {FILES}/ids:/ids:Z registry.access.redhat.com/ubi8/ubi:latest sleep infinity
+
+# %% tags=["solution"]
+%%podman --rootless exec -i idbox bash
+touch /ids/root.txt /ids/user.txt
+chown 1001:1001 /ids/user.txt
+
+# %% tags=["solution"]
+%podman --rootless unshare cat /proc/self/uid_map
+
+# %% tags=["solution"]
+%podman --rootless exec idbox stat -c '%u:%g %n' /ids/root.txt /ids/user.txt
+
+# %% tags=["solution"]
+!cd {FILES}/ids && stat -c '%u:%g %n' root.txt user.txt
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 05-rootless-uids
+
+# %% [markdown]
+# ### Clean up the labs
+# Last started, first finished, as in notebook 02.
+
+# %%
+%lab finish 05-rootless-uids
+
+# %%
+%lab finish 05-shared-pid
 
 # %% [markdown]
 # ## Recap
@@ -792,4 +879,5 @@ if rootless_available():
 # - A rootless container has its own user namespace: its root is the user on the host
 #   (`podman unshare cat /proc/self/uid_map`).
 #
-# **Next:** [06 · Persistent storage](06_persistent_storage.ipynb).
+# **Next:** [06 · Persistent storage](06_persistent_storage.ipynb): data that outlives its
+# containers, and its labs 06-webcontent and 06-mariadb-data.

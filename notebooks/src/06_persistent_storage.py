@@ -696,11 +696,102 @@ assert not any(left.values()), left
 left
 
 # %% [markdown]
-# ## Your turn: labs to come
-# The labs of this notebook are being written; they will take this place, like the labs at the
-# end of notebooks 02-04. Coming: the notes' webcontent demo: a page served from a host
-# directory mounted with `-v ...:Z`, and a second page after a restart with a new container.
-# `%lab list` shows the labs that exist now.
+# ## Your turn: two labs
+# As in notebooks 02-05: `%lab start NAME` resets the lab and shows the task with its hints
+# (open them one at a time), you type your commands under **Your answer**, and
+# `%lab grade NAME` checks them: PASS or FAIL per check, with a hint for each FAIL. Grading
+# changes nothing; starting again resets the lab. The labs use this notebook's ports
+# (`WEB_PORT`, `DB_PORT`) when they are free.
+#
+# Each lab has a host folder of its own, `{FILES}` in its task: the sandbox's `files` folder
+# for a root lab, the course user's folder for a rootless one. `FILES` is a variable here
+# too, set before each lab, so that `%podman` and `!` expand it in a line.
+
+# %% [markdown]
+# ### Lab 06-webcontent: serve a host folder with `-v ...:Z`, and a second page after a restart
+# The notes' webcontent demo again, with pages of your own.
+
+# %%
+FILES = HOME / "files"  # a root lab's host folder: the sandbox's files folder
+
+# %%
+%lab start 06-webcontent
+
+# %% [markdown]
+# #### Your answer
+# The host folder and its pages are made from `!` lines (a shell on the host); the rest is
+# `%podman`, one command per cell.
+
+# %% tags=["solution"]
+!mkdir -p {FILES}/webcontent && echo '<h1>My webcontent</h1>' > {FILES}/webcontent/index.html
+
+# %% tags=["solution"]
+%podman run -d --name myweb -p {WEB_PORT}:8080 -v {FILES}/webcontent:/var/www/html:Z registry.redhat.io/rhel8/httpd-24
+
+# %% tags=["solution"]
+!echo '<h1>Second page</h1>' > {FILES}/webcontent/page2.html
+
+# %% tags=["solution"]
+%podman restart myweb
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 06-webcontent
+
+# %% [markdown]
+# ### Lab 06-mariadb-data: MariaDB data in a host folder, kept after `rm -f`
+# The part on ownership, as a lab: the unprivileged user (`%podman --rootless ...`) gives a
+# data folder to the container's `mysql` with `podman unshare chown`, and the data outlives
+# the server.
+
+# %%
+FILES = rootless_world().files if rootless_available() else HOME / "no-rootless"  # a rootless lab's
+
+# %%
+%lab start 06-mariadb-data
+
+# %% [markdown]
+# #### Your answer
+# One command per cell; the table is made in a `%%podman --rootless exec -i mydb bash` cell,
+# the `mysql` commands in its body (`mysqladmin ... ping` waits until the server answers).
+
+# %% tags=["solution"]
+%podman --rootless unshare mkdir -p {FILES}/dbdata
+
+# %% tags=["solution"]
+%podman --rootless unshare chown 27:27 {FILES}/dbdata
+
+# %% tags=["solution"]
+%podman --rootless run --name mydb -d -p {DB_PORT}:3306 -v {FILES}/dbdata:/var/lib/mysql/data:Z -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db registry.redhat.io/rhel8/mariadb-103
+
+# %% tags=["solution"]
+%%podman --rootless exec -i mydb bash
+mysqladmin --host=127.0.0.1 --user=user1 --password=redhat123 --wait=30 --silent ping
+mysql --host=127.0.0.1 --user=user1 --password=redhat123 db -e "create table components (name varchar(20)); insert into components values ('db');"
+
+# %% tags=["solution"]
+%podman --rootless rm -f mydb
+
+# %% tags=["solution"]
+%podman --rootless run --name mydb2 -d -p {DB_PORT}:3306 -v {FILES}/dbdata:/var/lib/mysql/data:Z -e MYSQL_USER=user1 -e MYSQL_PASSWORD=redhat123 -e MYSQL_DATABASE=db registry.redhat.io/rhel8/mariadb-103
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 06-mariadb-data
+
+# %% [markdown]
+# ### Clean up the labs
+# Last started, first finished, as in notebook 02.
+
+# %%
+%lab finish 06-mariadb-data
+
+# %%
+%lab finish 06-webcontent
 
 # %% [markdown]
 # ## Recap
@@ -710,4 +801,5 @@ left
 # - A rootless container's users are other uids on the host: `podman unshare chown`, or the
 #   `:U` option, gives the directory to them; `:Z`/`:z` label it for SELinux.
 #
-# **Next:** [07 · Containers as systemd services](07_systemd.ipynb).
+# **Next:** [07 · Containers as systemd services](07_systemd.ipynb): units that start your
+# containers at boot, and its labs 07-user-unit and 07-root-unit.

@@ -527,11 +527,115 @@ host.remove()
 %podman ps -a
 
 # %% [markdown]
-# ## Your turn: labs to come
-# The labs of this notebook are being written; they will take this place, like the labs at the
-# end of notebooks 02-04. Coming: a user unit generated with `--new`, enabled, that survives a
-# `podman rm -f` and a restart, with linger.
-# `%lab list` shows the labs that exist now.
+# ## Your turn: two labs
+# As in notebooks 02-06: `%lab start NAME` resets the lab and shows the task with its hints
+# (open them one at a time), you type your commands under **Your answer**, and
+# `%lab grade NAME` checks the units in the systemd host: PASS or FAIL per check, with a hint
+# for each FAIL. Grading changes nothing; starting again resets the lab.
+#
+# Each lab boots a systemd host of its own, `lab-systemd-host` (`{SYSTEMD_HOST}` in its
+# task, a variable here too, so that `%podman` expands it), and its finish removes it with all
+# it holds. There is one such host at a time: finish the first lab before you start the second.
+# You reach the host with `%podman exec`, as root or as `webadmin`: the task shows how.
+
+# %%
+SYSTEMD_HOST = "lab-systemd-host"  # the systemd host the labs boot
+
+# %% [markdown]
+# ### Lab 07-user-unit: a user unit made with `--new`, enabled with linger, back after `rm -f` and a reboot
+
+# %%
+%lab start 07-user-unit
+
+# %% [markdown]
+# #### Your answer
+# Linger as root, one line; then `webadmin`'s commands in `%%podman exec -i -u webadmin ...`
+# cells (the first one waits until webadmin's service manager runs); then the reboot, and a
+# cell that waits for the machine.
+
+# %% tags=["solution"]
+%podman exec {SYSTEMD_HOST} loginctl enable-linger webadmin
+
+# %% tags=["solution"]
+%%podman exec -i -u webadmin -e XDG_RUNTIME_DIR=/run/user/1000 -w /home/webadmin {SYSTEMD_HOST} bash
+for i in $(seq 100); do systemctl --user is-system-running >/dev/null 2>&1 && break; sleep 0.2; done
+podman run -d -q --name web registry.redhat.io/rhel8/httpd-24
+
+# %% tags=["solution"]
+%%podman exec -i -u webadmin -e XDG_RUNTIME_DIR=/run/user/1000 -w /home/webadmin {SYSTEMD_HOST} bash
+mkdir -p ~/.config/systemd/user && cd ~/.config/systemd/user
+podman generate systemd --name web --new --files
+systemd-analyze --user verify --man=no container-web.service
+systemctl --user daemon-reload
+systemctl --user enable --now container-web.service
+
+# %% tags=["solution"]
+%%podman exec -i -u webadmin -e XDG_RUNTIME_DIR=/run/user/1000 -w /home/webadmin {SYSTEMD_HOST} bash
+podman rm -f web
+
+# %% tags=["solution"]
+%podman restart -t 5 {SYSTEMD_HOST}
+
+# %% tags=["solution"]
+%%podman exec -i {SYSTEMD_HOST} bash
+for i in $(seq 100); do systemctl is-system-running --wait 2>/dev/null | grep -qx 'running\|degraded' && break; sleep 0.3; done
+echo "the systemd host is $(systemctl is-system-running)"
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 07-user-unit
+
+# %% [markdown]
+# #### Finish it before the next lab
+# It removes the systemd host, with webadmin's unit and container.
+
+# %%
+%lab finish 07-user-unit
+
+# %% [markdown]
+# ### Lab 07-root-unit: a root container as a system unit in `/etc/systemd/system`
+# This time as the host's root: `%%podman exec -i {SYSTEMD_HOST} bash` cells, no `--user`,
+# no linger.
+
+# %%
+%lab start 07-root-unit
+
+# %% [markdown]
+# #### Your answer
+
+# %% tags=["solution"]
+%%podman exec -i {SYSTEMD_HOST} bash
+podman run -d -q --name rootweb registry.redhat.io/rhel8/httpd-24
+cd /etc/systemd/system
+podman generate systemd --name rootweb --new --files
+systemd-analyze verify --man=no container-rootweb.service
+
+# %% tags=["solution"]
+%%podman exec -i {SYSTEMD_HOST} bash
+systemctl daemon-reload
+systemctl enable --now container-rootweb.service
+
+# %% tags=["solution"]
+%podman restart -t 5 {SYSTEMD_HOST}
+
+# %% tags=["solution"]
+%%podman exec -i {SYSTEMD_HOST} bash
+for i in $(seq 100); do systemctl is-system-running --wait 2>/dev/null | grep -qx 'running\|degraded' && break; sleep 0.3; done
+echo "the systemd host is $(systemctl is-system-running)"
+
+# %% [markdown]
+# #### Check your work
+
+# %%
+%lab grade 07-root-unit
+
+# %% [markdown]
+# ### Clean up the lab
+
+# %%
+%lab finish 07-root-unit
 
 # %% [markdown]
 # ## Recap

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from kernel_helpers import paths
+from kernel_helpers import labs, paths
 
 SPEC = importlib.util.spec_from_file_location("student_tool", paths.repo_root() / "scripts/student.py")
 student = importlib.util.module_from_spec(SPEC)
@@ -123,12 +123,17 @@ def test_the_editions_of_every_course_notebook_do_not_drift(src):
     assert_no_drift(teacher, student.student_notebook(teacher), src.stem)
 
 
-def test_the_labs_of_notebooks_02_to_04_have_solutions_and_grades():
-    for stem in ("02_images_and_registries", "03_running_containers", "04_ports_and_environment"):
+def test_every_lab_is_graded_in_its_notebook_after_its_solutions():
+    """Each notebook grades exactly the catalogue's labs of that notebook, with solution cells."""
+    by_notebook: dict[str, set[str]] = {}
+    for lab in labs.labs().values():
+        by_notebook.setdefault(lab.notebook, set()).add(lab.name)
+    for stem, names in by_notebook.items():
         teacher = jupytext.read(paths.repo_root() / "notebooks" / "src" / f"{stem}.py")
         solutions = [c for c in teacher.cells if student.is_solution(c)]
-        grades = [c for c in teacher.cells if c.cell_type == "code" and "%lab grade" in c.source]
-        assert solutions and len(grades) == 2, stem
+        grades = {c.source.split("%lab grade", 1)[1].split()[0] for c in teacher.cells
+                  if c.cell_type == "code" and "%lab grade" in c.source}
+        assert solutions and grades == names, stem
         assert all(c.cell_type == "code" for c in solutions), stem
 
 
