@@ -651,4 +651,4 @@ print("\n".join(sorted({line.split(None, 7)[-1] for line in r.stdout.splitlines(
 #   the default runs.
 #
 # **Next:** [04 · Ports and environment](04_ports_and_environment.ipynb): `-p`, `-e`, the
-# notes' MariaDB server, rootless containers, and its labs 04-web-page and 04-mariadb.
+# notes' MariaDB server, rootless containers, and its labs 04-web-page, 04-mariadb and 04-rootless-port.
