@@ -110,7 +110,8 @@ print("the OCI runtime podman uses here passed the doctor's check:", doctor_says
 # `podman ps -a` lists the containers of your sandbox, running or not. The one above removed
 # itself, so we start one that stays, in the background (`-d`). You may run any cell of the
 # course again: a cell that makes a named container first removes the one it made before, with
-# `podman(...)`, which is `%podman` as a Python function that shows nothing.
+# `podman(...)`, which is `%podman` as a Python function that returns the result instead of
+# showing it.
 
 # %%
 from kernel_helpers.lesson import podman

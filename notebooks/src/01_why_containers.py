@@ -475,6 +475,9 @@ assert r.ok, r
 r
 
 # %% [markdown]
+# The syslog line comes from aardvark-dns, the small DNS server podman started for the network:
+# it found no system log on this host to write to, which is harmless.
+#
 # The client component, in a second container on the same network, fetches the page **by the
 # container name `web`**. httpd needs a moment to start listening, so the client tries again
 # until it answers: `podman(...)` is `%podman` as a Python function (it fills in `{NET}` like

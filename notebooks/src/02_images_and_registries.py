@@ -645,7 +645,7 @@ print("only the read-only course images are left:", final.df["Read-only"].all())
 # Now you do it, and the kit checks your work on the real engine. Each lab follows the same
 # steps:
 # - `%lab start NAME` resets the lab, prepares what the task assumes and shows the task, with
-#   hints that open one at a time (click **Hint 1**, then **Hint 2** only if you need it);
+#   hints that open one at a time (click **Hint 1** first, and open the next only if you need it);
 # - you type your commands in the cells under **Your answer** (`%podman ...`, one per cell);
 # - `%lab grade NAME` checks what you did: one row per check, PASS or FAIL, and a hint for
 #   each FAIL. It changes nothing: grade as often as you like. Starting again resets the lab.
@@ -748,7 +748,7 @@ RUN echo "myapp version 2" > /etc/myapp-release
 # - An image is a read-only stack of layers, named `registry/user/image:tag` (no tag means
 #   `latest`); `registries.conf` decides where a short or remapped name is pulled from.
 # - `podman search`, `pull`, `images`, `inspect` and `skopeo inspect` find and read images;
-#   `skopeo copy` moves them between registries without pulling.
+#   `skopeo copy` copies them from registry to registry, without a local pull.
 # - `podman build` adds your layer; `podman tag` gives an image another name; `podman rmi`
 #   removes a name, and refuses while a container still uses the image.
 #

@@ -605,9 +605,9 @@ echo 'hello from exec' > /tmp/notes.txt
 
 # %% [markdown]
 # #### Your answer
-# `ps -ef` prints start times that change with every run, so the solution prints only its
-# command column, as above (`podman()` is `%podman` as a Python function); for `shida`, each
-# command once, after the web server has started.
+# For apache: a `%%podman --rootless run -i --name apache … /bin/bash` cell, with `ps -ef` in
+# its body. For shida: `-d`, nothing after the image, then `%podman --rootless exec shida ps -ef`
+# (the server needs a second or two: run the exec again if no httpd shows).
 
 # %% tags=["solution"]
 from kernel_helpers.lesson import podman

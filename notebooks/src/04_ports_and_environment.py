@@ -725,6 +725,8 @@ print("our network left:", NET in set(nets.df.iloc[:, 0]) if nets.df is not None
 
 # %% [markdown]
 # #### Your answer
+# One command per cell; the page is written in a `%%podman exec -i web bash` cell
+# (`--rootless` for the rootless labs), the `echo` in its body.
 
 # %% tags=["solution"]
 %podman run -d --name web -p {WEB_PORT}:8080 registry.redhat.io/rhel8/httpd-24
@@ -770,9 +772,10 @@ mysql --host=127.0.0.1 --user=user1 --password=redhat123 db -e "create table com
 # %% [markdown]
 # ### Lab 04-rootless-port: a rootless web server, on a port from 1024 up
 # Section 6's refused port 80, as a lab: the unprivileged user publishes its server on a port
-# from 1024 up (`%podman --rootless ...`). This lab's port is also called `WEB_PORT`, but
-# 04-web-page's server still holds this notebook's `WEB_PORT`: the rootless server takes
-# `ROOTLESS_PORT`, the notes' 8080, so `%lab start` finds it under that name.
+# from 1024 up (`%podman --rootless ...`). The lab reads its port from the variable
+# `WEB_PORT`. 04-web-page's server still holds 8000, so the next cell sets `WEB_PORT` to
+# `ROOTLESS_PORT` (8080, the notes' port) before `%lab start` (re-run from the top to go back
+# to the earlier cells' port).
 
 # %%
 WEB_PORT = ROOTLESS_PORT  # the port the next lab, and your -p, use

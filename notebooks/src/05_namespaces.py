@@ -794,8 +794,9 @@ if rootless_available():
 
 # %% [markdown]
 # #### Your answer
-# One command per cell. For step 2, `podman()` is `%podman` as a Python function; the host's
-# `ps` shows only the command (`args`), the same at every run.
+# One command per cell. For step 2, `pid = podman("inspect --format '{{.State.Pid}}' nsweb").stdout.strip()`
+# keeps the PID in a variable (`podman()` is `%podman` as a Python function), and
+# `!ps -o pid,user,args -p {pid}` shows that process on the host.
 
 # %% tags=["solution"]
 %podman run -d --name nsweb registry.redhat.io/rhel8/httpd-24
@@ -818,9 +819,11 @@ pid = podman("inspect --format '{{.State.Pid}}' nsweb").stdout.strip()
 
 # %% [markdown]
 # ### Lab 05-rootless-uids: a rootless container's users on the host, seen in files
-# Section 5's `uid_map`, in files a rootless container writes to a host folder. The task's
-# `{FILES}` is the course user's folder of this notebook (`rootless_world().files`), a
-# variable here too, so that `%podman` expands it in a line.
+# Section 5's `uid_map`, in files a rootless container writes to a host folder, the course
+# user's folder of this notebook (`rootless_world().files`). The task shows the path; `FILES`
+# holds it here too, so you can type `{FILES}` (`%podman` expands it in a line). (This
+# replaces the earlier `FILES` list: re-run the notebook from the top if you go back to those
+# cells.)
 
 # %%
 FILES = rootless_world().files if rootless_available() else Path("/no-rootless")

@@ -611,7 +611,9 @@ labels_here = sh(HOME, "ls", "-Zd", "webcontent", "webcontent/html/index.html")
 # `/usr`, `/var`, `/var/lib`, `/var/log` and your own home folder (`$HOME`). On an SELinux host
 # `-v /home:/x:Z` stops with `SELinux relabeling of /home is not allowed`, and a folder inside
 # `/usr` with `relabeling content in /usr is not allowed`. Mount a folder of your own (like
-# `~/webcontent`) with `:Z`, and a system folder, if you must, without it.
+# `~/webcontent`) with `:Z`, and a system folder, if you must, without it (SELinux then
+# usually denies the container access; `--security-opt label=disable` turns labelling off for
+# that one container).
 #
 # That check is part of the relabelling, so it only runs where SELinux is on. Here podman
 # accepts `/home` with `:Z` and, as before, does nothing to it:
@@ -703,9 +705,9 @@ left
 # changes nothing; starting again resets the lab. The labs use this notebook's ports
 # (`WEB_PORT`, `DB_PORT`) when they are free.
 #
-# Each lab has a host folder of its own, `{FILES}` in its task: the sandbox's `files` folder
-# for a root lab, the course user's folder for a rootless one. `FILES` is a variable here
-# too, set before each lab, so that `%podman` and `!` expand it in a line.
+# Each lab has a host folder of its own: the sandbox's `files` folder for a root lab, the
+# course user's folder for a rootless one. The task shows the path; `FILES` holds it here
+# too, set before each lab, so you can type `{FILES}` (`%podman` and `!` expand it in a line).
 
 # %% [markdown]
 # ### Lab 06-webcontent: serve a host folder with `-v ...:Z`, and a second page after a restart

@@ -150,7 +150,8 @@ wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State
 # sets them. `sudo` and `su` from another account do not open a login session for the user: on
 # RHEL 8, `systemctl --user` then fails with `Failed to connect to bus: No such file or directory`,
 # which is why the notes insist on a real login. (Newer systems, like this Debian 13 host, set the
-# variable even for `su`; do not count on it.) The real ways in, without a password prompt for root:
+# variable even for `su`; do not count on it.) The real ways in (the last three need no password
+# when run as root):
 # - `ssh webadmin@host`, the notes' way, on any release;
 # - `machinectl shell webadmin@` (package `systemd-container`), on RHEL 8 too;
 # - `systemctl --user -M webadmin@ …` (systemd 248 and later, so RHEL 9, not RHEL 8's 239);
@@ -163,6 +164,9 @@ wait_for(f"loginctl show-user {USER} --property=Linger --property=State", "State
 host(f"systemctl --user -M {USER}@ is-system-running")
 
 # %% [markdown]
+# (The message says "system scope": that is the bridge's generic wording; the missing file is
+# webadmin's `/run/user/1000/bus`.)
+#
 # `run0` works: it asks systemd to open a real session for `webadmin`, with the session's
 # variables set, as a login would (`--wait` waits until the user's service manager has started).
 
@@ -371,8 +375,10 @@ print("all good")
 # A container run by root is managed like any system service: the unit goes to
 # `/etc/systemd/system`, `systemctl` has no `--user`, and no linger is needed. It starts at boot.
 # These steps need root, so they run as root inside the systemd host: only root may write to
-# `/etc/systemd/system` and start or enable system units (the notes' reason for a root
-# container is usually a port below 1024, which an unprivileged user may not publish).
+# `/etc/systemd/system` and start or enable system units (or an admin, after a password
+# prompt). (The notes' reason: the unit then works like any other system unit, with no
+# dedicated user; another common one is a port below 1024, which the notes say a rootless
+# container cannot publish.)
 
 # %%
 host("podman pull -q registry.redhat.io/rhel8/httpd-24:latest")
@@ -431,8 +437,8 @@ print(f"{version}: Quadlet available here: {quadlet_here}")
 # %% [markdown]
 # The systemd host's podman 5 can. The same web service as before, as a user's Quadlet file.
 #
-# One line is for cgroups v1 only: Quadlet runs podman with `--cgroups=split`, which needs
-# cgroups v2, and this machine has cgroups v1. So does a default RHEL 8, the release the notes
+# One line is for cgroups v1 only: Quadlet runs podman with `--cgroups=split`, which a rootless
+# user's service cannot use on cgroups v1, and this machine has cgroups v1. So does a default RHEL 8, the release the notes
 # were written for (`ubi8` images, `yum module`, the version 1 `registries.conf`): RHEL 8 boots
 # with cgroups v1 unless told otherwise, RHEL 9 with v2. Without the `PodmanArgs` line the
 # service fails here with `mkdir /sys/fs/user.slice: permission denied`.
@@ -533,9 +539,9 @@ host.remove()
 # `%lab grade NAME` checks the units in the systemd host: PASS or FAIL per check, with a hint
 # for each FAIL. Grading changes nothing; starting again resets the lab.
 #
-# Each lab boots a systemd host of its own, `lab-systemd-host` (`{SYSTEMD_HOST}` in its
-# task, a variable here too, so that `%podman` expands it), and its finish removes it with all
-# it holds. There is one such host at a time: finish the first lab before you start the second.
+# Each lab boots a systemd host of its own, `lab-systemd-host`, and its finish removes it with
+# all it holds. The task shows the name; `SYSTEMD_HOST` holds it here too, so you can type
+# `{SYSTEMD_HOST}` (`%podman` expands it). There is one such host at a time: finish the first lab before you start the second.
 # You reach the host with `%podman exec`, as root or as `webadmin`: the task shows how.
 
 # %%
@@ -550,8 +556,9 @@ SYSTEMD_HOST = "lab-systemd-host"  # the systemd host the labs boot
 # %% [markdown]
 # #### Your answer
 # Linger as root, one line; then `webadmin`'s commands in `%%podman exec -i -u webadmin ...`
-# cells (the first one waits until webadmin's service manager runs); then the reboot, and a
-# cell that waits for the machine.
+# cells; then the reboot, and a cell that waits for the machine. After `enable-linger`,
+# webadmin's service manager needs a moment to start: wait for `systemctl --user
+# is-system-running` before the first `systemctl --user`.
 
 # %% tags=["solution"]
 %podman exec {SYSTEMD_HOST} loginctl enable-linger webadmin
