@@ -119,7 +119,13 @@ def remove_user(name: str) -> list[str]:
 
 
 def remove_users(record: dict) -> list[str]:
-    names = {rootless.user_name(), *(k.split(":", 1)[1] for k in record if k.startswith("user:"))}
+    """The course users this state recorded, and the configured one: named on purpose
+    (``$PODMAN_COURSE_ROOTLESS_USER``) or, for the default state, made by an older kit that did
+    not record it. An isolated state (``$PODMAN_COURSE_STATE``) never takes the shared default
+    account with it unless it made it."""
+    names = {k.split(":", 1)[1] for k in record if k.startswith("user:")}
+    if os.environ.get(rootless.USER_ENV) or not os.environ.get(paths.STATE_ENV):
+        names.add(rootless.user_name())
     done: list[str] = []
     for name in sorted(names):
         done += remove_user(name)

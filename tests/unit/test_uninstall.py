@@ -144,6 +144,19 @@ def test_recorded_users_are_removed_too(monkeypatch):
     assert seen == ["pc-t-now", "pc-t-old"]
 
 
+def test_an_isolated_state_keeps_the_shared_default_account(monkeypatch):
+    monkeypatch.delenv(rootless.USER_ENV, raising=False)
+    monkeypatch.setenv(paths.STATE_ENV, "/tmp/some-isolated-state")
+    seen = []
+    monkeypatch.setattr(uninstall, "remove_user", lambda name: seen.append(name) or [])
+    uninstall.remove_users({"user:pc-t-mine": {"created": "x"}})
+    assert seen == ["pc-t-mine"]
+    monkeypatch.delenv(paths.STATE_ENV)
+    seen.clear()
+    uninstall.remove_users({})
+    assert seen == [rootless.DEFAULT_USER]
+
+
 def test_subid_lines_are_dropped_for_that_name_only(tmp_path):
     subuid = tmp_path / "subuid"
     subuid.write_text("alice:100000:65536\npc-t1:165536:65536\npc-t10:231072:65536\n")
