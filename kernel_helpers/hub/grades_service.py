@@ -23,6 +23,7 @@ import asyncio
 import html
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -37,7 +38,6 @@ from .grades_store import BadGrade, Store, table, to_csv, validate
 
 DIR_ENV = "PODMAN_COURSE_GRADES_DIR"
 PORT_ENV = "PODMAN_COURSE_GRADES_PORT"
-DEFAULT_PORT = 10101  # loopback only; the hub's proxy forwards /services/grades/ to it
 TEACHERS = "teachers"  # a hub group whose members see the table (besides admins)
 REFRESH = 15  # seconds between the table's reloads
 HUB_TIMEOUT = 10.0
@@ -51,7 +51,7 @@ def service_config(python: str, state: Path, port: int | None = None) -> tuple[d
     JupyterHub 2+ requires for a learner's token (their server's, so their kernels') to reach
     the service. A config that overrides ``user`` or ``server`` itself must merge the scopes.
     """
-    port = port or int(os.environ.get(PORT_ENV) or DEFAULT_PORT)
+    port = port or int(os.environ.get(PORT_ENV) or 0) or free_port()
     access = f"access:services!service={SERVICE_NAME}"
     service = {"name": SERVICE_NAME, "url": f"http://127.0.0.1:{port}",
                "command": [python, "-m", "kernel_helpers.hub.grades_service"],
@@ -64,6 +64,13 @@ def service_config(python: str, state: Path, port: int | None = None) -> tuple[d
              {"name": "user", "scopes": ["self", access]},
              {"name": "server", "scopes": ["users:activity!user", "access:servers!server", access]}]
     return service, roles
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on now (the kernel picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _handlers():

@@ -120,6 +120,14 @@ def test_the_hub_entry_runs_the_service_on_loopback_and_lets_kernels_reach_it(tm
     assert {"list:users", "read:users:name", "read:users:groups"} <= set(by_name["grades-service"]["scopes"])
 
 
+def test_without_a_port_the_service_gets_a_free_one_or_the_environments(tmp_path, monkeypatch):
+    monkeypatch.delenv(grades_service.PORT_ENV, raising=False)
+    url = grades_service.service_config("python", tmp_path)[0]["url"]
+    assert url.startswith("http://127.0.0.1:") and int(url.rsplit(":", 1)[1]) > 1023
+    monkeypatch.setenv(grades_service.PORT_ENV, "18409")
+    assert grades_service.service_config("python", tmp_path)[0]["url"] == "http://127.0.0.1:18409"
+
+
 def test_the_service_run_by_hand_says_it_needs_the_hub(monkeypatch, capsys):
     for key in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL", grades_service.DIR_ENV):
         monkeypatch.delenv(key, raising=False)
