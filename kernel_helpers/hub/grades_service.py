@@ -90,7 +90,7 @@ def _handlers():
         def learner(self) -> str:
             user = self.current_user
             if not user:
-                raise web.HTTPError(401, "no hub token or login (the kernel's $JUPYTERHUB_API_TOKEN)")
+                raise web.HTTPError(401, "no hub login, or a token without access to the grades service")
             if user.get("kind", "user") != "user":
                 raise web.HTTPError(403, "only a hub user has grades")
             return user["name"]

@@ -29,7 +29,7 @@ BODY_CAP = 2048  # bytes; a record is about 150
 MAX_CHECKS = 200
 LAB_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # labs.format.NAME, bounded (a test pins it)
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-TEXT = re.compile(r"^[A-Za-z0-9_.+@-]{1,64}$")  # the kit's version, a Unix login
+TEXT = re.compile(r"^[A-Za-z0-9_.+@$-]{1,64}$")  # the kit's version, a Unix login
 REQUIRED = {"lab": str, "passed": int, "total": int, "result": str}
 OPTIONAL = {"time": str, "kit": str, "user": str}
 RESULTS = ("PASS", "FAIL")
@@ -100,8 +100,10 @@ class Store:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.parent.chmod(0o700)  # the service's user only: learners read no one's grades
         self.db = sqlite3.connect(path, timeout=10)
         self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a power cut may lose the last, never the file
         self.db.execute(self.SCHEMA)
         self.db.execute("CREATE INDEX IF NOT EXISTS by_learner ON attempts (learner, lab)")
         self.db.commit()
