@@ -5,7 +5,8 @@ Below the hub's URL, at ``/services/grades/``:
 - ``POST api/grades``: a learner's kernel posts one grade (``labs.records``) with its
   ``$JUPYTERHUB_API_TOKEN``. The hub tells who the token belongs to; the body's own
   ``user`` is ignored, so a learner cannot write another's grades. The body is checked
-  (``grades_store.validate``: 400 with one line); every attempt is kept in SQLite.
+  (``grades_store.validate``: 400 with one line); every attempt is kept in SQLite
+  (429 past ``grades_store.ATTEMPT_CAP`` of one learner's).
 - ``GET /`` (teacher only: a hub admin or a member of the ``teachers`` group; others 403):
   the live table, learners x labs, reloaded every ``REFRESH`` seconds; ``GET grades.csv``
   the same as CSV and ``GET api/table`` as JSON. Learners the hub knows who have no attempt
@@ -34,7 +35,7 @@ from tornado.log import app_log
 
 from ..paths import repo_root
 from . import SERVICE_NAME
-from .grades_store import BadGrade, Store, table, to_csv, validate
+from .grades_store import BadGrade, Store, TooMany, table, to_csv, validate
 
 DIR_ENV = "PODMAN_COURSE_GRADES_DIR"
 PORT_ENV = "PODMAN_COURSE_GRADES_PORT"
@@ -119,7 +120,10 @@ def _handlers():
                 record = validate(self.request.body)
             except BadGrade as exc:
                 raise web.HTTPError(400, str(exc)) from None
-            attempt = self.store.add(learner, record)
+            try:
+                attempt = self.store.add(learner, record)
+            except TooMany as exc:
+                raise web.HTTPError(429, str(exc)) from None
             app_log.info("grade: %s %s %s", learner, attempt.lab, attempt.result)
             self.write({"learner": learner, "lab": attempt.lab, "result": attempt.result,
                         "received": attempt.received})

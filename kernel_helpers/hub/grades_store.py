@@ -4,8 +4,8 @@
   one-line message (size cap, JSON object, known fields only, types and ranges, the lab
   name's format). The body's ``user`` is accepted (``labs.records`` sends the Unix login)
   and never used: the service files a grade under the user the hub knows the token by.
-- ``Store(path)``: SQLite in WAL mode, every attempt kept (``add``); the service is one
-  process with one thread (tornado), so one writer.
+- ``Store(path)``: SQLite in WAL mode, every attempt kept (``add``), up to ``ATTEMPT_CAP``
+  per learner; the service is one process with one thread (tornado), so one writer.
 - ``table(attempts, roster)``: learners x labs (PASS/FAIL, checks, last attempt, attempts),
   with the ROSTER's learners who have no attempt yet; ``to_csv`` the same as CSV.
 
@@ -27,6 +27,7 @@ from ..errors import KitError
 
 BODY_CAP = 2048  # bytes; a record is about 150
 MAX_CHECKS = 200
+ATTEMPT_CAP = 5000  # per learner: a script posting in a loop cannot fill the teacher's disk
 LAB_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # labs.format.NAME, bounded (a test pins it)
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 TEXT = re.compile(r"^[A-Za-z0-9_.+@$-]{1,64}$")  # the kit's version, a Unix login
@@ -38,6 +39,10 @@ COLUMNS = ("learner", "lab", "result", "checks", "last_attempt", "attempts")
 
 class BadGrade(KitError):
     """A posted grade the service refuses (HTTP 400); the message is one line."""
+
+
+class TooMany(KitError):
+    """A learner has ``ATTEMPT_CAP`` attempts already (HTTP 429); one line."""
 
 
 def validate(raw: bytes) -> dict:
@@ -110,6 +115,11 @@ class Store:
         path.chmod(0o600)
 
     def add(self, learner: str, record: dict, received: str | None = None) -> Attempt:
+        """Keep one attempt of LEARNER; TooMany past ``ATTEMPT_CAP`` of theirs."""
+        count = self.db.execute("SELECT COUNT(*) FROM attempts WHERE learner = ?", (learner,))
+        if count.fetchone()[0] >= ATTEMPT_CAP:
+            raise TooMany(f"{learner} has {ATTEMPT_CAP} attempts recorded, the most kept: "
+                          "ask the teacher")
         attempt = Attempt(learner, record["lab"], record["passed"], record["total"],
                           record["result"], received or now_utc(), record.get("time", ""),
                           record.get("kit", ""))

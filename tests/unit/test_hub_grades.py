@@ -79,6 +79,17 @@ def test_the_store_keeps_every_attempt_in_wal_mode(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
 
 
+def test_a_learner_posting_in_a_loop_stops_at_the_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(grades_store, "ATTEMPT_CAP", 3)
+    store = Store(tmp_path / "g.sqlite")
+    for _ in range(3):
+        store.add("ann", validate(_raw()))
+    with pytest.raises(grades_store.TooMany, match="^ann has 3 attempts recorded"):
+        store.add("ann", validate(_raw()))
+    store.add("bob", validate(_raw()))  # the others are not held back
+    assert len(store.attempts()) == 4
+
+
 def test_the_table_has_the_last_attempt_per_learner_and_lab_and_the_silent_roster(tmp_path):
     store = Store(tmp_path / "g.sqlite")
     store.add("bob", validate(_raw()), received="2026-12-01T21:00:00Z")
