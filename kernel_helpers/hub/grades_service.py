@@ -110,7 +110,7 @@ def _handlers():
 
     class Grades(Base):
         def check_xsrf_cookie(self):  # kernels post with a token, never with a cookie
-            if self.request.headers.get("Authorization", "").startswith("token "):
+            if self.request.headers.get("Authorization", "").lower().startswith(("token ", "bearer ")):
                 return
             raise web.HTTPError(403, "post grades with Authorization: token ...")
 
