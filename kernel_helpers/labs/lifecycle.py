@@ -2,7 +2,7 @@
 
 - ``start(NAME)``: ``finish`` first (starting again resets), lease the lab's host ports,
   record a snapshot of the world(s) it uses, then the set-up (pulls and steps).
-- ``grade(NAME)``: run every check, read-only; a ``GradeResult``.
+- ``grade(NAME)``: run every check, read-only; a ``GradeResult``, recorded (``records``).
 - ``finish(NAME)``: remove what came after the snapshot and the names the lab declares,
   delete its repositories on the push endpoint, log out, give back its ports and those the
   learner's ``-p`` leased since start.
@@ -18,7 +18,7 @@ import subprocess
 from .. import commands, endpoints, ports, rootless
 from ..errors import KitError, PortBusy
 from ..session import kernel_sandbox
-from . import hostside, loader, pushed, state
+from . import hostside, loader, pushed, records, state
 from .checks_units import HOST_NAME
 from .format import Lab, LabError, Step
 from .kinds import REGISTRY, failed
@@ -152,7 +152,9 @@ def grade(name: str) -> GradeResult:
             outcome = failed(f"the check could not run: {exc}")
         rows.append(Row(check.id, check.describe(), outcome.passed, outcome.reason,
                         "" if outcome.passed else check.hint))
-    return GradeResult(bound.name, bound.title, rows, started=saved is not None)
+    result = GradeResult(bound.name, bound.title, rows, started=saved is not None)
+    result.note = records.save(result)  # never raises; "" unless recording went wrong
+    return result
 
 
 def finish(name: str) -> FinishReport:

@@ -55,6 +55,7 @@ class GradeResult(_Text):
     title: str
     rows: list[Row]
     started: bool = True
+    note: str = ""  # one line from recording the grade (``records``) when that went wrong
 
     @property
     def passed(self) -> bool:
@@ -84,7 +85,7 @@ class GradeResult(_Text):
         return f"lab {self.lab}: {verdict}{note}"
 
     def to_text(self) -> str:
-        lines = [self.summary]
+        lines = [self.summary] + ([f"note: {self.note}"] if self.note else [])
         for r in self.rows:
             lines.append(f"{r.result}  {r.check}: {r.reason}")
             if r.hint:
@@ -99,7 +100,8 @@ class GradeResult(_Text):
             mark = f'<strong style="color:{_COLOURS[r.result]}">{r.result}</strong>'
             body.append("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in (
                 esc(r.check), mark, esc(r.reason), esc(r.hint))) + "</tr>")
-        return (f'<div class="kh-lab-grade"><div style="{STYLE_CMD}">{esc(self.summary)}</div>'
+        note = f'<div style="{STYLE_CMD}">note: {esc(self.note)}</div>' if self.note else ""
+        return (f'<div class="kh-lab-grade"><div style="{STYLE_CMD}">{esc(self.summary)}</div>{note}'
                 f'<table class="kh-table"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table></div>")
 
