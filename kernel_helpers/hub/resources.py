@@ -2,7 +2,8 @@
 
 ``learner_environment(index, login)`` is the environment the hub sets in learner INDEX's
 single-user server (so in its kernels); ``spawner_settings()`` the spawner traits for limits.
-The hub's config (``config.py``) calls both.
+The hub's config (``config.py``) calls both; the limits themselves are ``limits``'s
+(``limits.prepare(login)`` belongs in the hub's pre-spawn, as root).
 
 Ports (README "Ports in a classroom"): learner INDEX owns ``port_block(INDEX)``, 100 ports
 from 10000 + 100 * INDEX. The notes' ports map into it by their last two digits
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from ..portmap import MAP_ENV, format_map
 from ..ports import POOL_ENV
+from . import limits
 
 BLOCK = 100          # ports per learner
 # Below Linux's ephemeral range (ip_local_port_range 32768-60999 here), where any outgoing
@@ -51,4 +53,5 @@ def learner_environment(index: int, login: str) -> dict[str, str]:
 
 
 def spawner_settings() -> dict:
-    return {}
+    """The spawner traits for limits per learner (``limits``: cgroup v1 memory and pids)."""
+    return limits.spawner_settings()
