@@ -20,7 +20,7 @@ no cgroup v1 (a cgroup v2 host), ``prepare`` says so and nothing is enforced by 
 SystemdSpawner there (README).
 
 Usage:
-    limits.prepare("alice")            # ["memory 1536 MiB, 1024 processes for alice (cgroup v1)"]
+    limits.prepare("alice")            # ["memory 1024 MiB, 1024 processes for alice (cgroup v1)"]
     limits.spawner_settings()          # {"shell_cmd": [...], "mem_limit": ..., ...}
 """
 
@@ -37,7 +37,7 @@ CGROUP_ROOT = Path("/sys/fs/cgroup")
 CONTROLLERS = ("pids", "memory")
 GROUP = "podman-course"              # the learners' cgroups: CGROUP_ROOT/<controller>/GROUP/LOGIN
 MEMORY_ENV, PIDS_ENV = "PODMAN_COURSE_LEARNER_MEMORY_MB", "PODMAN_COURSE_LEARNER_PIDS"
-MEMORY_MB, PIDS = 1536, 1024         # a server, two kernels, MariaDB and httpd fit (README)
+MEMORY_MB, PIDS = 1024, 1024         # a server, two kernels, MariaDB and httpd; 20 fit in 24 GiB
 
 
 def join_script(root: Path = CGROUP_ROOT, group: str = GROUP) -> str:
