@@ -27,6 +27,7 @@ from __future__ import annotations
 import http.client
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -34,7 +35,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, runner
+from . import commands, portmap, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .results import CommandResult, tidy_stderr
@@ -166,6 +167,27 @@ def wait_until(predicate: Callable[[], Any], *, until: Callable[[Any], Any] = bo
     return answers[0]
 
 
+def _reach(port: int) -> int:
+    """The host port to reach notes port PORT on; in a hub classroom, say which one (one line)."""
+    said = portmap.line(port)
+    if said:
+        print(said)
+    return portmap.host_port(port)
+
+
+def _reach_url(url: str) -> str:
+    """URL with a notes port on this host (``http://localhost:8080/x``) made the classroom's."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return url
+    if port is None or parts.hostname not in ("127.0.0.1", "localhost") or not portmap.line(port):
+        return url
+    host = parts.netloc.rpartition(":")[0]
+    return parts._replace(netloc=f"{host}:{_reach(port)}").geturl()
+
+
 class Response(NamedTuple):
     """What ``fetch`` got: ``status, body = fetch(8080)``."""
 
@@ -178,8 +200,10 @@ def fetch(url_or_port: str | int, *, wait: float = 30.0, timeout: float = 5.0) -
 
     A web server needs a moment to start listening, so connection errors are retried for
     WAIT seconds; any HTTP answer counts, 404 and 500 included. KitError when none came.
+    In a hub classroom a notes port (8080) is reached on the learner's own (``portmap``).
     """
-    url = f"http://127.0.0.1:{url_or_port}/" if isinstance(url_or_port, int) else url_or_port
+    url = f"http://127.0.0.1:{_reach(url_or_port)}/" if isinstance(url_or_port, int) \
+        else _reach_url(url_or_port)
 
     def get() -> Response:
         try:
@@ -202,8 +226,11 @@ def mariadb(port: int, user: str = "user1", password: str = "redhat123", databas
 
     The server creates its files, user and database before it listens, which takes seconds;
     a refused login is tried again for WAIT seconds. KitError with the last refusal after that.
+    In a hub classroom a notes port (3306) is reached on the learner's own (``portmap``).
     """
     import pymysql  # only the notebooks that query a database need it
+
+    port = _reach(port)
 
     def login():
         return pymysql.connect(host=MARIADB_HOST, port=port, user=user, password=password,

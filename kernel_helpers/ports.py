@@ -27,7 +27,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 
-from . import locks, paths
+from . import locks, paths, portmap
 from .errors import KitError, PortBusy
 
 POOL_ENV = "PODMAN_COURSE_PORT_POOL"
@@ -125,13 +125,15 @@ def claim(port: int, owner: str, alive: Callable[[str], bool] = _default_alive) 
 
 
 def lease(owner: str, count: int = 1, alive: Callable[[str], bool] = _default_alive) -> list[int]:
-    """Lease ``count`` new free ports from the pool for ``owner`` (never one it already holds)."""
+    """Lease ``count`` new free ports from the pool for ``owner`` (never one it already holds,
+    nor one that stands for a notes port in a hub classroom: ``portmap.reserved``)."""
     got: list[int] = []
+    kept = portmap.reserved()
     with _locked():
         for port in pool():
             if len(got) == count:
                 break
-            if holder(port) == owner:
+            if holder(port) == owner or port in kept:
                 continue
             try:
                 got.append(claim(port, owner, alive))

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine, paths, ports, process, rootless
+from . import engine, paths, portmap, ports, process, rootless
 from .errors import KitError
 from .owners import KEPT_FILE, OWNER_FILE, _owner, _start_time, is_alive, is_kept  # noqa: F401 (re-exported)
 
@@ -95,7 +95,8 @@ class Sandbox:
         return process.run(["podman", *args], env=self.full_env(), timeout=timeout, check=check)
 
     def claim_port(self, port: int) -> int:
-        return ports.claim(port, self.id)
+        """Lease PORT (in a hub classroom, the port that stands for the notes port PORT)."""
+        return ports.claim(portmap.host_port(port), self.id)
 
     def lease_ports(self, count: int = 1) -> list[int]:
         return ports.lease(self.id, count)
