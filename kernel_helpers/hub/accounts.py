@@ -148,8 +148,8 @@ def ensure_account(learner: Learner) -> list[str]:
     if user is None:
         hostchanges.record(RECORD_PREFIX + login, {
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        process.run(["useradd", "--create-home", "--shell", "/bin/bash", "--comment", MARKER,
-                     login], timeout=rootless.TIMEOUT, check=True)
+        process.run(["useradd", "--create-home", "--key", "HOME_MODE=0700", "--shell", "/bin/bash",
+                     "--comment", MARKER, login], timeout=rootless.TIMEOUT, check=True)
         done.append(f"created account {login} ({learner.name})")
         user = _account(login)
     for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
@@ -169,9 +169,14 @@ def course_dir(login: str) -> Path:
     return Path(pwd.getpwnam(login).pw_dir) / COURSE_DIR
 
 
+# The source checkout belongs to root: git (>= 2.35.2) refuses another owner's repository
+# unless it is named safe. Command-line config counts, but a local clone's upload-pack does
+# not inherit it, so the clone goes through the transport (--no-local) with an upload-pack
+# that is told too, and the clone keeps that upload-pack for its later pulls.
+UPLOAD_PACK = "git -c safe.directory=* upload-pack"
+
+
 def _git(login: str, *args: str) -> process.Completed:
-    # the source checkout belongs to root: git refuses another owner's repository unless
-    # it is named safe (command-line config counts as protected config)
     argv = ["runuser", "-u", login, "--", "env", "-i", f"HOME={pwd.getpwnam(login).pw_dir}",
             "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
             "git", "-c", "safe.directory=*", *args]
@@ -188,7 +193,8 @@ def ensure_course(learner: Learner, source: Path) -> str:
     target = course_dir(login)
     inside = _git(login, "-C", str(target), "rev-parse", "--is-inside-work-tree")
     if not inside.ok:
-        done = _git(login, "clone", "--quiet", str(source), str(target))
+        done = _git(login, "clone", "--quiet", "--no-local", "--upload-pack", UPLOAD_PACK,
+                    "--config", f"remote.origin.uploadpack={UPLOAD_PACK}", str(source), str(target))
         if not done.ok:
             raise KitError(f"cloning the course for {login} failed: {done.stderr.strip()[-300:]}")
         return f"cloned the course into {target}"

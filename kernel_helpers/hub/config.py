@@ -40,6 +40,7 @@ from .venv import learner_python
 PORT_ENV = "PODMAN_COURSE_HUB_PORT"
 DEFAULT_PORT = 8300
 TEST_AUTH_ENV = "PODMAN_COURSE_HUB_TEST_AUTH"
+FIRST_PORT_ENV = "PODMAN_COURSE_HUB_FIRST_PORT"  # learner 0's port block (tests: away from others)
 ADMIN_SERVICE = "course-admin"
 ADMIN_SCOPES = ["admin:users", "admin:servers", "access:servers", "tokens", "list:users",
                 "read:users"]
@@ -84,13 +85,24 @@ def _secret(path: Path, make) -> str:
         return value
 
 
+def block_offset() -> int:
+    """How many port blocks to skip so that learner 0's block starts at ``$FIRST_PORT_ENV``."""
+    value = os.environ.get(FIRST_PORT_ENV, "")
+    if not value:
+        return 0
+    if not value.isdigit() or int(value) < resources.FIRST or (int(value) - resources.FIRST) % resources.BLOCK:
+        raise KitError(f"{FIRST_PORT_ENV}={value!r} must be {resources.FIRST} plus a multiple of "
+                       f"{resources.BLOCK}")
+    return (int(value) - resources.FIRST) // resources.BLOCK
+
+
 def learner_env(learner: Learner, home: str, base_env: dict[str, str]) -> dict[str, str]:
     """Everything set in LEARNER's server (and so in their kernels)."""
     clone = f"{home}/{COURSE_DIR}"
     return {**base_env,
             "PYTHONPATH": clone,
             "PODMAN_COURSE_REGISTRY_PORT": os.environ.get("PODMAN_COURSE_REGISTRY_PORT", "5000"),
-            **resources.learner_environment(learner.index, learner.login),
+            **resources.learner_environment(learner.index + block_offset(), learner.login),
             GRADES_URL_ENV: public_url() + GRADES_PATH}
 
 
