@@ -77,7 +77,8 @@ class Learner:
         resp = self.http.post(f"{self.url}/hub/api/users/{self.login_name}/server",
                               headers=self._auth(), timeout=60)
         if resp.status_code not in (201, 202, 400):  # 400: already running
-            raise KitError(f"starting the server of {self.login_name}: HTTP {resp.status_code} {resp.text[:200]}")
+            raise KitError(f"starting the server of {self.login_name}: HTTP {resp.status_code} "
+                           f"{resp.text[:200]}")
         while time.monotonic() - start < self.timeout:
             server = (self.user().get("servers") or {}).get("", {})
             if server.get("ready"):

@@ -90,10 +90,11 @@ def block_offset() -> int:
     value = os.environ.get(FIRST_PORT_ENV, "")
     if not value:
         return 0
-    if not value.isdigit() or int(value) < resources.FIRST or (int(value) - resources.FIRST) % resources.BLOCK:
+    skip = int(value) - resources.FIRST if value.isdigit() else -1
+    if skip < 0 or skip % resources.BLOCK:
         raise KitError(f"{FIRST_PORT_ENV}={value!r} must be {resources.FIRST} plus a multiple of "
                        f"{resources.BLOCK}")
-    return (int(value) - resources.FIRST) // resources.BLOCK
+    return skip // resources.BLOCK
 
 
 def learner_env(learner: Learner, home: str, base_env: dict[str, str]) -> dict[str, str]:
