@@ -183,6 +183,34 @@ def _git(login: str, *args: str) -> process.Completed:
     return process.run(argv, timeout=GIT_TIMEOUT)
 
 
+KIT_STATE = ".local/share/podman-course"  # the kit's state of an ordinary user (paths.state_dir)
+KIT_PREPARE = ("from kernel_helpers import doctor, registries; "
+               "doctor.run(); registries.write_registries_conf()")
+
+
+def ensure_kit_state(learner: Learner, python: str, env: dict[str, str]) -> str | None:
+    """Run the kit's doctor and write its registries.conf as LEARNER, once (what ``make setup``
+    does for one user, minus the registry and the images: the hub's classroom serves those).
+
+    ENV is the learner's server environment (registry port, PYTHONPATH of their clone).
+    None when both files are there already.
+    """
+    user = pwd.getpwnam(learner.login)
+    home = Path(user.pw_dir)
+    if all(userfs.read_small(home, f"{KIT_STATE}/{name}", user.pw_uid) is not None
+           for name in ("doctor.json", "registries.conf")):
+        return None
+    pairs = [f"{k}={v}" for k, v in {"HOME": str(home), "USER": learner.login, "LOGNAME": learner.login,
+                                     "LANG": "C.UTF-8", **env}.items()]
+    done = process.run(["runuser", "-u", learner.login, "--", "env", "-i", "-C", str(home), *pairs,
+                        python, "-c", KIT_PREPARE], timeout=GIT_TIMEOUT)
+    if not done.ok:
+        last = (done.stderr or done.stdout).strip().splitlines()
+        why = last[-1] if last else f"exit status {done.returncode}"
+        raise KitError(f"preparing the kit for {learner.login} failed: {why}")
+    return f"ran the kit's doctor as {learner.login}, wrote its registries.conf"
+
+
 def ensure_course(learner: Learner, source: Path) -> str:
     """Clone SOURCE into the learner's ~/podman-course, or pull it fast-forward only (as them).
 

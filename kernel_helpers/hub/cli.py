@@ -28,7 +28,7 @@ from pathlib import Path
 from .. import classroom, locks, paths, process, procinfo, rootless, userprocs
 from ..errors import KitError
 from ..owners import _start_time
-from . import accounts, config
+from . import accounts, config, hooks, venv
 
 UP_TIMEOUT = 120.0  # seconds for the hub to answer /hub/api
 LOCK = "hub"
@@ -118,12 +118,14 @@ def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
         if not learners:
             raise KitError("no roster yet: give one with --roster FILE (CSV: login,name[,role])")
         started = time.monotonic()
-        for learner in learners:
-            for line in accounts.ensure_account(learner):
-                out(f"accounts: {line}")
-        for learner in learners:
-            out(f"course: {learner.login}: {accounts.ensure_course(learner, paths.repo_root())}")
+        for learner in learners:  # accounts first: the environments need their uids
+            accounts.ensure_account(learner)
         out(classroom.up().describe())
+        lp = venv.learner_python(paths.state_dir())
+        envs = config.environments(learners, lp)
+        for learner in learners:
+            for line in hooks.prepare(learner, paths.repo_root(), str(lp.python), envs[learner.login]):
+                out(f"learner {learner.login}: {line}")
         before = config.roster_file().read_text() if config.roster_file().exists() else ""
         flag = config.hub_dir() / "test-auth"
         was_test = flag.exists()

@@ -35,7 +35,7 @@ from .. import paths
 from ..errors import KitError
 from . import GRADES_PATH, GRADES_URL_ENV, grades_service, resources
 from .accounts import COURSE_DIR, Learner
-from .venv import learner_python
+from .venv import LearnerPython, learner_python
 
 PORT_ENV = "PODMAN_COURSE_HUB_PORT"
 DEFAULT_PORT = 8300
@@ -97,14 +97,21 @@ def block_offset() -> int:
     return skip // resources.BLOCK
 
 
-def learner_env(learner: Learner, home: str, base_env: dict[str, str]) -> dict[str, str]:
+def learner_env(learner: Learner, user: pwd.struct_passwd, base_env: dict[str, str]) -> dict[str, str]:
     """Everything set in LEARNER's server (and so in their kernels)."""
-    clone = f"{home}/{COURSE_DIR}"
+    clone = f"{user.pw_dir}/{COURSE_DIR}"
     return {**base_env,
+            "XDG_RUNTIME_DIR": f"/run/user/{user.pw_uid}",
             "PYTHONPATH": clone,
             "PODMAN_COURSE_REGISTRY_PORT": os.environ.get("PODMAN_COURSE_REGISTRY_PORT", "5000"),
             **resources.learner_environment(learner.index + block_offset(), learner.login),
             GRADES_URL_ENV: public_url() + GRADES_PATH}
+
+
+def environments(learners: list[Learner], lp: LearnerPython | None = None) -> dict[str, dict[str, str]]:
+    """Each learner's server environment (their accounts must exist)."""
+    lp = lp or learner_python(paths.state_dir())
+    return {x.login: learner_env(x, pwd.getpwnam(x.login), lp.env) for x in learners}
 
 
 def _auth_lines(learners: list[Learner], test_auth: bool) -> list[str]:
@@ -129,7 +136,7 @@ def render(learners: list[Learner], test_auth: bool = False) -> str:
     admin_token = _secret(admin_token_file(), lambda: secrets.token_hex(32))
     proxy_token = _secret(hdir / "proxy-token", lambda: secrets.token_hex(32))
     service, roles = grades_service.service_config(str(Path(sys.executable)), state)
-    envs = {x.login: learner_env(x, pwd.getpwnam(x.login).pw_dir, lp.env) for x in learners}
+    envs = environments(learners, lp)
     paths.write_private(roster_file(), json.dumps(
         [{"login": x.login, "name": x.name, "role": x.role, "index": x.index} for x in learners],
         indent=1) + "\n")
@@ -165,6 +172,7 @@ def render(learners: list[Learner], test_auth: bool = False) -> str:
         f"hooks.ENVIRONMENTS.update({envs!r})",
         f"hooks.LEARNERS.update({ {x.login: [x.name, x.role, x.index] for x in learners}!r})",
         f"hooks.SOURCE = {str(paths.repo_root())!r}",
+        f"hooks.PYTHON = {str(lp.python)!r}",
         "c.Spawner.pre_spawn_hook = hooks.pre_spawn",
         *_auth_lines(learners, test_auth),
         f"c.JupyterHub.services = {[service, {'name': ADMIN_SERVICE, 'api_token': admin_token}]!r}",
