@@ -153,6 +153,8 @@ def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
             out(f"  {x.login:<16} {x.role:<8} {x.name}")
         if test_auth:
             out(f"  test passwords (root only): {config.passwords_file()}")
+        else:
+            out("  login: each learner's Unix password (PAM); set them with chpasswd if not done")
     return 0
 
 
