@@ -3,7 +3,7 @@
 Steps, in this order; each prints one line per thing it did, a failing step reports
 its error and the next steps still run, and the exit status is 1 if any step failed:
 
-0. ``hub``: stop the JupyterHub classroom and its learners' servers (``hub.cli.stop``);
+0. ``hub``: stop the JupyterHub classroom and its learners' servers (``hub.server.stop``);
 1. ``classroom``: stop the classroom registry (``classroom.down``);
 2. ``sandboxes``: reclaim every sandbox and its rootless world (``sandbox.reclaim(everything=True)``);
 3. ``course user``: for each course user the kit made (its GECOS is ``rootless.MARKER``;
@@ -140,8 +140,8 @@ def remove_learners(record: dict) -> list[str]:
 
 
 def stop_hub() -> list[str]:
-    from .hub import cli
-    return cli.stop()
+    from .hub import server
+    return server.stop()
 
 
 def restore_tun(record: dict, tun: Path = rootless.TUN) -> list[str]:

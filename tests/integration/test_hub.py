@@ -16,7 +16,7 @@ import pytest
 
 from kernel_helpers import userprocs
 from kernel_helpers.errors import KitError
-from kernel_helpers.hub import accounts, cli, config
+from kernel_helpers.hub import accounts, cli, config, server
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the hub classroom needs root")
 LEARNERS = ("pch-a", "pch-b")
@@ -86,7 +86,7 @@ def test_each_learner_runs_as_themself_rootless_and_alone(hub):
 
 def test_hub_down_leaves_no_process_of_the_learners(hub):
     uids = {pwd.getpwnam(x).pw_uid for x in LEARNERS}
-    cli.stop()
-    assert cli.hub_pid() is None and not cli.answers()
+    server.stop()
+    assert server.hub_pid() is None and not server.answers()
     left = [p for p in userprocs.processes(lambda u: u in uids) if p.state != "Z"]
     assert left == [], [(p.pid, p.argv) for p in left]
