@@ -149,3 +149,15 @@ def test_others_can_run_sees_a_closed_folder(tmp_path):
     closed.chmod(0o700)
     assert not venv.others_can_run(tool)
     closed.chmod(0o755)
+
+
+def test_a_pid_file_naming_another_process_is_not_the_hub():
+    from kernel_helpers.hub import server
+    from kernel_helpers.owners import _start_time
+    paths.ensure(config.hub_dir())
+    server.pid_file().write_text(f"{os.getpid()} {_start_time(os.getpid())}\n")  # pytest, not jupyterhub
+    assert server.hub_pid() is None
+    server.pid_file().write_text("garbage\n")
+    assert server.hub_pid() is None
+    assert server.stop() == ["the hub was not running"]
+    assert not server.pid_file().exists()
