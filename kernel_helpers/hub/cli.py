@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import time
 import urllib.error
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import classroom, locks, paths, process
@@ -26,6 +27,7 @@ from ..owners import _start_time
 from . import accounts, config, hooks, server, venv
 
 UP_TIMEOUT = 120.0  # seconds for the hub to answer /hub/api
+PREPARE_WORKERS = 4  # learners prepared at once by `up` (measured: 8 in a row took 96 s)
 LOCK = "hub"
 
 
@@ -55,9 +57,12 @@ def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
         out(classroom.up().describe())
         lp = venv.learner_python(paths.state_dir())
         envs = config.environments(learners, lp)
-        for learner in learners:
-            for line in hooks.prepare(learner, paths.repo_root(), str(lp.python), envs[learner.login]):
-                out(f"learner {learner.login}: {line}")
+        with ThreadPoolExecutor(PREPARE_WORKERS) as pool:  # clones and doctors wait on I/O mostly
+            done = pool.map(lambda x: hooks.prepare(x, paths.repo_root(), str(lp.python), envs[x.login]),
+                            learners)
+            for learner, lines in zip(learners, done, strict=True):
+                for line in lines:
+                    out(f"learner {learner.login}: {line}")
         before = config.roster_file().read_text() if config.roster_file().exists() else ""
         flag = config.hub_dir() / "test-auth"
         was_test = flag.exists()
