@@ -118,7 +118,8 @@ def _auth_lines(learners: list[Learner], test_auth: bool) -> list[str]:
     logins = sorted(x.login for x in learners)
     teachers = sorted(x.login for x in learners if x.teacher)
     lines = [f"c.Authenticator.allowed_users = set({logins!r})",
-             f"c.Authenticator.admin_users = set({teachers!r})"]
+             f"c.Authenticator.admin_users = set({teachers!r})",
+             "c.Authenticator.delete_invalid_users = True"]  # a login gone from the roster goes
     if not test_auth:
         return ["c.JupyterHub.authenticator_class = 'pam'", *lines]
     if os.environ.get(TEST_AUTH_ENV) != "1":
