@@ -47,6 +47,8 @@ def _wait_up(proc: process.Popen, started: float) -> None:
 def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
     if os.geteuid() != 0:
         raise KitError("the hub classroom runs as root (it starts each learner's server as them)")
+    if test_auth:
+        config.check_test_auth()  # before anything is changed
     with locks.hold(LOCK, wait=0):
         learners = accounts.read_roster(roster) if roster else server.stored_roster()
         if not learners:

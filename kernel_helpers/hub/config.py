@@ -114,6 +114,12 @@ def environments(learners: list[Learner], lp: LearnerPython | None = None) -> di
     return {x.login: learner_env(x, pwd.getpwnam(x.login), lp.env) for x in learners}
 
 
+def check_test_auth() -> None:
+    """KitError unless the test-only authenticator is allowed here (``TEST_AUTH_ENV=1``)."""
+    if os.environ.get(TEST_AUTH_ENV) != "1":
+        raise KitError(f"--test-auth is for tests only: set {TEST_AUTH_ENV}=1 as well to use it")
+
+
 def _auth_lines(learners: list[Learner], test_auth: bool) -> list[str]:
     logins = sorted(x.login for x in learners)
     teachers = sorted(x.login for x in learners if x.teacher)
@@ -122,8 +128,7 @@ def _auth_lines(learners: list[Learner], test_auth: bool) -> list[str]:
              "c.Authenticator.delete_invalid_users = True"]  # a login gone from the roster goes
     if not test_auth:
         return ["c.JupyterHub.authenticator_class = 'pam'", *lines]
-    if os.environ.get(TEST_AUTH_ENV) != "1":
-        raise KitError(f"--test-auth is for tests only: set {TEST_AUTH_ENV}=1 as well to use it")
+    check_test_auth()
     from .testauth import write_passwords  # needs jupyterhub: only here
     write_passwords(passwords_file(), logins)
     return ["c.JupyterHub.authenticator_class = 'kernel_helpers.hub.testauth.TestAuthenticator'",
