@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import engine, hostchanges, paths, process, userfs, userprocs
+from . import engine, hostchanges, paths, privilege, process, userfs, userprocs
 from .errors import KitError
 
 USER_ENV = "PODMAN_COURSE_ROOTLESS_USER"
@@ -48,6 +48,9 @@ TIMEOUT = 60  # seconds, for useradd, usermod and podman's quick commands
 
 
 def user_name() -> str:
+    """The rootless lessons' user: the learner in user mode, else the kit's course user."""
+    if privilege.user_mode():
+        return privilege.user_name()
     return os.environ.get(USER_ENV) or DEFAULT_USER
 
 
@@ -56,8 +59,11 @@ def turned_off() -> bool:
 
 
 def kit_account() -> pwd.struct_passwd | None:
-    """The course user, if it exists and the kit made it (its GECOS is MARKER)."""
+    """The course user, if it exists and the kit made it (its GECOS is MARKER); in user
+    mode, the learner (the kit's worlds then live in the learner's own home)."""
     user = account()
+    if user is not None and privilege.user_mode():
+        return user
     return user if user is not None and user.pw_gecos == MARKER else None
 
 
@@ -93,11 +99,12 @@ def unavailable_reason() -> str | None:
     if user is None:
         return (f"there is no user {user_name()}: run 'make setup' as root "
                 "(the kit creates it)")
-    if user.pw_gecos != MARKER:
+    if user.pw_gecos != MARKER and not privilege.user_mode():
         return (f"user {user_name()} exists but was not made by the kit: set "
                 f"{USER_ENV} to another name")
     if not (_has_range("/etc/subuid", user.pw_name) and _has_range("/etc/subgid", user.pw_name)):
-        return f"{user.pw_name} has no range in /etc/subuid and /etc/subgid"
+        fix = " (as root: usermod --add-subuids ... --add-subgids ...)" if privilege.user_mode() else ""
+        return f"{user.pw_name} has no range in /etc/subuid and /etc/subgid{fix}"
     if shutil.which("newuidmap") is None:
         return "newuidmap is missing: apt-get install uidmap"
     if not TUN.exists() or TUN.stat().st_mode & 0o006 != 0o006:
@@ -126,7 +133,7 @@ def ensure_user() -> list[str]:
     root, or the name belongs to someone else).
     """
     done: list[str] = []
-    if turned_off():
+    if turned_off() or privilege.user_mode():  # user mode: the learner is the rootless user
         return done
     name = user_name()
     user = account()
@@ -173,6 +180,16 @@ class RootlessWorld:
         return self.world.conf_dir.parent
 
     @property
+    def anchor(self) -> Path:
+        """The folder root trusts above this world's files: the user's home (root mode);
+        in user mode ``/``, as the kit is the user and follows nothing on root's behalf."""
+        return Path("/") if self.uid == os.geteuid() else self.home
+
+    def below(self, path: Path) -> Path:
+        """PATH relative to ``anchor``, for ``userfs``."""
+        return path.relative_to(self.anchor)
+
+    @property
     def files(self) -> Path:
         """A folder of this world owned by the user, for host directories to mount."""
         return self.base / "files"
@@ -184,9 +201,11 @@ class RootlessWorld:
                 **self.world.env}
 
     def prefix(self) -> list[str]:
-        """argv prefix that runs a command as the user, in this world, from its files folder."""
+        """argv prefix that runs a command as the user, in this world, from its files folder
+        (in user mode the kit already runs as the user: no ``runuser``)."""
         pairs = [f"{k}={v}" for k, v in self.env().items()]
-        return ["runuser", "-u", self.user, "--", "env", "-i", "-C", str(self.files), *pairs]
+        who = [] if self.uid == os.geteuid() else ["runuser", "-u", self.user, "--"]
+        return [*who, "env", "-i", "-C", str(self.files), *pairs]
 
 
 def _user_world(base: Path, run: Path, **extra_env: str) -> engine.World:
@@ -198,7 +217,11 @@ def _user_world(base: Path, run: Path, **extra_env: str) -> engine.World:
 
 
 def _world_paths(sandbox_id: str, home: Path) -> engine.World:
-    return _user_world(home / ".local/share/podman-course/sandboxes" / sandbox_id,
+    # user mode: the kit's own sandboxes live in the learner's home too; the rootless world
+    # sits inside the sandbox's folder so that the two never share a storage or config
+    base = paths.sandboxes_dir() / sandbox_id / "rootless" if privilege.user_mode() \
+        else home / ".local/share/podman-course/sandboxes" / sandbox_id
+    return _user_world(base,
                        paths.runtime_dir() / "u" / sandbox_id.rsplit("-", 1)[-1],
                        PODMAN_COURSE_SANDBOX=sandbox_id)
 
@@ -213,6 +236,10 @@ STORE_VERSION = "2"  # 2: layers keep their subordinate owners
 
 
 def _store_world(home: Path) -> engine.World:
+    """The shared store of the rootless worlds: in user mode the kit's own image store (built
+    rootless, by the learner), else one in the course user's home, pulled by root."""
+    if privilege.user_mode():
+        return engine.image_store_world()
     return _user_world(home / ".local/share/podman-course/images", paths.runtime_dir() / "u" / "images")
 
 
@@ -248,10 +275,13 @@ def _install(rw: RootlessWorld) -> RootlessWorld:
     """
     files = _config_files(rw.world)
     auth = rw.world.conf_dir / "auth.json"
-    if userfs.read_small(rw.home, auth.relative_to(rw.home), rw.uid) is not None:
+    if userfs.read_small(rw.anchor, rw.below(auth), rw.uid) is not None:
         files.pop(auth)
     run = rw.world.runroot.parent
-    userfs.make_owned_dir(paths.ensure(run.parent), run.name, rw.uid, pwd.getpwuid(rw.uid).pw_gid)
+    if rw.uid == os.geteuid():  # user mode: the runtime folder is the learner's own
+        paths.ensure(run, 0o700)
+    else:
+        userfs.make_owned_dir(paths.ensure(run.parent), run.name, rw.uid, pwd.getpwuid(rw.uid).pw_gid)
     dirs = {d: 0o700 for d in (rw.world.conf_dir, rw.world.graphroot, rw.world.runroot,
                                rw.world.tmp_dir)}
     userfs.install(rw.user, files, {**dirs, rw.files: 0o755})
@@ -318,7 +348,7 @@ def world_for(sandbox_id: str, create: bool = True) -> RootlessWorld:
 
 def _has_config(rw: RootlessWorld) -> bool:
     conf = rw.world.conf_dir / "storage.conf"
-    return userfs.read_small(rw.home, conf.relative_to(rw.home), rw.uid) is not None
+    return userfs.read_small(rw.anchor, rw.below(conf), rw.uid) is not None
 
 
 def remove_world(sandbox_id: str) -> list[str]:
@@ -345,7 +375,7 @@ def remove_world(sandbox_id: str) -> list[str]:
                 done.append(f"rootless podman {' '.join(args)} failed: "
                             f"did not finish within {removed.timeout:g} s")
     done += _stop_world(world, user)
-    for anchor, rel in ((home, rw.base.relative_to(home)), (run.parent, run.name)):
+    for anchor, rel in ((rw.anchor, rw.below(rw.base)), (run.parent, run.name)):
         try:
             if userfs.remove(anchor, rel, user.pw_uid):
                 done.append(f"removed {anchor / rel}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pwd
 import shutil
 import stat
 import tarfile
@@ -116,8 +117,16 @@ def remove(anchor: Path, rel: str | os.PathLike, uid: int) -> bool:
 def as_user(user: str, argv: list[str], input: bytes | None = None,
             timeout: float = AS_USER_TIMEOUT) -> process.Completed:
     """Run ARGV as USER (``runuser``, no shell), captured, with a timeout; CommandFailed or
-    CommandTimeout if it fails."""
-    return process.run(["runuser", "-u", user, "--", *argv], stdin=input, timeout=timeout, check=True)
+    CommandTimeout if it fails. When the kit already runs as USER (user mode): ARGV itself."""
+    who = [] if _is_me(user) else ["runuser", "-u", user, "--"]
+    return process.run([*who, *argv], stdin=input, timeout=timeout, check=True)
+
+
+def _is_me(user: str) -> bool:
+    try:
+        return pwd.getpwnam(user).pw_uid == os.geteuid()
+    except KeyError:
+        return False
 
 
 def _tar(files: dict[Path, tuple[str | bytes, int]], dirs: dict[Path, int]) -> bytes:
