@@ -152,12 +152,14 @@ def wait_until(predicate: Callable[[], Any], *, until: Callable[[Any], Any] = bo
     For "the server needs a moment": ``wait_until(lambda: ready(name), what="NAME to start")``;
     ``wait_until(lambda: podman("ps"), until=lambda r: r.ok)`` for a command that must work.
     After TIMEOUT s, KitError with PREDICATE's last answer (a command: its status and output).
+    A command this mode skips (a root-only step, ``CommandResult.is_skipped``) never comes
+    true: its one-line result is returned at once.
     """
     answers = []
 
     def attempt() -> Any:
         answers[:] = [predicate()]
-        return until(answers[0])
+        return getattr(answers[0], "is_skipped", False) or until(answers[0])
 
     done, _ = _poll(attempt, timeout, interval)
     if not done:

@@ -1,0 +1,108 @@
+"""User mode: the rootless lessons run as the learner, root-only steps are one-line skips."""
+
+from __future__ import annotations
+
+import os
+import pwd
+from pathlib import Path
+
+import pytest
+
+from kernel_helpers import lesson, paths, privilege, process, rootless, userfs
+from kernel_helpers.labs import lifecycle, loader
+from kernel_helpers.results import CommandResult
+from kernel_helpers.sandbox import Sandbox
+from kernel_helpers.systemd_host import SystemdHost
+
+LEARNER = pwd.getpwnam("nobody")
+
+
+@pytest.fixture
+def as_learner(monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "geteuid", lambda: LEARNER.pw_uid)
+    monkeypatch.setenv(paths.STATE_ENV, str(tmp_path / "state"))
+    monkeypatch.setenv(paths.RUNTIME_ENV, "/tmp/pcr")
+    monkeypatch.setenv(rootless.USER_ENV, "someone-else")  # ignored in user mode
+    monkeypatch.setattr(privilege, "sudo_works", lambda: False)
+    return LEARNER
+
+
+def test_the_rootless_user_is_the_learner(as_learner):
+    assert rootless.user_name() == "nobody"
+    assert rootless.kit_account().pw_uid == LEARNER.pw_uid  # its GECOS is not the kit's marker
+    reason = rootless.unavailable_reason() or ""
+    assert "not made by the kit" not in reason and "make setup" not in reason
+    assert rootless.ensure_user() == []  # nothing to create, nothing recorded
+
+
+def test_the_learners_rootless_world_runs_without_runuser(as_learner):
+    world = rootless._world_paths("kernel-42-abcdef", Path(LEARNER.pw_dir))
+    rw = rootless.RootlessWorld("kernel-42-abcdef", world, "nobody", LEARNER.pw_uid, Path(LEARNER.pw_dir))
+    argv = rw.prefix()
+    assert "runuser" not in argv and argv[:4] == ["env", "-i", "-C", str(rw.files)]
+    assert dict(a.split("=", 1) for a in argv[4:])["USER"] == "nobody"
+    assert rw.anchor == Path("/") and rw.below(rw.base) == rw.base.relative_to("/")
+
+
+def test_the_rootless_world_never_shares_the_sandboxs_storage(as_learner):
+    sandbox = Sandbox.for_id("kernel-42-abcdef")
+    world = rootless._world_paths(sandbox.id, Path(LEARNER.pw_dir))
+    assert world.graphroot == sandbox.dir / "rootless" / "storage"
+    assert world.graphroot != sandbox.world.graphroot and world.conf_dir != sandbox.world.conf_dir
+    assert world.runroot.parent != sandbox.world.runroot.parent
+    # its shared store is the kit's own image store (built rootless by the learner)
+    assert rootless._store_world(Path(LEARNER.pw_dir)).graphroot == paths.image_store()
+
+
+def test_the_root_mode_world_still_goes_through_runuser(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    world = rootless._world_paths("kernel-42-abcdef", Path("/home/u"))
+    rw = rootless.RootlessWorld("kernel-42-abcdef", world, "u", 1234, Path("/home/u"))
+    assert rw.prefix()[:4] == ["runuser", "-u", "u", "--"] and rw.anchor == Path("/home/u")
+
+
+def test_userfs_runs_as_the_learner_directly(as_learner, monkeypatch):
+    seen = []
+    monkeypatch.setattr(process, "run", lambda argv, **kw: seen.append(argv))
+    userfs.as_user("nobody", ["tar", "-x"])
+    userfs.as_user("root", ["tar", "-x"])
+    assert seen == [["tar", "-x"], ["runuser", "-u", "root", "--", "tar", "-x"]]
+
+
+def test_a_skipped_systemd_host_answers_every_command_in_one_line(as_learner, monkeypatch):
+    monkeypatch.setattr(process, "run", lambda *a, **k: pytest.fail("nothing may run"))
+    host = SystemdHost.start(env={})
+    assert host.skipped.startswith("skipped: ") and "you are nobody" in host.skipped
+    for result in (host("systemctl is-system-running"), host.sh("echo hi", user="webadmin"),
+                   host.write("/etc/x.conf", "x\n", user="webadmin"), host.started):
+        assert result.is_skipped and not result.ok
+        assert result.to_text() == host.skipped and "\n" not in result.to_text()
+        assert "skipped:" in result._repr_html_()
+    host.remove()  # nothing to remove, nothing run
+    assert repr(host) == host.skipped
+
+
+def test_waiting_on_a_skipped_command_returns_at_once(as_learner):
+    skipped = CommandResult.skipped("podman", ["exec", "h", "true"], "skipped: needs root")
+    calls = []
+
+    def ask():
+        calls.append(1)
+        return skipped
+
+    assert lesson.wait_until(ask, until=lambda r: r.ok, timeout=30) is skipped
+    assert calls == [1]
+
+
+def test_a_lab_that_needs_the_systemd_host_says_so_at_start(as_learner):
+    lab = loader.get("07-user-unit")
+    refused = lifecycle.needs_root(lab)
+    assert refused is not None and "\n" not in refused.to_text()
+    assert refused.to_text().startswith("skipped: ") and "07-user-unit needs root" in refused.to_text()
+    assert not refused.passed
+    assert lifecycle.needs_root(loader.get("04-rootless-port")) is None
+
+
+def test_root_mode_labs_need_nothing_more(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert lifecycle.needs_root(loader.get("07-root-unit")) is None
