@@ -7,7 +7,8 @@ A notebook imports what it needs from here, never the kit's plumbing:
   other "try again until it works", with a clear one-line error when it never does;
 - ``mariadb``/``query``: log in to a MariaDB server (retrying while it starts) and read a table;
 - ``rootless_available``: the one way a cell says it needs rootless podman, and why it is skipped;
-  ``rootless_world``: the course user's folder and uid for this notebook.
+  ``rootless_world``: the course user's folder and uid for this notebook;
+  ``root_step``: the one way a cell says it shows a root-only fact (skipped in user mode).
 
 Usage:
     from kernel_helpers.lesson import containers, fetch, mariadb, podman, query, rootless_available
@@ -34,7 +35,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, runner
+from . import commands, privilege, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .results import CommandResult, tidy_stderr
@@ -237,6 +238,21 @@ def rootless_available() -> bool:
     if reason is not None:
         print(f"skipped: {reason}")
     return reason is None
+
+
+def root_step(step: str) -> bool:
+    """True when root-only STEP (``privilege.STEPS``) runs here as written; else print ONE line
+    (``skipped: <reason>``, or what the rootless equivalent is) and return False.
+
+    A cell that shows a root-only fact reads ``if root_step("packet-filters"): ...``; as
+    root it prints nothing, so root-mode outputs are unchanged.
+    """
+    decision = privilege.decide(step)
+    if decision.how in (privilege.ROOT, privilege.SUDO):
+        return True
+    print(f"skipped: {decision.reason}" if decision.how == privilege.SKIP
+          else f"{privilege.EQUIVALENT}: {decision.reason}")
+    return False
 
 
 def rootless_world() -> rootless_kit.RootlessWorld:

@@ -64,6 +64,9 @@ STEPS: tuple[Step, ...] = (
          equivalent="the rootless lessons run as you, no second account"),
     Step("tun-device", "04-06", "/dev/net/tun opened to users (chmod 0666), for slirp4netns",
          equivalent="slirp4netns opens it in your own user namespace"),
+    Step("packet-filters", "04", "reading the host's packet filters (nft, iptables NAT rules)",
+         skip_why="only root reads the host's packet filters; rootless -p uses no NAT rule "
+                  "(rootlessport forwards)"),
     Step("privileged-port", "04", "root publishes port 80; the rootless user is refused",
          equivalent="your rootless -p 80 is refused; root's side is described, not run"),
     Step("systemd-host", "07", "the privileged systemd host (root units, user units)",

@@ -106,3 +106,23 @@ def test_a_lab_that_needs_the_systemd_host_says_so_at_start(as_learner):
 def test_root_mode_labs_need_nothing_more(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     assert lifecycle.needs_root(loader.get("07-root-unit")) is None
+
+
+def test_user_mode_removes_container_files_inside_the_user_namespace(as_learner, monkeypatch, tmp_path):
+    sandbox = Sandbox.for_id("kernel-42-abcdef")
+    sandbox.dir.mkdir(parents=True)
+    calls = []
+    monkeypatch.setattr(Sandbox, "podman", lambda self, *args, **kw: calls.append(args)
+                        or process.Completed(["podman", *args], 0, "", ""))
+    assert sandbox._remove_in_user_namespace((sandbox.dir, tmp_path / "gone")) == []
+    assert calls == [("unshare", "rm", "-rf", "--", str(sandbox.dir))]  # one run, existing roots only
+
+
+def test_root_step_is_silent_as_root_and_one_line_for_the_learner(monkeypatch, capsys, as_learner):
+    assert lesson.root_step("packet-filters") is False
+    line = capsys.readouterr().out
+    assert line.startswith("skipped: ") and line.count("\n") == 1
+    assert lesson.root_step("root-containers") is False
+    assert capsys.readouterr().out.startswith("rootless-equivalent: ")
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert lesson.root_step("packet-filters") is True and capsys.readouterr().out == ""
