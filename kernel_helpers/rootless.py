@@ -374,11 +374,10 @@ def remove_world(sandbox_id: str) -> list[str]:
             if removed.timed_out:
                 done.append(f"rootless podman {' '.join(args)} failed: "
                             f"did not finish within {removed.timeout:g} s")
-    if privilege.user_mode() and _has_config(rw):  # files of the learner's subordinate uids
-        gone = _podman(rw, "unshare", "rm", "-rf", "--", str(rw.base), str(run), timeout=90)
-        if not gone.ok:
-            done.append(f"rootless podman unshare rm failed: {gone.error()}")
     done += _stop_world(world, user)
+    if privilege.user_mode():  # files of the learner's subordinate uids
+        failed = userfs.remove_as_learner([rw.base, run])
+        done += [f"could not remove the rootless world: {failed}"] if failed else []
     for anchor, rel in ((rw.anchor, rw.below(rw.base)), (run.parent, run.name)):
         try:
             if userfs.remove(anchor, rel, user.pw_uid):

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine, paths, ports, privilege, process, rootless
+from . import engine, paths, ports, privilege, process, rootless, userfs
 from .errors import KitError
 from .owners import KEPT_FILE, OWNER_FILE, _owner, _start_time, is_alive, is_kept  # noqa: F401 (re-exported)
 
@@ -148,19 +148,6 @@ class Sandbox:
             failed.append(f"containers still there: {' '.join(c[:12] for c in left)}")
         return done, failed
 
-    def _remove_in_user_namespace(self, roots: tuple[Path, ...]) -> list[str]:
-        """User mode: container files belong to the learner's subordinate uids, which only
-        the learner's user namespace may delete (``podman unshare rm -rf``), all in one run:
-        the sandbox's own config, which podman reads, is inside the first root."""
-        existing = [str(root) for root in roots if root.exists()]
-        if not existing:
-            return []
-        try:
-            gone = self.podman("unshare", "rm", "-rf", "--", *existing, timeout=RM_TIMEOUT)
-        except (KitError, OSError) as exc:
-            return [f"podman unshare rm failed: {exc}"]
-        return [] if gone.ok else [f"podman unshare rm failed: {gone.error()}"]
-
     def remove(self) -> list[str]:
         """Remove every container, pod and file of this sandbox; release its ports.
 
@@ -192,8 +179,8 @@ class Sandbox:
             if released:
                 done.append(f"released ports {released}")
             roots = (self.dir, self.world.runroot.parent)
-            if privilege.user_mode():
-                done += self._remove_in_user_namespace(roots)
+            failed = userfs.remove_as_learner(list(roots)) if privilege.user_mode() else None
+            done += [failed] if failed else []
             for root in roots:
                 _unmount_under(root)
                 shutil.rmtree(root, ignore_errors=True)

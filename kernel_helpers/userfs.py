@@ -155,6 +155,21 @@ def install(user: str, files: dict[Path, tuple[str | bytes, int]],
     as_user(user, argv, input=_tar(files, dirs or {}))
 
 
+def remove_as_learner(trees: list[Path], timeout: float = AS_USER_TIMEOUT) -> str | None:
+    """User mode: remove TREES (files of containers belong to the learner's subordinate uids,
+    which the learner can only delete inside a user namespace that maps them). No podman is
+    involved, so no storage is opened. None when done, else why not (one line)."""
+    existing = [str(tree) for tree in trees if os.path.lexists(tree)]
+    if not existing:
+        return None
+    try:
+        done = process.run(["unshare", "--map-auto", "--map-root-user", "rm", "-rf", "--", *existing],
+                           timeout=timeout)
+    except (KitError, OSError) as exc:
+        return f"unshare rm failed: {exc}"
+    return None if done.ok else f"unshare rm failed: {done.error()}"
+
+
 def make_owned_dir(parent: Path, name: str, uid: int, gid: int, mode: int = 0o700) -> Path:
     """Folder PARENT/NAME owned by UID, made by root in PARENT, a folder only root writes."""
     st = os.stat(parent)

@@ -108,14 +108,16 @@ def test_root_mode_labs_need_nothing_more(monkeypatch):
     assert lifecycle.needs_root(loader.get("07-root-unit")) is None
 
 
-def test_user_mode_removes_container_files_inside_the_user_namespace(as_learner, monkeypatch, tmp_path):
-    sandbox = Sandbox.for_id("kernel-42-abcdef")
-    sandbox.dir.mkdir(parents=True)
+def test_user_mode_removes_container_files_inside_the_user_namespace(monkeypatch, tmp_path):
+    (tmp_path / "a").mkdir()
     calls = []
-    monkeypatch.setattr(Sandbox, "podman", lambda self, *args, **kw: calls.append(args)
-                        or process.Completed(["podman", *args], 0, "", ""))
-    assert sandbox._remove_in_user_namespace((sandbox.dir, tmp_path / "gone")) == []
-    assert calls == [("unshare", "rm", "-rf", "--", str(sandbox.dir))]  # one run, existing roots only
+    monkeypatch.setattr(process, "run", lambda argv, **kw: calls.append(argv)
+                        or process.Completed(argv, 0, "", ""))
+    assert userfs.remove_as_learner([tmp_path / "a", tmp_path / "gone"]) is None
+    assert calls == [["unshare", "--map-auto", "--map-root-user", "rm", "-rf", "--", str(tmp_path / "a")]]
+    monkeypatch.setattr(process, "run", lambda argv, **kw: process.Completed(argv, 1, "", "rm: denied"))
+    assert "unshare rm failed" in userfs.remove_as_learner([tmp_path / "a"])
+    assert userfs.remove_as_learner([tmp_path / "gone"]) is None
 
 
 def test_root_step_is_silent_as_root_and_one_line_for_the_learner(monkeypatch, capsys, as_learner):
