@@ -397,6 +397,13 @@ def _stop_world(world: engine.World, user: pwd.struct_passwd) -> list[str]:
     return [f"stopped {killed} processes of the rootless world (pause, slirp4netns...)"] if killed else []
 
 
+def stop_own_world(world: engine.World) -> list[str]:
+    """User mode: stop the pause process (and the rest) of one of the learner's own worlds,
+    a kernel sandbox whose XDG_RUNTIME_DIR is ``world.runroot.parent``."""
+    user = account()
+    return _stop_world(world, user) if user is not None and privilege.user_mode() else []
+
+
 def stop_idle_user_processes(live_sandbox_ids: list[str]) -> list[str]:
     """Stop the leftover processes (pause, slirp4netns...) of rootless worlds already reclaimed.
 

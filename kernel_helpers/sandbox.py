@@ -57,10 +57,15 @@ class Sandbox:
         # longer than 50 characters: keep it short (the id's random suffix only).
         run = paths.sandbox_runtime_dir() / sandbox_id.rsplit("-", 1)[-1]
         store = paths.image_store()
+        extra, runroot = {SANDBOX_ENV: sandbox_id}, run / "run"
+        if privilege.user_mode():
+            # rootless podman takes its run root from XDG_RUNTIME_DIR, and starts one pause
+            # process per tmp dir: give each sandbox its own, so that both go with it
+            extra, runroot = {**extra, "XDG_RUNTIME_DIR": str(run)}, run / "containers"
         world = engine.World(conf_dir=conf / "conf", graphroot=conf / "storage",
-                             runroot=run / "run", tmp_dir=run / "tmp",
+                             runroot=runroot, tmp_dir=run / "tmp",
                              additional_stores=(store,) if (store / "overlay-images").is_dir() else (),
-                             extra_env={SANDBOX_ENV: sandbox_id})
+                             extra_env=extra)
         return cls(sandbox_id, world)
 
     @classmethod
@@ -179,8 +184,10 @@ class Sandbox:
             if released:
                 done.append(f"released ports {released}")
             roots = (self.dir, self.world.runroot.parent)
-            failed = userfs.remove_as_learner(list(roots)) if privilege.user_mode() else None
-            done += [failed] if failed else []
+            if privilege.user_mode():  # its pause process, then files of subordinate uids
+                done += rootless.stop_own_world(self.world)
+                failed = userfs.remove_as_learner(list(roots))
+                done += [failed] if failed else []
             for root in roots:
                 _unmount_under(root)
                 shutil.rmtree(root, ignore_errors=True)

@@ -128,3 +128,16 @@ def test_root_step_is_silent_as_root_and_one_line_for_the_learner(monkeypatch, c
     assert capsys.readouterr().out.startswith("rootless-equivalent: ")
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     assert lesson.root_step("packet-filters") is True and capsys.readouterr().out == ""
+
+
+def test_each_user_mode_sandbox_has_its_own_runtime_folder_and_pause_process(as_learner):
+    sandbox = Sandbox.for_id("kernel-42-abcdef")
+    run = sandbox.world.runroot.parent
+    assert sandbox.env["XDG_RUNTIME_DIR"] == str(run)  # rootless podman's run root and pause
+    assert sandbox.world.runroot == run / "containers" and sandbox.world.tmp_dir == run / "tmp"
+
+
+def test_root_mode_sandboxes_keep_their_run_root(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    sandbox = Sandbox.for_id("kernel-42-abcdef")
+    assert "XDG_RUNTIME_DIR" not in sandbox.env and sandbox.world.runroot.name == "run"
