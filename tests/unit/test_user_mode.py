@@ -141,3 +141,32 @@ def test_root_mode_sandboxes_keep_their_run_root(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     sandbox = Sandbox.for_id("kernel-42-abcdef")
     assert "XDG_RUNTIME_DIR" not in sandbox.env and sandbox.world.runroot.name == "run"
+
+
+def test_a_privileged_port_an_ordinary_user_cannot_bind_is_free_unless_one_listens(tmp_path, monkeypatch):
+    from kernel_helpers import ports
+    table = tmp_path / "tcp"
+    table.write_text("  sl  local_address rem_address   st\n"
+                     "   0: 00000000:0050 00000000:0000 0A 0:0 0 0\n"      # port 80, LISTEN
+                     "   1: 0100007F:01BB 0100007F:9C40 01 0:0 0 0\n")     # port 443, ESTABLISHED
+    assert ports.listening(80, (str(table),)) and not ports.listening(443, (str(table),))
+
+    class Refused:
+        def __init__(self, *a):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            return False
+
+        def setsockopt(self, *a):
+            pass
+
+        def bind(self, address):
+            raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(ports.socket, "socket", Refused)
+    monkeypatch.setattr(ports, "listening", lambda port: port == 80)
+    assert ports.is_bindable(81) and not ports.is_bindable(80)
