@@ -67,6 +67,9 @@ STEPS: tuple[Step, ...] = (
     Step("packet-filters", "04", "reading the host's packet filters (nft, iptables NAT rules)",
          skip_why="only root reads the host's packet filters; rootless -p uses no NAT rule "
                   "(rootlessport forwards)"),
+    Step("root-container-facts", "05", "a root container's namespaces, host PIDs, veth and bridge",
+         skip_why="a rootless container has its own user namespace, other uids on the host and "
+                  "a slirp4netns tap0 instead of veth and bridge, so root's facts do not hold"),
     Step("privileged-port", "04", "root publishes port 80; the rootless user is refused",
          equivalent="your rootless -p 80 is refused; root's side is described, not run"),
     Step("systemd-host", "07", "the privileged systemd host (root units, user units)",
