@@ -50,6 +50,20 @@ USER_UID = 1000
 STORAGE_VOLUMES = ("/var/lib/containers", f"/home/{USER}/.local/share/containers")
 
 
+_SKIPPED: dict[str, str] = {}  # systemd hosts this kernel could not boot: name -> "skipped: ..."
+
+
+def mark_skipped(name: str, reason: str) -> None:
+    """Remember that the systemd host NAME was skipped (user mode), and why."""
+    _SKIPPED[name] = reason
+
+
+def skipped_reason(args: list[str]) -> str | None:
+    """The one-line reason when ARGS (a podman command) name a systemd host that was skipped:
+    ``%podman exec lab-systemd-host ...`` then says why in one line, not "no such container"."""
+    return next((_SKIPPED[arg] for arg in args if arg in _SKIPPED), None)
+
+
 def image() -> str:
     """Name of the systemd host image in the kit's image store."""
     return images.pull_name(IMAGE_TAG)
@@ -100,6 +114,7 @@ class SystemdHost:
         """
         refused = privilege.refusal("systemd-host")
         if refused:
+            mark_skipped(name, refused)
             return cls(name, env or {}, CommandResult.skipped("podman", ["run", name], refused),
                        skipped=refused)
         if env is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import subprocess
 
-from .. import commands, endpoints, ports, privilege, rootless
+from .. import commands, endpoints, ports, privilege, rootless, systemd_host
 from ..errors import KitError, PortBusy
 from ..session import kernel_sandbox
 from . import hostside, loader, pushed, state
@@ -142,7 +142,11 @@ def needs_root(lab: Lab) -> Skipped | None:
     """The one line a lab shows when this mode cannot give it what it needs (the systemd
     host is root-only: ``privilege``), else None."""
     refused = privilege.refusal("lab-systemd-host") if lab.systemd_host else None
-    return Skipped(f"{refused} (lab {lab.name} needs root)") if refused else None
+    if not refused:
+        return None
+    line = f"{refused} (lab {lab.name} needs root)"
+    systemd_host.mark_skipped(HOST_NAME, line)
+    return Skipped(line)
 
 
 def grade(name: str) -> GradeResult | Skipped:

@@ -170,3 +170,13 @@ def test_a_privileged_port_an_ordinary_user_cannot_bind_is_free_unless_one_liste
     monkeypatch.setattr(ports.socket, "socket", Refused)
     monkeypatch.setattr(ports, "listening", lambda port: port == 80)
     assert ports.is_bindable(81) and not ports.is_bindable(80)
+
+
+def test_commands_naming_a_skipped_systemd_host_say_why_in_one_line(as_learner, monkeypatch):
+    from kernel_helpers import commands, systemd_host
+    monkeypatch.setattr(systemd_host, "_SKIPPED", {})
+    assert lifecycle.needs_root(loader.get("07-root-unit")) is not None
+    result = commands.run_args("podman", ["exec", "-i", "lab-systemd-host", "bash"],
+                               "systemctl daemon-reload\n")
+    assert result.is_skipped and "07-root-unit needs root" in result.to_text()
+    assert systemd_host.skipped_reason(["ps", "-a"]) is None
