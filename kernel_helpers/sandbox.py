@@ -60,8 +60,11 @@ class Sandbox:
         extra, runroot = {SANDBOX_ENV: sandbox_id}, run / "run"
         if privilege.user_mode():
             # rootless podman takes its run root from XDG_RUNTIME_DIR, and starts one pause
-            # process per tmp dir: give each sandbox its own, so that both go with it
-            extra, runroot = {**extra, "XDG_RUNTIME_DIR": str(run)}, run / "containers"
+            # process per tmp dir: give each sandbox its own runtime folder, run root and pause
+            # process, so that both go with it; the kit's own runtime folder stays where it
+            # was (it follows XDG_RUNTIME_DIR otherwise: see paths.runtime_dir)
+            extra = {**extra, "XDG_RUNTIME_DIR": str(run), paths.RUNTIME_ENV: str(paths.runtime_dir())}
+            runroot = run / "containers"
         world = engine.World(conf_dir=conf / "conf", graphroot=conf / "storage",
                              runroot=runroot, tmp_dir=run / "tmp",
                              additional_stores=(store,) if (store / "overlay-images").is_dir() else (),

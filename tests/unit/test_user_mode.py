@@ -135,6 +135,7 @@ def test_each_user_mode_sandbox_has_its_own_runtime_folder_and_pause_process(as_
     run = sandbox.world.runroot.parent
     assert sandbox.env["XDG_RUNTIME_DIR"] == str(run)  # rootless podman's run root and pause
     assert sandbox.world.runroot == run / "containers" and sandbox.world.tmp_dir == run / "tmp"
+    assert sandbox.env[paths.RUNTIME_ENV] == "/tmp/pcr"  # the kit's own folder does not move
 
 
 def test_root_mode_sandboxes_keep_their_run_root(monkeypatch):
