@@ -236,11 +236,13 @@ STORE_VERSION = "2"  # 2: layers keep their subordinate owners
 
 
 def _store_world(home: Path) -> engine.World:
-    """The shared store of the rootless worlds: in user mode the kit's own image store (built
-    rootless, by the learner), else one in the course user's home, pulled by root."""
-    if privilege.user_mode():
-        return engine.image_store_world()
-    return _user_world(home / ".local/share/podman-course/images", paths.runtime_dir() / "u" / "images")
+    """The shared store of the rootless worlds, with the images under the notebooks' names:
+    in the course user's home (root mode, pulled by root as that user), or beside the kit's
+    own image store (user mode: the learner pulls it; not the kit's store itself, whose names
+    the learner's own sandbox lists as root's would)."""
+    base = paths.state_dir() / "rootless-images" if privilege.user_mode() \
+        else home / ".local/share/podman-course/images"
+    return _user_world(base, paths.runtime_dir() / "u" / "images")
 
 
 def _config_files(world: engine.World) -> dict[Path, tuple[str, int]]:
@@ -293,21 +295,23 @@ def _podman(rw: RootlessWorld, *args: str, timeout: float = TIMEOUT) -> process.
 
 
 def prepare_store(log=print) -> list[str]:
-    """Pull STORE_IMAGES into the user's shared store when missing or outdated (as root)."""
+    """Pull STORE_IMAGES into the user's shared store when missing or outdated (as root, for
+    the course user; in user mode, the learner for itself)."""
     from . import classroom, registry_api  # the classroom's current image ids
-    if unavailable_reason() or os.geteuid() != 0:
+    if unavailable_reason():
         return []
     user = account()
     home = Path(user.pw_dir)
     store = _store_world(home)
-    base = store.conf_dir.parent.relative_to(home)
-    stamp = userfs.read_small(home, base / "store-version", user.pw_uid)
-    if os.path.lexists(home / base) and (stamp or "").strip() != STORE_VERSION:
+    rw = RootlessWorld("images", store, user.pw_name, user.pw_uid, home)
+    anchor, base = rw.anchor, rw.below(rw.base)
+    stamp = userfs.read_small(anchor, base / "store-version", user.pw_uid)
+    if os.path.lexists(anchor / base) and (stamp or "").strip() != STORE_VERSION:
         # an older kit chowned every layer to the user: such a store is wrong, start again
         _stop_world(store, user)
-        userfs.remove(home, base, user.pw_uid)
+        userfs.remove(anchor, base, user.pw_uid)
         log("rootless store: made by an older kit, pulling it again")
-    rw = _install(RootlessWorld("images", store, user.pw_name, user.pw_uid, home))
+    rw = _install(rw)
     pulled = []
     for name in STORE_IMAGES:
         tag = name.split("/", 1)[1]
@@ -325,7 +329,7 @@ def prepare_store(log=print) -> list[str]:
     if pulled:
         _podman(rw, "image", "prune", "-f", timeout=300)
     _stop_world(store, user)
-    userfs.install(user.pw_name, {home / base / "store-version": (STORE_VERSION + "\n", 0o644)})
+    userfs.install(user.pw_name, {anchor / base / "store-version": (STORE_VERSION + "\n", 0o644)})
     return pulled
 
 

@@ -50,8 +50,9 @@ def test_the_rootless_world_never_shares_the_sandboxs_storage(as_learner):
     assert world.graphroot == sandbox.dir / "rootless" / "storage"
     assert world.graphroot != sandbox.world.graphroot and world.conf_dir != sandbox.world.conf_dir
     assert world.runroot.parent != sandbox.world.runroot.parent
-    # its shared store is the kit's own image store (built rootless by the learner)
-    assert rootless._store_world(Path(LEARNER.pw_dir)).graphroot == paths.image_store()
+    # its shared store (the notebooks' image names) is the learner's, beside the kit's own
+    store = rootless._store_world(Path(LEARNER.pw_dir))
+    assert store.graphroot == paths.state_dir() / "rootless-images" / "storage" != paths.image_store()
 
 
 def test_the_root_mode_world_still_goes_through_runuser(monkeypatch):
