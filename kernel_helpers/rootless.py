@@ -14,6 +14,11 @@ and configs owned by the course user, selected by environment as for root, and
 removed with the sandbox. ``%podman --rootless ...`` runs a command there, as that
 user, through ``runuser`` (no shell).
 
+In user mode (the kit runs as an ordinary user: ``privilege``) the learner is the
+rootless user: no account is made, no ``runuser`` is used, a world lives inside its
+kernel sandbox's folder, and the shared store is the learner's own (``rootless-images``
+beside the kit's image store), pulled by ``setup``.
+
 Root never follows a path the user controls: a world's files are written as the user
 and read or removed through ``userfs``; a process is killed only once ``userprocs``
 has checked in /proc that it belongs to the world.
