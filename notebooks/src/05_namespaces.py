@@ -272,11 +272,11 @@ ns.process_tree(NAME)[["user inside", "user on host", "command"]]
 # share `cgroup`.
 
 # %%
+own = set(table[table["isolated"]]["namespace"])
+shared = set(table[~table["isolated"]]["namespace"])
+host_cgroup = ns.namespaces_of("self")["cgroup"]
+by_version = {"cgroup"} if CGROUPS_V2 else set()  # cgroups v2: a cgroup namespace of its own
 if root_step("root-container-facts"):  # as root (else: one line, why)
-    own = set(table[table["isolated"]]["namespace"])
-    shared = set(table[~table["isolated"]]["namespace"])
-    host_cgroup = ns.namespaces_of("self")["cgroup"]
-    by_version = {"cgroup"} if CGROUPS_V2 else set()  # cgroups v2: a cgroup namespace of its own
     assert own == {"ipc", "mnt", "net", "pid", "pid_for_children", "uts"} | by_version, own
     assert shared == {"cgroup", "time", "time_for_children", "user"} - by_version, shared
     assert private_ns.startswith("cgroup:[") and private_ns != host_cgroup, private_ns
