@@ -119,3 +119,8 @@ def test_rootless_shared_mount_warning_is_removed_and_nothing_else():
     for rx, rep in rules:
         fresh = rx.sub(rep, fresh)
     assert fresh == "$ podman pull -q ubi\nID\n"
+    last = '$ podman version\nVersion: 4.3.1\nWarning: "/" is not a shared mount, this could cause ' \
+           'issues or missing mounts with rootless containers'
+    for rx, rep in rules:
+        last = rx.sub(rep, last)
+    assert last == "$ podman version\nVersion: 4.3.1"
