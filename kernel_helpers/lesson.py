@@ -7,7 +7,8 @@ A notebook imports what it needs from here, never the kit's plumbing:
   other "try again until it works", with a clear one-line error when it never does;
 - ``mariadb``/``query``: log in to a MariaDB server (retrying while it starts) and read a table;
 - ``rootless_available``: the one way a cell says it needs rootless podman, and why it is skipped;
-  ``rootless_world``: the course user's folder and uid for this notebook.
+  ``rootless_world``: the course user's folder and uid for this notebook;
+  ``root_step``: the one way a cell says it shows a root-only fact (skipped in user mode).
 
 Usage:
     from kernel_helpers.lesson import containers, fetch, mariadb, podman, query, rootless_available
@@ -35,7 +36,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, portmap, runner
+from . import commands, portmap, privilege, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .results import CommandResult, tidy_stderr
@@ -153,12 +154,14 @@ def wait_until(predicate: Callable[[], Any], *, until: Callable[[Any], Any] = bo
     For "the server needs a moment": ``wait_until(lambda: ready(name), what="NAME to start")``;
     ``wait_until(lambda: podman("ps"), until=lambda r: r.ok)`` for a command that must work.
     After TIMEOUT s, KitError with PREDICATE's last answer (a command: its status and output).
+    A command this mode skips (a root-only step, ``CommandResult.is_skipped``) never comes
+    true: its one-line result is returned at once.
     """
     answers = []
 
     def attempt() -> Any:
         answers[:] = [predicate()]
-        return until(answers[0])
+        return getattr(answers[0], "is_skipped", False) or until(answers[0])
 
     done, _ = _poll(attempt, timeout, interval)
     if not done:
@@ -262,6 +265,21 @@ def rootless_available() -> bool:
     if reason is not None:
         print(f"skipped: {reason}")
     return reason is None
+
+
+def root_step(step: str) -> bool:
+    """True when root-only STEP (``privilege.STEPS``) runs here as written; else print ONE line
+    (``skipped: <reason>``, or what the rootless equivalent is) and return False.
+
+    A cell that shows a root-only fact reads ``if root_step("packet-filters"): ...``; as
+    root it prints nothing, so root-mode outputs are unchanged.
+    """
+    decision = privilege.decide(step)
+    if decision.how in (privilege.ROOT, privilege.SUDO):
+        return True
+    print(f"skipped: {decision.reason}" if decision.how == privilege.SKIP
+          else f"{privilege.EQUIVALENT}: {decision.reason}")
+    return False
 
 
 def rootless_world() -> rootless_kit.RootlessWorld:

@@ -32,7 +32,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from . import hostchanges, locks, paths, process, rootless, userfs, userprocs
+from . import hostchanges, locks, paths, privilege, process, rootless, userfs, userprocs
 from .errors import CommandFailed, KitError
 
 USERDEL_BUSY = 8  # userdel's exit status when the user still has processes
@@ -184,7 +184,12 @@ def remove_folders() -> list[str]:
             continue
         _check_removable(folder)
         _unmount_under(folder)
-        shutil.rmtree(folder)  # fd-based: follows no symlink planted below
+        if privilege.user_mode():  # files of the learner's subordinate uids (images, containers)
+            failed = userfs.remove_as_learner([folder], timeout=600)
+            if failed:
+                raise KitError(f"could not remove {folder}: {failed}")
+        if os.path.lexists(folder):
+            shutil.rmtree(folder)  # fd-based: follows no symlink planted below
         done.append(f"removed {folder}")
     return done
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import subprocess
 
-from .. import commands, endpoints, ports, rootless
+from .. import commands, endpoints, ports, privilege, rootless, systemd_host
 from ..errors import KitError, PortBusy
 from ..session import kernel_sandbox
 from . import hostside, loader, pushed, records, state
@@ -23,7 +23,7 @@ from .checks_units import HOST_NAME
 from .format import Lab, LabError, Step
 from .kinds import REGISTRY, failed
 from .probe import Probe, ProbeError
-from .views import FinishReport, GradeResult, LabSheet, Row
+from .views import FinishReport, GradeResult, LabSheet, Row, Skipped
 
 STEP_TIMEOUT = 300.0  # seconds for one step of a set-up, solution or wrong attempt
 OUTPUT_CAP = 4000  # characters of a shell step's output kept
@@ -103,7 +103,7 @@ def perform(name: str, which: str = "solution") -> list[tuple[bool, str]]:
     return done
 
 
-def start(name: str, preferred: dict | None = None) -> LabSheet:
+def start(name: str, preferred: dict | None = None) -> LabSheet | Skipped:
     """Reset the lab, record the sandbox as it is, then prepare the exercise.
 
     PREFERRED: the notebook's variables; a lab port named like one of them (``WEB_PORT``)
@@ -111,6 +111,9 @@ def start(name: str, preferred: dict | None = None) -> LabSheet:
     the lab use one port. A port this sandbox held before start stays its own at finish.
     """
     lab = loader.get(name)
+    refused = needs_root(lab)
+    if refused:
+        return refused
     sandbox = kernel_sandbox()
     reset = finish(name).lines
     held = set(ports.leases(sandbox.id))
@@ -135,9 +138,23 @@ def start(name: str, preferred: dict | None = None) -> LabSheet:
     return LabSheet(bound, booted + [s.shown() for s in setup + list(bound.setup_steps)], reset)
 
 
-def grade(name: str) -> GradeResult:
+def needs_root(lab: Lab) -> Skipped | None:
+    """The one line a lab shows when this mode cannot give it what it needs (the systemd
+    host is root-only: ``privilege``), else None."""
+    refused = privilege.refusal("lab-systemd-host") if lab.systemd_host else None
+    if not refused:
+        return None
+    line = f"{refused} (lab {lab.name} needs root)"
+    systemd_host.mark_skipped(HOST_NAME, line)
+    return Skipped(line)
+
+
+def grade(name: str) -> GradeResult | Skipped:
     """Check the lab's state, read-only: one row per check."""
     lab = loader.get(name)
+    refused = needs_root(lab)
+    if refused:
+        return refused
     saved = state.load(kernel_sandbox().dir, name)
     bound = lab.bind(variables(lab, saved))
     probe = Probe(lab.rootless)

@@ -34,6 +34,17 @@ class _Text:
         p.text(self.to_text())
 
 
+@dataclass(repr=False)  # shown by _Text (to_text), not as a dataclass
+class Skipped(_Text):
+    """A lab this mode cannot run (it needs root): one line, ``skipped: <why>``."""
+
+    line: str
+    passed: bool = False  # a grade's answer: `lab grade` exits 1
+
+    def to_text(self) -> str:
+        return self.line
+
+
 @dataclass(frozen=True)
 class Row:
     id: str

@@ -44,3 +44,19 @@ def test_digits_inside_a_name_are_not_host_values():
 
 def test_other_numbers_still_compare():
     assert sanitize("port 8000, size 4096") == "port 8000, size 4096"
+
+
+def test_the_rootless_world_of_root_mode_and_of_user_mode_mask_alike():
+    learner = {**HERE, "user": "pcu-a", "state_dir": "/home/pcu-a/.local/share/podman-course",
+               "home": "/home/pcu-a"}
+    hosts = (RECORDED, learner)
+    # the static sections have already turned the sandbox id into SANDBOX-ID
+    stored = "podman-student$ podman unshare mkdir -p " \
+             "/home/podman-student/.local/share/podman-course/sandboxes/SANDBOX-ID/files/dbdata"
+    fresh = "pcu-a$ podman unshare mkdir -p " \
+            "/home/pcu-a/.local/share/podman-course/sandboxes/SANDBOX-ID/rootless/files/dbdata"
+    assert sanitize(stored, hosts) == sanitize(fresh, hosts) == \
+        "COURSE-USER$ podman unshare mkdir -p ROOTLESS-WORLD/files/dbdata"
+    # the kernel's own sandbox (not its rootless world) keeps its name
+    assert sanitize("/home/pcu-a/.local/share/podman-course/sandboxes/SANDBOX-ID/conf", hosts) == \
+        "STATE-DIR/sandboxes/SANDBOX-ID/conf"
