@@ -90,8 +90,16 @@ class Learner:
         raise KitError(f"the server of {self.login_name} was not ready within {self.timeout:g} s")
 
     def stop_server(self) -> None:
+        """Stop the learner's server and wait until the hub has it stopped (a server slow to
+        stop stays "pending stop" after the DELETE answers, and a start then gets HTTP 400)."""
         self.http.delete(f"{self.url}/hub/api/users/{self.login_name}/server", headers=self._auth(),
                          timeout=60)
+        start = time.monotonic()
+        while time.monotonic() - start < self.timeout:
+            if not (self.user().get("servers") or {}).get(""):
+                return
+            time.sleep(0.5)
+        raise KitError(f"the server of {self.login_name} did not stop within {self.timeout:g} s")
 
     def open_kernel(self, name: str = "podman-course") -> str:
         base = f"{self.url}/user/{self.login_name}/api/kernels"

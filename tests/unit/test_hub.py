@@ -128,11 +128,15 @@ def test_test_auth_needs_the_environment_too(monkeypatch):
 def test_the_test_authenticator_checks_the_password(tmp_path):
     pytest.importorskip("jupyterhub")
     import asyncio
+    import concurrent.futures
 
     from kernel_helpers.hub.testauth import TestAuthenticator, write_passwords
     pw = write_passwords(tmp_path / "p.json", ["pch-a"])
     auth = TestAuthenticator(passwords_file=str(tmp_path / "p.json"))
-    check = lambda u, p: asyncio.run(auth.authenticate(None, {"username": u, "password": p}))  # noqa: E731
+    def check(user, password):  # in a thread of its own: an earlier test may leave this one's loop running
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            data = {"username": user, "password": password}
+            return pool.submit(asyncio.run, auth.authenticate(None, data)).result()
     assert check("pch-a", pw["pch-a"]) == "pch-a"
     assert check("pch-a", "wrong") is None and check("pch-b", pw["pch-a"]) is None
 

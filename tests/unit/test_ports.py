@@ -141,14 +141,23 @@ def test_a_stale_lease_whose_port_is_still_bound_is_not_taken_over():
     assert ports.holder(38112) == "dead"
 
 
+def _free_port() -> int:
+    """A port nothing holds now (fixed ones here lie in the ephemeral range, open to anyone)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_a_lease_of_a_sandbox_that_could_not_be_removed_stays_with_it(tmp_path):
     from kernel_helpers import sandbox
 
-    ports.claim(38114, "kernel-1-abc", always(True))
+    port = _free_port()
+
+    ports.claim(port, "kernel-1-abc", always(True))
     kept = tmp_path / "sandboxes" / "kernel-1-abc"
     kept.mkdir(parents=True)
     (kept / sandbox.KEPT_FILE).write_text("containers still there: 0123\n")
     with pytest.raises(PortBusy):
-        ports.claim(38114, "kernel-2-def")  # the default test: owner dead but sandbox kept
+        ports.claim(port, "kernel-2-def")  # the default test: owner dead but sandbox kept
     (kept / sandbox.KEPT_FILE).unlink()
-    assert ports.claim(38114, "kernel-2-def") == 38114
+    assert ports.claim(port, "kernel-2-def") == port
