@@ -6,9 +6,9 @@ import os
 import resource
 import time
 
-from kernel_helpers import engine, output, runner
+from kernel_helpers import classroom, engine, output, runner
 
-UBI = "localhost:5000/ubi8/ubi:latest"
+UBI = f"{classroom.pull_host()}/ubi8/ubi:latest"
 
 
 def podman(shell, line):
@@ -62,9 +62,9 @@ def test_no_container_starts_below_the_disk_floor(shell, monkeypatch):
 def test_the_notes_search_and_inspect_verbatim(shell):
     found = podman(shell, "search registry.redhat.io/rhel8")
     assert found.ok, found.stderr
-    assert "localhost:5000/rhel8/httpd-24" in set(found.df["Name"])
+    assert f"{classroom.pull_host()}/rhel8/httpd-24" in set(found.df["Name"])
     assert found.command_line == "podman search registry.redhat.io/rhel8"
-    assert "registry.redhat.io is remapped to localhost:5000" in found.note
+    assert f"registry.redhat.io is remapped to {classroom.pull_host()}" in found.note
     inspected = shell.run_line_magic("skopeo", "inspect docker://registry.redhat.io/rhel8/httpd-24")
     assert inspected.ok, inspected.stderr
     assert inspected.df is not None
@@ -76,4 +76,4 @@ def test_images_format_json_still_has_a_table(shell):
     podman(shell, f"pull -q {UBI}").check()
     result = podman(shell, "images --format json")
     assert result.ok and result.stdout.lstrip().startswith("[")
-    assert result.df is not None and "localhost:5000/ubi8/ubi" in set(result.df["Repository"])
+    assert result.df is not None and f"{classroom.pull_host()}/ubi8/ubi" in set(result.df["Repository"])
