@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import resource
 import time
+from pathlib import Path
+
+import pytest
 
 from kernel_helpers import classroom, engine, output, runner
 
 UBI = f"{classroom.pull_host()}/ubi8/ubi:latest"
+CGROUP_V2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()  # rootless limits need it
 
 
 def podman(shell, line):
@@ -47,9 +51,12 @@ def test_a_detached_yes_cannot_grow_its_log_past_log_size_max(shell):
         time.sleep(0.1)
     assert 0 < biggest <= engine.CONTAINER_LIMITS["log_size_max"]
     limits = podman(shell, "inspect --format {{.HostConfig.PidsLimit}} chatty").check()
-    assert limits.stdout.strip() == str(engine.CONTAINER_LIMITS["pids_limit"])
     podman(shell, "rm -f -t 0 chatty").check()
     print(f"\ndetached yes: biggest log file {biggest} bytes")
+    if os.geteuid() != 0 and not CGROUP_V2:
+        pytest.skip("pids_limit: rootless podman on cgroups v1 has no pids controller "
+                    f"(PidsLimit {limits.stdout.strip()}); the log cap was checked")
+    assert limits.stdout.strip() == str(engine.CONTAINER_LIMITS["pids_limit"])
 
 
 def test_no_container_starts_below_the_disk_floor(shell, monkeypatch):
