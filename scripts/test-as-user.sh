@@ -2,6 +2,7 @@
 # `make test-user` (root only): run the course's tests as an ORDINARY user made for the run.
 #
 #   test-as-user.sh [--user NAME] [--log FILE] [--keep] [--] [COMMAND ...]
+#   test-as-user.sh [--user NAME] --remove      only remove a kept (--keep) or crashed run's account
 #
 # 1. Creates the account NAME (default pc-learner; env TEST_AS_USER): a login shell, no sudo,
 #    GECOS "$MARKER" (so that a later run knows the account is its own), and its own
@@ -29,14 +30,16 @@ MARKER="podman course test account (scripts/test-as-user.sh)"
 NAME=${TEST_AS_USER:-pc-learner}
 LOG=""
 KEEP=0
+REMOVE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --user) NAME=$2; shift 2 ;;
     --log) LOG=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --remove) REMOVE=1; shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
-    -*) echo "usage: $0 [--user NAME] [--log FILE] [--keep] [--] [COMMAND ...]" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^set -uo/{/^#/p}' "$0"; exit 0 ;;
+    -*) echo "usage: $0 [--user NAME] [--log FILE] [--keep|--remove] [--] [COMMAND ...]" >&2; exit 2 ;;
     *) break ;;
   esac
 done
@@ -116,9 +119,11 @@ remove_account() {
 
 finish() {
   local rc=$?
-  trap - EXIT INT TERM
+  # the clean-up runs to its end: a second Ctrl-C or TERM, or a log reader gone, cannot cut it
+  trap - EXIT
+  trap '' INT TERM PIPE
   if [ "$KEEP" -eq 1 ]; then
-    say "--keep: account $NAME and ~$NAME/podman-course are left; remove with: $0 --user $NAME -- true"
+    say "--keep: account $NAME and ~$NAME/podman-course are left; remove with: $0 --user $NAME --remove"
   else
     remove_account
     getent passwd "$NAME" >/dev/null && say "account $NAME is still there" && rc=1
@@ -133,6 +138,7 @@ if getent passwd "$NAME" >/dev/null; then
   say "account $NAME exists: a previous run's, removing it first"
   remove_account || exit 1
 fi
+if [ "$REMOVE" -eq 1 ]; then say "=== removed what there was of $NAME"; exit 0; fi
 trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -178,7 +184,15 @@ while IFS='=' read -r key value; do
 done < <(env)
 say "running as $NAME in $CLONE: $* (environment: ${ENV[*]})"
 t0=$(date +%s)
-cd "$CLONE" && runuser -u "$NAME" -- env -i "${ENV[@]}" "$@" </dev/null
+# in the background of its own process group, so that a TERM or INT to this script runs the
+# clean-up at once (bash defers traps while a foreground command runs); job control (set -m)
+# keeps SIGINT's default in the command (a plain background job would start with it ignored)
+cd "$CLONE" || exit 1
+set -m
+runuser -u "$NAME" -- env -i "${ENV[@]}" "$@" </dev/null &
+child=$!
+set +m
+wait "$child"
 rc=$?
 say "command exited $rc after $(( $(date +%s) - t0 )) s"
 exit "$rc"
