@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user
+.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user classroom-hub
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -40,6 +40,10 @@ doctor: venv
 
 clean:
 	$(PY) -m kernel_helpers clean
+
+# The classroom on JupyterHub (as root): one account per learner of ROSTER (CSV login,name[,role]).
+classroom-hub: setup
+	$(PY) -m kernel_helpers hub up $(if $(ROSTER),--roster $(ROSTER))
 
 # Undo the kit's host changes (see kernel_helpers/uninstall.py). Needs no venv: the
 # kit's CLI runs on the standard library, so a half-installed checkout can undo itself.

@@ -9,6 +9,8 @@ Usage:
     python -m kernel_helpers sandbox env|run          a sandbox for a shell or a test
     python -m kernel_helpers sandbox shell ID         a shell in a kernel's live sandbox ID
     python -m kernel_helpers lab list|start|grade|finish [NAME]   a lab, in this shell's sandbox
+    python -m kernel_helpers hub up [--roster F] [--test-auth] | down [--remove-accounts] | status
+                                                      the classroom on JupyterHub (as root)
     python -m kernel_helpers uninstall                undo the kit's host changes, remove its state
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import KitError
 
@@ -105,6 +108,18 @@ def _cmd_lab(args) -> int:
     return line.main(args.action, args.name)
 
 
+def _cmd_hub(args) -> int:
+    from .hub import cli
+    if args.action == "up":
+        return cli.up(args.roster, test_auth=args.test_auth)
+    if args.roster or args.test_auth:
+        print("--roster and --test-auth go with 'hub up' only", file=sys.stderr)
+        return 2
+    if args.action == "down":
+        return cli.down(remove_accounts=args.remove_accounts)
+    return cli.status()
+
+
 def _cmd_uninstall(args) -> int:
     from . import uninstall
     return uninstall.run()
@@ -141,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["list", "start", "grade", "finish"])
     p.add_argument("name", nargs="?", help="the lab (see 'lab list')")
     p.set_defaults(func=_cmd_lab)
+    p = sub.add_parser("hub", help="the classroom on JupyterHub: one account per learner (root)")
+    p.add_argument("action", choices=["up", "down", "status"])
+    p.add_argument("--roster", type=Path, help="up: the roster CSV (login,name[,role])")
+    p.add_argument("--test-auth", action="store_true",
+                   help="up: test-only passwords (needs PODMAN_COURSE_HUB_TEST_AUTH=1)")
+    p.add_argument("--remove-accounts", action="store_true",
+                   help="down: remove the learners' accounts and homes too")
+    p.set_defaults(func=_cmd_hub)
     p = sub.add_parser("uninstall", help="stop the classroom, remove sandboxes, the course user, "
                        "its subuids and the kit's folders; restore /dev/net/tun")
     p.set_defaults(func=_cmd_uninstall)

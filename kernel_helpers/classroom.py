@@ -320,6 +320,8 @@ def up() -> Status:
                 continue
             if probe.pid:  # ours, but not answering or started with an older config
                 procinfo.stop(probe.pid)
+            if endpoint == "push":  # stopped: drop the names that labs' finish emptied
+                files.prune_empty_repositories(learner_data_dir())
             started[endpoint] = _start(endpoint, binary)
         _wait_started(started)
         probes = {e: _probe(e) for e in ENDPOINTS}

@@ -20,7 +20,7 @@ import re
 import shlex
 
 from . import live as live_view
-from . import ports, rootless, runner
+from . import ports, rootless, runner, systemd_host
 from .errors import KitError, PortBusy, UsageError
 from .parsers.argv import published_host_ports
 from .results import NOT_RUN, CommandResult
@@ -128,6 +128,9 @@ def _run_args(tool: str, args: list[str], cell: str | None, *, rootless_user: bo
         refused = runner.refusal(tool, args)
         if refused:
             return CommandResult.not_run(tool, args, refused)
+        skipped = systemd_host.skipped_reason(args) if tool == "podman" else None
+        if skipped:  # a systemd host this mode could not boot: one line, why
+            return CommandResult.skipped(tool, args, skipped)
         wanted = published_host_ports(args) if tool == "podman" else []  # a bad -p spec: refused
         sandbox = kernel_sandbox()
         for port in wanted:

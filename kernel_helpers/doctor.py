@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import engine, paths, process
+from . import engine, paths, privilege, process
 from .errors import KitError, ToolMissing
 
 PROBE_IMAGE = "localhost/course-doctor-probe:latest"
@@ -32,7 +32,7 @@ APT_HINT = "apt-get install podman skopeo buildah runc uidmap slirp4netns"
 @dataclass
 class Check:
     name: str
-    status: str  # ok | fixed | warn | fail | info
+    status: str  # ok | fixed | warn | fail | info; a user mode step: root | sudo | rootless-equivalent | skip
     finding: str
     fix: str = ""
 
@@ -219,6 +219,19 @@ def check_rootless(report: Report) -> None:
                    "; ".join(changes))
 
 
+def check_privilege(report: Report) -> None:
+    """User mode only: one row per root-only step, saying which of root, sudo,
+    rootless-equivalent or skip it gets here (root mode adds no row: every step runs)."""
+    if not privilege.user_mode():
+        return
+    sudo = "works" if privilege.sudo_works() else "not installed" if shutil.which("sudo") is None \
+        else "needs a password"
+    report.add("user mode", "info", f"you are {privilege.user_name()}, not root; sudo -n: {sudo}",
+               "root-only steps below: root, sudo, rootless-equivalent or skip")
+    for d in privilege.decisions():
+        report.add(f"step {d.step} ({d.lesson})", d.how, d.what, d.reason)
+
+
 def check_classroom(report: Report) -> None:
     from . import classroom
     status = classroom.status()
@@ -236,6 +249,7 @@ def run() -> Report:
         check_engine(report)
         check_host(report)
         check_classroom(report)
+        check_privilege(report)
         paths.atomic_write(paths.doctor_report(), json.dumps(asdict(report), indent=2) + "\n")
         paths.atomic_write(paths.engine_conf(), engine.containers_conf_text(report.decisions))
     return report

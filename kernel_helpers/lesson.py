@@ -7,7 +7,8 @@ A notebook imports what it needs from here, never the kit's plumbing:
   other "try again until it works", with a clear one-line error when it never does;
 - ``mariadb``/``query``: log in to a MariaDB server (retrying while it starts) and read a table;
 - ``rootless_available``: the one way a cell says it needs rootless podman, and why it is skipped;
-  ``rootless_world``: the course user's folder and uid for this notebook.
+  ``rootless_world``: the course user's folder and uid for this notebook;
+  ``root_step``: the one way a cell says it shows a root-only fact (skipped in user mode).
 
 Usage:
     from kernel_helpers.lesson import containers, fetch, mariadb, podman, query, rootless_available
@@ -27,6 +28,7 @@ from __future__ import annotations
 import http.client
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -34,7 +36,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, runner
+from . import commands, portmap, privilege, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .results import CommandResult, tidy_stderr
@@ -152,18 +154,41 @@ def wait_until(predicate: Callable[[], Any], *, until: Callable[[Any], Any] = bo
     For "the server needs a moment": ``wait_until(lambda: ready(name), what="NAME to start")``;
     ``wait_until(lambda: podman("ps"), until=lambda r: r.ok)`` for a command that must work.
     After TIMEOUT s, KitError with PREDICATE's last answer (a command: its status and output).
+    A command this mode skips (a root-only step, ``CommandResult.is_skipped``) never comes
+    true: its one-line result is returned at once.
     """
     answers = []
 
     def attempt() -> Any:
         answers[:] = [predicate()]
-        return until(answers[0])
+        return getattr(answers[0], "is_skipped", False) or until(answers[0])
 
     done, _ = _poll(attempt, timeout, interval)
     if not done:
         last = _last_answer(answers[0]) if answers else "no answer"
         raise KitError(f"gave up waiting for {what} after {timeout:g} s; last: {last}")
     return answers[0]
+
+
+def _reach(port: int) -> int:
+    """The host port to reach notes port PORT on; in a hub classroom, say which one (one line)."""
+    said = portmap.line(port)
+    if said:
+        print(said)
+    return portmap.host_port(port)
+
+
+def _reach_url(url: str) -> str:
+    """URL with a notes port on this host (``http://localhost:8080/x``) made the classroom's."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return url
+    if port is None or parts.hostname not in ("127.0.0.1", "localhost") or not portmap.line(port):
+        return url
+    host = parts.netloc.rpartition(":")[0]
+    return parts._replace(netloc=f"{host}:{_reach(port)}").geturl()
 
 
 class Response(NamedTuple):
@@ -178,8 +203,10 @@ def fetch(url_or_port: str | int, *, wait: float = 30.0, timeout: float = 5.0) -
 
     A web server needs a moment to start listening, so connection errors are retried for
     WAIT seconds; any HTTP answer counts, 404 and 500 included. KitError when none came.
+    In a hub classroom a notes port (8080) is reached on the learner's own (``portmap``).
     """
-    url = f"http://127.0.0.1:{url_or_port}/" if isinstance(url_or_port, int) else url_or_port
+    url = f"http://127.0.0.1:{_reach(url_or_port)}/" if isinstance(url_or_port, int) \
+        else _reach_url(url_or_port)
 
     def get() -> Response:
         try:
@@ -202,8 +229,11 @@ def mariadb(port: int, user: str = "user1", password: str = "redhat123", databas
 
     The server creates its files, user and database before it listens, which takes seconds;
     a refused login is tried again for WAIT seconds. KitError with the last refusal after that.
+    In a hub classroom a notes port (3306) is reached on the learner's own (``portmap``).
     """
     import pymysql  # only the notebooks that query a database need it
+
+    port = _reach(port)
 
     def login():
         return pymysql.connect(host=MARIADB_HOST, port=port, user=user, password=password,
@@ -235,6 +265,21 @@ def rootless_available() -> bool:
     if reason is not None:
         print(f"skipped: {reason}")
     return reason is None
+
+
+def root_step(step: str) -> bool:
+    """True when root-only STEP (``privilege.STEPS``) runs here as written; else print ONE line
+    (``skipped: <reason>``, or what the rootless equivalent is) and return False.
+
+    A cell that shows a root-only fact reads ``if root_step("packet-filters"): ...``; as
+    root it prints nothing, so root-mode outputs are unchanged.
+    """
+    decision = privilege.decide(step)
+    if decision.how in (privilege.ROOT, privilege.SUDO):
+        return True
+    print(f"skipped: {decision.reason}" if decision.how == privilege.SKIP
+          else f"{privilege.EQUIVALENT}: {decision.reason}")
+    return False
 
 
 def rootless_world() -> rootless_kit.RootlessWorld:

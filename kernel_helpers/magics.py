@@ -56,7 +56,8 @@ class PodmanMagics(Magics):
         Every command has a timeout (%config PodmanMagics.timeout).
         Host ports given to -p are leased to this kernel, so two notebooks never race
         for one port. --rootless runs the command as the kit's unprivileged course user
-        (podman-student), in a private rootless world of this kernel.
+        (podman-student; you yourself when Jupyter runs as an ordinary user), in a
+        private rootless world of this kernel.
 
         Examples:
             %podman images

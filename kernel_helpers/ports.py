@@ -26,8 +26,9 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from . import locks, paths
+from . import locks, paths, portmap
 from .errors import KitError, PortBusy
 
 POOL_ENV = "PODMAN_COURSE_PORT_POOL"
@@ -64,9 +65,25 @@ def is_bindable(port: int) -> bool:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("0.0.0.0", port))
+        except PermissionError:  # an ordinary user and a privileged port: ask the kernel
+            return not listening(port)
         except OSError:
             return False
     return True
+
+
+def listening(port: int, tables: tuple[str, ...] = ("/proc/net/tcp", "/proc/net/tcp6")) -> bool:
+    """True when a TCP socket listens on PORT (any address), from /proc/net/tcp{,6}."""
+    for table in tables:
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 3 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
 
 
 def holder(port: int) -> str | None:
@@ -125,13 +142,15 @@ def claim(port: int, owner: str, alive: Callable[[str], bool] = _default_alive) 
 
 
 def lease(owner: str, count: int = 1, alive: Callable[[str], bool] = _default_alive) -> list[int]:
-    """Lease ``count`` new free ports from the pool for ``owner`` (never one it already holds)."""
+    """Lease ``count`` new free ports from the pool for ``owner`` (never one it already holds,
+    nor one that stands for a notes port in a hub classroom: ``portmap.reserved``)."""
     got: list[int] = []
+    kept = portmap.reserved()
     with _locked():
         for port in pool():
             if len(got) == count:
                 break
-            if holder(port) == owner:
+            if holder(port) == owner or port in kept:
                 continue
             try:
                 got.append(claim(port, owner, alive))

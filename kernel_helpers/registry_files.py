@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -96,3 +97,30 @@ def auth_json(logins: dict[str, tuple[str, str]]) -> str:
     auths = {host: {"auth": base64.b64encode(f"{user}:{password}".encode()).decode()}
              for host, (user, password) in sorted(logins.items())}
     return json.dumps({"auths": auths}, indent=2) + "\n"
+
+
+def prune_empty_repositories(storage: Path) -> int:
+    """Remove the repositories of registry STORAGE that have no tag left; how many went.
+
+    A lab's ``finish`` deletes its tags from the push endpoint, but the registry keeps the
+    repository's name, so the catalogue fills with empty names. Only called while that
+    endpoint is stopped (``classroom.up`` before it starts it). Blobs stay (the registry's
+    own garbage-collect reclaims them); symlinks are never followed.
+    """
+    top = storage / "docker" / "registry" / "v2" / "repositories"
+    removed = 0
+    for folder, subdirs, _files in os.walk(top, topdown=True):
+        if "_manifests" not in subdirs:
+            subdirs[:] = [d for d in subdirs if not d.startswith("_")]
+            continue
+        subdirs[:] = []  # a repository: do not walk into its own folders
+        tags = Path(folder) / "_manifests" / "tags"
+        if tags.is_dir() and not tags.is_symlink() and any(tags.iterdir()):
+            continue
+        shutil.rmtree(folder)
+        removed += 1
+        parent = Path(folder).parent
+        while parent != top and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return removed

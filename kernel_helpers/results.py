@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 NO_ROWS = "(no rows)"
 NOT_RUN = -1  # the exit status of a command the kit did not start
+SKIPPED = "skipped:"  # how a root-only step this mode cannot run starts its one line
 _LOGRUS = re.compile(r'^time="[^"]*" level=(?P<level>\w+) msg="(?P<msg>(?:[^"\\]|\\.)*)"\s*$')
 _LEVELS = {"warning": "Warning", "warn": "Warning", "error": "Error", "fatal": "Error",
            "info": "Info", "debug": "Debug"}
@@ -68,6 +69,17 @@ class CommandResult:
         """A command the kit refused or could not start: exit status -1, shown as typed."""
         return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN,
                    stderr=f"not run: {message}", hint=hint or None)
+
+    @classmethod
+    def skipped(cls, tool: str, args: list[str], reason: str) -> CommandResult:
+        """A root-only step this mode cannot run (``privilege``): shown as one line, REASON."""
+        line = reason if reason.startswith(SKIPPED) else f"{SKIPPED} {reason}"
+        return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN, stderr=line)
+
+    @property
+    def is_skipped(self) -> bool:
+        """True for a ``skipped`` result: it never ran and never will in this mode."""
+        return self.returncode == NOT_RUN and self.stderr.startswith(SKIPPED)
 
     @classmethod
     def from_completed(cls, completed: Completed, *, shown_argv: list[str] | None = None,
@@ -123,6 +135,8 @@ class CommandResult:
 
     def to_text(self) -> str:
         """The plain-text view (also ``repr``): no duration, same text for same output."""
+        if self.is_skipped:
+            return self.stderr
         parts = [f"{self.prompt} {self.command_line}"]
         body = self._table_text() if self._as_table else (self.stdout or "").rstrip("\n")
         if body:
@@ -146,6 +160,8 @@ class CommandResult:
 
     def _repr_html_(self) -> str:
         esc = html.escape
+        if self.is_skipped:
+            return f'<div class="kh-result kh-skipped"><em>{esc(self.stderr)}</em></div>'
         command = self.command_line
         style = STYLE_CMD + (";white-space:pre-wrap" if "\n" in command else "")  # here-documents
         parts = [f'<div class="kh-result"><div class="kh-cmd" style="{style}">'

@@ -14,6 +14,11 @@ and configs owned by the course user, selected by environment as for root, and
 removed with the sandbox. ``%podman --rootless ...`` runs a command there, as that
 user, through ``runuser`` (no shell).
 
+In user mode (the kit runs as an ordinary user: ``privilege``) the learner is the
+rootless user: no account is made, no ``runuser`` is used, a world lives inside its
+kernel sandbox's folder, and the shared store is the learner's own (``rootless-images``
+beside the kit's image store), pulled by ``setup``.
+
 Root never follows a path the user controls: a world's files are written as the user
 and read or removed through ``userfs``; a process is killed only once ``userprocs``
 has checked in /proc that it belongs to the world.
@@ -35,7 +40,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import engine, hostchanges, paths, process, userfs, userprocs
+from . import engine, hostchanges, paths, privilege, process, userfs, userprocs
 from .errors import KitError
 
 USER_ENV = "PODMAN_COURSE_ROOTLESS_USER"
@@ -48,6 +53,9 @@ TIMEOUT = 60  # seconds, for useradd, usermod and podman's quick commands
 
 
 def user_name() -> str:
+    """The rootless lessons' user: the learner in user mode, else the kit's course user."""
+    if privilege.user_mode():
+        return privilege.user_name()
     return os.environ.get(USER_ENV) or DEFAULT_USER
 
 
@@ -56,8 +64,11 @@ def turned_off() -> bool:
 
 
 def kit_account() -> pwd.struct_passwd | None:
-    """The course user, if it exists and the kit made it (its GECOS is MARKER)."""
+    """The course user, if it exists and the kit made it (its GECOS is MARKER); in user
+    mode, the learner (the kit's worlds then live in the learner's own home)."""
     user = account()
+    if user is not None and privilege.user_mode():
+        return user
     return user if user is not None and user.pw_gecos == MARKER else None
 
 
@@ -93,11 +104,12 @@ def unavailable_reason() -> str | None:
     if user is None:
         return (f"there is no user {user_name()}: run 'make setup' as root "
                 "(the kit creates it)")
-    if user.pw_gecos != MARKER:
+    if user.pw_gecos != MARKER and not privilege.user_mode():
         return (f"user {user_name()} exists but was not made by the kit: set "
                 f"{USER_ENV} to another name")
     if not (_has_range("/etc/subuid", user.pw_name) and _has_range("/etc/subgid", user.pw_name)):
-        return f"{user.pw_name} has no range in /etc/subuid and /etc/subgid"
+        fix = " (as root: usermod --add-subuids ... --add-subgids ...)" if privilege.user_mode() else ""
+        return f"{user.pw_name} has no range in /etc/subuid and /etc/subgid{fix}"
     if shutil.which("newuidmap") is None:
         return "newuidmap is missing: apt-get install uidmap"
     if not TUN.exists() or TUN.stat().st_mode & 0o006 != 0o006:
@@ -126,7 +138,7 @@ def ensure_user() -> list[str]:
     root, or the name belongs to someone else).
     """
     done: list[str] = []
-    if turned_off():
+    if turned_off() or privilege.user_mode():  # user mode: the learner is the rootless user
         return done
     name = user_name()
     user = account()
@@ -173,6 +185,16 @@ class RootlessWorld:
         return self.world.conf_dir.parent
 
     @property
+    def anchor(self) -> Path:
+        """The folder root trusts above this world's files: the user's home (root mode);
+        in user mode ``/``, as the kit is the user and follows nothing on root's behalf."""
+        return Path("/") if self.uid == os.geteuid() else self.home
+
+    def below(self, path: Path) -> Path:
+        """PATH relative to ``anchor``, for ``userfs``."""
+        return path.relative_to(self.anchor)
+
+    @property
     def files(self) -> Path:
         """A folder of this world owned by the user, for host directories to mount."""
         return self.base / "files"
@@ -184,9 +206,11 @@ class RootlessWorld:
                 **self.world.env}
 
     def prefix(self) -> list[str]:
-        """argv prefix that runs a command as the user, in this world, from its files folder."""
+        """argv prefix that runs a command as the user, in this world, from its files folder
+        (in user mode the kit already runs as the user: no ``runuser``)."""
         pairs = [f"{k}={v}" for k, v in self.env().items()]
-        return ["runuser", "-u", self.user, "--", "env", "-i", "-C", str(self.files), *pairs]
+        who = [] if self.uid == os.geteuid() else ["runuser", "-u", self.user, "--"]
+        return [*who, "env", "-i", "-C", str(self.files), *pairs]
 
 
 def _user_world(base: Path, run: Path, **extra_env: str) -> engine.World:
@@ -198,7 +222,11 @@ def _user_world(base: Path, run: Path, **extra_env: str) -> engine.World:
 
 
 def _world_paths(sandbox_id: str, home: Path) -> engine.World:
-    return _user_world(home / ".local/share/podman-course/sandboxes" / sandbox_id,
+    # user mode: the kit's own sandboxes live in the learner's home too; the rootless world
+    # sits inside the sandbox's folder so that the two never share a storage or config
+    base = paths.sandboxes_dir() / sandbox_id / "rootless" if privilege.user_mode() \
+        else home / ".local/share/podman-course/sandboxes" / sandbox_id
+    return _user_world(base,
                        paths.runtime_dir() / "u" / sandbox_id.rsplit("-", 1)[-1],
                        PODMAN_COURSE_SANDBOX=sandbox_id)
 
@@ -213,7 +241,13 @@ STORE_VERSION = "2"  # 2: layers keep their subordinate owners
 
 
 def _store_world(home: Path) -> engine.World:
-    return _user_world(home / ".local/share/podman-course/images", paths.runtime_dir() / "u" / "images")
+    """The shared store of the rootless worlds, with the images under the notebooks' names:
+    in the course user's home (root mode, pulled by root as that user), or beside the kit's
+    own image store (user mode: the learner pulls it; not the kit's store itself, whose names
+    the learner's own sandbox lists as root's would)."""
+    base = paths.state_dir() / "rootless-images" if privilege.user_mode() \
+        else home / ".local/share/podman-course/images"
+    return _user_world(base, paths.runtime_dir() / "u" / "images")
 
 
 def _config_files(world: engine.World) -> dict[Path, tuple[str, int]]:
@@ -248,10 +282,13 @@ def _install(rw: RootlessWorld) -> RootlessWorld:
     """
     files = _config_files(rw.world)
     auth = rw.world.conf_dir / "auth.json"
-    if userfs.read_small(rw.home, auth.relative_to(rw.home), rw.uid) is not None:
+    if userfs.read_small(rw.anchor, rw.below(auth), rw.uid) is not None:
         files.pop(auth)
     run = rw.world.runroot.parent
-    userfs.make_owned_dir(paths.ensure(run.parent), run.name, rw.uid, pwd.getpwuid(rw.uid).pw_gid)
+    if rw.uid == os.geteuid():  # user mode: the runtime folder is the learner's own
+        paths.ensure(run, 0o700)
+    else:
+        userfs.make_owned_dir(paths.ensure(run.parent), run.name, rw.uid, pwd.getpwuid(rw.uid).pw_gid)
     dirs = {d: 0o700 for d in (rw.world.conf_dir, rw.world.graphroot, rw.world.runroot,
                                rw.world.tmp_dir)}
     userfs.install(rw.user, files, {**dirs, rw.files: 0o755})
@@ -263,21 +300,23 @@ def _podman(rw: RootlessWorld, *args: str, timeout: float = TIMEOUT) -> process.
 
 
 def prepare_store(log=print) -> list[str]:
-    """Pull STORE_IMAGES into the user's shared store when missing or outdated (as root)."""
+    """Pull STORE_IMAGES into the user's shared store when missing or outdated (as root, for
+    the course user; in user mode, the learner for itself)."""
     from . import classroom, registry_api  # the classroom's current image ids
-    if unavailable_reason() or os.geteuid() != 0:
+    if unavailable_reason():
         return []
     user = account()
     home = Path(user.pw_dir)
     store = _store_world(home)
-    base = store.conf_dir.parent.relative_to(home)
-    stamp = userfs.read_small(home, base / "store-version", user.pw_uid)
-    if os.path.lexists(home / base) and (stamp or "").strip() != STORE_VERSION:
+    rw = RootlessWorld("images", store, user.pw_name, user.pw_uid, home)
+    anchor, base = rw.anchor, rw.below(rw.base)
+    stamp = userfs.read_small(anchor, base / "store-version", user.pw_uid)
+    if os.path.lexists(anchor / base) and (stamp or "").strip() != STORE_VERSION:
         # an older kit chowned every layer to the user: such a store is wrong, start again
         _stop_world(store, user)
-        userfs.remove(home, base, user.pw_uid)
+        userfs.remove(anchor, base, user.pw_uid)
         log("rootless store: made by an older kit, pulling it again")
-    rw = _install(RootlessWorld("images", store, user.pw_name, user.pw_uid, home))
+    rw = _install(rw)
     pulled = []
     for name in STORE_IMAGES:
         tag = name.split("/", 1)[1]
@@ -295,7 +334,7 @@ def prepare_store(log=print) -> list[str]:
     if pulled:
         _podman(rw, "image", "prune", "-f", timeout=300)
     _stop_world(store, user)
-    userfs.install(user.pw_name, {home / base / "store-version": (STORE_VERSION + "\n", 0o644)})
+    userfs.install(user.pw_name, {anchor / base / "store-version": (STORE_VERSION + "\n", 0o644)})
     return pulled
 
 
@@ -318,7 +357,7 @@ def world_for(sandbox_id: str, create: bool = True) -> RootlessWorld:
 
 def _has_config(rw: RootlessWorld) -> bool:
     conf = rw.world.conf_dir / "storage.conf"
-    return userfs.read_small(rw.home, conf.relative_to(rw.home), rw.uid) is not None
+    return userfs.read_small(rw.anchor, rw.below(conf), rw.uid) is not None
 
 
 def remove_world(sandbox_id: str) -> list[str]:
@@ -345,7 +384,10 @@ def remove_world(sandbox_id: str) -> list[str]:
                 done.append(f"rootless podman {' '.join(args)} failed: "
                             f"did not finish within {removed.timeout:g} s")
     done += _stop_world(world, user)
-    for anchor, rel in ((home, rw.base.relative_to(home)), (run.parent, run.name)):
+    if privilege.user_mode():  # files of the learner's subordinate uids
+        failed = userfs.remove_as_learner([rw.base, run])
+        done += [f"could not remove the rootless world: {failed}"] if failed else []
+    for anchor, rel in ((rw.anchor, rw.below(rw.base)), (run.parent, run.name)):
         try:
             if userfs.remove(anchor, rel, user.pw_uid):
                 done.append(f"removed {anchor / rel}")
@@ -362,6 +404,13 @@ def _stop_world(world: engine.World, user: pwd.struct_passwd) -> list[str]:
     pause = int(text.strip()) if text and text.strip().isdigit() else None
     killed = userprocs.kill_world(run, user.pw_uid, subid_ranges("/etc/subuid", user.pw_name), pause)
     return [f"stopped {killed} processes of the rootless world (pause, slirp4netns...)"] if killed else []
+
+
+def stop_own_world(world: engine.World) -> list[str]:
+    """User mode: stop the pause process (and the rest) of one of the learner's own worlds,
+    a kernel sandbox whose XDG_RUNTIME_DIR is ``world.runroot.parent``."""
+    user = account()
+    return _stop_world(world, user) if user is not None and privilege.user_mode() else []
 
 
 def stop_idle_user_processes(live_sandbox_ids: list[str]) -> list[str]:

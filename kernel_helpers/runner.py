@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import hints, parsers, paths, process
+from . import hints, parsers, paths, portmap, process
 from .errors import KitError, ParseError, ToolMissing
 from .parsers import argv, remaps
 from .results import CommandResult
@@ -204,6 +204,7 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
         run("podman", ["run", "-i", "img", "sh"], cell="echo hi\\n")
     """
     remapped, remap_note = _remapped(tool, args, env)
+    remapped, port_note = portmap.remap_publish(tool, remapped)  # a hub classroom's notes ports
     prepared = prepare(tool, remapped, cell)
     plan = parsers.plan(remapped, tool) if table else None
     kind = plan.kind if plan else None
@@ -222,7 +223,7 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
             _stop_leftovers(launcher, env, since)
         raise
     code, out, err, timed_out = got.returncode, got.stdout, got.stderr, got.timed_out
-    notes = [remap_note, *prepared.notes]
+    notes = [remap_note, port_note, *prepared.notes]
     if timed_out and prepared.streaming:
         notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
         code = 0  # stopped by the kit on purpose: what arrived is the result
@@ -237,6 +238,8 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
     if kind and code == 0 and not timed_out and "stdout" not in got.left_out:
         try:
             df = parsers.to_frame(kind, out)
+            df, shown_as = portmap.notes_view(df)
+            notes.append(shown_as)
         except ParseError as exc:
             notes.append(f"shown as text: {exc}")
     hint = hints.hint_for(err, run_argv) if code != 0 else None

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine, paths, ports, process, rootless
+from . import engine, paths, portmap, ports, privilege, process, rootless, userfs
 from .errors import KitError
 from .owners import KEPT_FILE, OWNER_FILE, _owner, _start_time, is_alive, is_kept  # noqa: F401 (re-exported)
 
@@ -57,10 +57,18 @@ class Sandbox:
         # longer than 50 characters: keep it short (the id's random suffix only).
         run = paths.sandbox_runtime_dir() / sandbox_id.rsplit("-", 1)[-1]
         store = paths.image_store()
+        extra, runroot = {SANDBOX_ENV: sandbox_id}, run / "run"
+        if privilege.user_mode():
+            # rootless podman takes its run root from XDG_RUNTIME_DIR, and starts one pause
+            # process per tmp dir: give each sandbox its own runtime folder, run root and pause
+            # process, so that both go with it; the kit's own runtime folder stays where it
+            # was (it follows XDG_RUNTIME_DIR otherwise: see paths.runtime_dir)
+            extra = {**extra, "XDG_RUNTIME_DIR": str(run), paths.RUNTIME_ENV: str(paths.runtime_dir())}
+            runroot = run / "containers"
         world = engine.World(conf_dir=conf / "conf", graphroot=conf / "storage",
-                             runroot=run / "run", tmp_dir=run / "tmp",
+                             runroot=runroot, tmp_dir=run / "tmp",
                              additional_stores=(store,) if (store / "overlay-images").is_dir() else (),
-                             extra_env={SANDBOX_ENV: sandbox_id})
+                             extra_env=extra)
         return cls(sandbox_id, world)
 
     @classmethod
@@ -95,7 +103,8 @@ class Sandbox:
         return process.run(["podman", *args], env=self.full_env(), timeout=timeout, check=check)
 
     def claim_port(self, port: int) -> int:
-        return ports.claim(port, self.id)
+        """Lease PORT (in a hub classroom, the port that stands for the notes port PORT)."""
+        return ports.claim(portmap.host_port(port), self.id)
 
     def lease_ports(self, count: int = 1) -> list[int]:
         return ports.lease(self.id, count)
@@ -178,7 +187,12 @@ class Sandbox:
             released = ports.release_all(self.id)
             if released:
                 done.append(f"released ports {released}")
-            for root in (self.dir, self.world.runroot.parent):
+            roots = (self.dir, self.world.runroot.parent)
+            if privilege.user_mode():  # its pause process, then files of subordinate uids
+                done += rootless.stop_own_world(self.world)
+                failed = userfs.remove_as_learner(list(roots))
+                done += [failed] if failed else []
+            for root in roots:
                 _unmount_under(root)
                 shutil.rmtree(root, ignore_errors=True)
             lock_path.unlink(missing_ok=True)  # only once the sandbox is gone

@@ -37,7 +37,7 @@ import shlex
 import time
 from dataclasses import dataclass, replace
 
-from . import classroom, images, process
+from . import classroom, images, privilege, process
 from .errors import KitError
 from .results import CommandResult
 
@@ -48,6 +48,20 @@ USER = "webadmin"  # the image's dedicated account for rootless containers
 USER_UID = 1000
 # image stores inside, each on a volume of its own (the recipe makes the user's folder)
 STORAGE_VOLUMES = ("/var/lib/containers", f"/home/{USER}/.local/share/containers")
+
+
+_SKIPPED: dict[str, str] = {}  # systemd hosts this kernel could not boot: name -> "skipped: ..."
+
+
+def mark_skipped(name: str, reason: str) -> None:
+    """Remember that the systemd host NAME was skipped (user mode), and why."""
+    _SKIPPED[name] = reason
+
+
+def skipped_reason(args: list[str]) -> str | None:
+    """The one-line reason when ARGS (a podman command) name a systemd host that was skipped:
+    ``%podman exec lab-systemd-host ...`` then says why in one line, not "no such container"."""
+    return next((_SKIPPED[arg] for arg in args if arg in _SKIPPED), None)
 
 
 def image() -> str:
@@ -88,11 +102,21 @@ class SystemdHost:
     env: dict
     started: CommandResult | None = None
     boot_seconds: float = 0.0
+    skipped: str = ""  # "skipped: <why>" when this mode cannot boot it (see ``privilege``)
 
     @classmethod
     def start(cls, name: str = "systemd-host", env: dict | None = None,
               timeout: float = 90) -> SystemdHost:
-        """Boot a systemd host in the kernel's sandbox and wait until systemd is up."""
+        """Boot a systemd host in the kernel's sandbox and wait until systemd is up.
+
+        Where this mode cannot boot one (an ordinary user: see ``privilege``), the host is
+        *skipped*: every command run in it gives a one-line ``skipped:`` result.
+        """
+        refused = privilege.refusal("systemd-host")
+        if refused:
+            mark_skipped(name, refused)
+            return cls(name, env or {}, CommandResult.skipped("podman", ["run", name], refused),
+                       skipped=refused)
         if env is None:
             from .session import kernel_sandbox
             env = kernel_sandbox().full_env()
@@ -141,6 +165,8 @@ class SystemdHost:
                  stdin: str | None = None, timeout: float = 120) -> CommandResult:
         """Run COMMAND (argv, or a string split like a shell would) inside; no shell."""
         argv = shlex.split(command) if isinstance(command, str) else list(command)
+        if self.skipped:
+            return CommandResult.skipped("podman", ["exec", self.name, *argv], self.skipped)
         full = self.exec_argv(argv, user, cwd, interactive=stdin is not None)
         done = process.run(full, stdin=stdin, env=self.env, timeout=timeout)
         who = user or "root"
@@ -152,13 +178,15 @@ class SystemdHost:
            timeout: float = 120) -> CommandResult:
         """Run a shell SCRIPT inside (for pipes, ``;`` and ``sleep``); shows the script."""
         result = self(["bash", "-c", script], user=user, cwd=cwd, timeout=timeout)
-        return replace(result, shown_argv=[script])
+        return result if self.skipped else replace(result, shown_argv=[script])
 
     def write(self, path: str, text: str, user: str | None = None) -> CommandResult:
         """Write TEXT to PATH inside (as USER), making the folder; shows the file."""
         folder = path.rsplit("/", 1)[0] or "/"
         result = self(["sh", "-c", 'mkdir -p "$1" && cat > "$2"', "write", folder, path],
                       user=user, stdin=text)
+        if self.skipped:
+            return result
         shown = f"cat > {shlex.quote(path)} <<'EOF'\n{text.rstrip(chr(10))}\nEOF"
         return replace(result.check(), shown_argv=[shown], stdout="")
 
@@ -166,6 +194,8 @@ class SystemdHost:
         """Stop and remove the systemd host with its storage volumes (also done at kernel exit)."""
         # -t 0: the whole machine goes at once (its PID namespace and mounts with it); a clean
         # systemd shutdown would take 8 s here and keeps nothing we need
+        if self.skipped:
+            return
         process.run(["podman", "rm", "-f", "-v", "-t", "0", self.name], env=self.env, timeout=60)
 
     def _repr_html_(self) -> str:

@@ -3,11 +3,15 @@
 Steps, in this order; each prints one line per thing it did, a failing step reports
 its error and the next steps still run, and the exit status is 1 if any step failed:
 
+0. ``hub``: stop the JupyterHub classroom and its learners' servers (``hub.server.stop``);
 1. ``classroom``: stop the classroom registry (``classroom.down``);
 2. ``sandboxes``: reclaim every sandbox and its rootless world (``sandbox.reclaim(everything=True)``);
 3. ``course user``: for each course user the kit made (its GECOS is ``rootless.MARKER``;
    a user of that name the kit did not make is kept): stop its processes, remove its
    subuid/subgid ranges, the user with its home, and its ``/run/user/UID`` folder;
+   then ``learner accounts``: each account of the hub classroom (``learner:LOGIN`` in the
+   record, GECOS ``hub.accounts.MARKER``), removed the same way; then ``learner cgroups``:
+   the per-learner memory/pids cgroups ``hub.limits`` made (recorded as ``cgroup:GROUP``);
 4. ``/dev/net/tun``: give it back the mode recorded before the kit changed it
    (``hostchanges``);
 5. ``docker-registry service``: Debian's own registry service, which
@@ -28,7 +32,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from . import hostchanges, locks, paths, process, rootless, userfs, userprocs
+from . import hostchanges, locks, paths, privilege, process, rootless, userfs, userprocs
 from .errors import CommandFailed, KitError
 
 USERDEL_BUSY = 8  # userdel's exit status when the user still has processes
@@ -83,13 +87,14 @@ def _userdel(name: str, uid: int) -> None:
         process.run(["userdel", "--remove", "--force", name], timeout=rootless.TIMEOUT, check=True)
 
 
-def remove_user(name: str) -> list[str]:
-    """Remove course user NAME if the kit made it: processes, subids, user, home, /run/user."""
+def remove_user(name: str, marker: str = rootless.MARKER) -> list[str]:
+    """Remove user NAME if the kit made it (its GECOS is MARKER): processes, subids, user,
+    home, /run/user."""
     try:
         user = pwd.getpwnam(name)
     except KeyError:
         user = None
-    if user is not None and user.pw_gecos != rootless.MARKER:
+    if user is not None and user.pw_gecos != marker:
         return [f"kept user {name}: the kit did not make it"]
     if user is not None and os.geteuid() != 0:
         raise KitError(f"only root can remove the course user {name}")
@@ -119,11 +124,31 @@ def remove_user(name: str) -> list[str]:
 
 
 def remove_users(record: dict) -> list[str]:
-    names = {rootless.user_name(), *(k.split(":", 1)[1] for k in record if k.startswith("user:"))}
+    """The course users this state recorded, and the configured one: named on purpose
+    (``$PODMAN_COURSE_ROOTLESS_USER``) or, for the default state, made by an older kit that did
+    not record it. An isolated state (``$PODMAN_COURSE_STATE``) never takes the shared default
+    account with it unless it made it."""
+    names = {k.split(":", 1)[1] for k in record if k.startswith("user:")}
+    if os.environ.get(rootless.USER_ENV) or not os.environ.get(paths.STATE_ENV):
+        names.add(rootless.user_name())
     done: list[str] = []
     for name in sorted(names):
         done += remove_user(name)
     return done
+
+
+def remove_learners(record: dict) -> list[str]:
+    """The hub classroom's learner accounts (recorded as ``learner:LOGIN``)."""
+    from .hub import accounts
+    done: list[str] = []
+    for login in accounts.recorded_logins(record):
+        done += remove_user(login, accounts.MARKER)
+    return done or ["no learner accounts"]
+
+
+def stop_hub() -> list[str]:
+    from .hub import server
+    return server.stop()
 
 
 def restore_tun(record: dict, tun: Path = rootless.TUN) -> list[str]:
@@ -159,7 +184,12 @@ def remove_folders() -> list[str]:
             continue
         _check_removable(folder)
         _unmount_under(folder)
-        shutil.rmtree(folder)  # fd-based: follows no symlink planted below
+        if privilege.user_mode():  # files of the learner's subordinate uids (images, containers)
+            failed = userfs.remove_as_learner([folder], timeout=600)
+            if failed:
+                raise KitError(f"could not remove {folder}: {failed}")
+        if os.path.lexists(folder):
+            shutil.rmtree(folder)  # fd-based: follows no symlink planted below
         done.append(f"removed {folder}")
     return done
 
@@ -200,10 +230,18 @@ def restore_registry_service() -> list[str]:
     return done or [f"Debian's {SERVICE} service was neither enabled nor running before: left so"]
 
 
+def _remove_learner_cgroups(record: dict) -> list[str]:
+    from .hub import limits
+    return limits.remove_all(record) or ["no learner cgroups"]
+
+
 def steps(record: dict) -> list[tuple[str, Callable[[], list[str]]]]:
-    return [("classroom", stop_classroom),
+    return [("hub", stop_hub),
+            ("classroom", stop_classroom),
             ("sandboxes", reclaim_sandboxes),
             ("course user", lambda: remove_users(record)),
+            ("learner accounts", lambda: remove_learners(record)),
+            ("learner cgroups", lambda: _remove_learner_cgroups(record)),
             ("/dev/net/tun", lambda: restore_tun(record)),
             ("docker-registry service", restore_registry_service),
             ("folders", remove_folders)]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pwd
 import shutil
 import stat
 import tarfile
@@ -116,8 +117,16 @@ def remove(anchor: Path, rel: str | os.PathLike, uid: int) -> bool:
 def as_user(user: str, argv: list[str], input: bytes | None = None,
             timeout: float = AS_USER_TIMEOUT) -> process.Completed:
     """Run ARGV as USER (``runuser``, no shell), captured, with a timeout; CommandFailed or
-    CommandTimeout if it fails."""
-    return process.run(["runuser", "-u", user, "--", *argv], stdin=input, timeout=timeout, check=True)
+    CommandTimeout if it fails. When the kit already runs as USER (user mode): ARGV itself."""
+    who = [] if _is_me(user) else ["runuser", "-u", user, "--"]
+    return process.run([*who, *argv], stdin=input, timeout=timeout, check=True)
+
+
+def _is_me(user: str) -> bool:
+    try:
+        return pwd.getpwnam(user).pw_uid == os.geteuid()
+    except KeyError:
+        return False
 
 
 def _tar(files: dict[Path, tuple[str | bytes, int]], dirs: dict[Path, int]) -> bytes:
@@ -144,6 +153,21 @@ def install(user: str, files: dict[Path, tuple[str | bytes, int]],
     """
     argv = ["tar", "-x", "-f", "-", "-C", "/", "--no-overwrite-dir", "--no-same-owner"]
     as_user(user, argv, input=_tar(files, dirs or {}))
+
+
+def remove_as_learner(trees: list[Path], timeout: float = AS_USER_TIMEOUT) -> str | None:
+    """User mode: remove TREES (files of containers belong to the learner's subordinate uids,
+    which the learner can only delete inside a user namespace that maps them). No podman is
+    involved, so no storage is opened. None when done, else why not (one line)."""
+    existing = [str(tree) for tree in trees if os.path.lexists(tree)]
+    if not existing:
+        return None
+    try:
+        done = process.run(["unshare", "--map-auto", "--map-root-user", "rm", "-rf", "--", *existing],
+                           timeout=timeout)
+    except (KitError, OSError) as exc:
+        return f"unshare rm failed: {exc}"
+    return None if done.ok else f"unshare rm failed: {done.error()}"
 
 
 def make_owned_dir(parent: Path, name: str, uid: int, gid: int, mode: int = 0o700) -> Path:

@@ -98,4 +98,8 @@ def sanitizer_text(hosts: list[dict]) -> str:
     add("course_uid", f"(?<![\\w.-])(?:{uids})(?![\\w.-])" if uids else "", "COURSE-UID")
     users = _alternatives(h.get("user") for h in hosts)
     add("course_user", f"(?<![\\w-])(?:{users})(?![\\w-])" if users else "", "COURSE-USER")
+    # the rootless world of a notebook: in the course user's home (root mode), inside the kernel's
+    # sandbox in the learner's own state folder (user mode); after the values above
+    add("rootless_world", r"/home/COURSE-USER/\.local/share/podman-course/sandboxes/SANDBOX-ID(?![\w.-])"
+        r"|STATE-DIR/sandboxes/SANDBOX-ID/rootless(?![\w.-])", "ROOTLESS-WORLD")
     return "\n".join(sections)

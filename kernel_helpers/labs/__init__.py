@@ -11,7 +11,8 @@ registry) with ``checks_engine``, ``checks_service``, ``checks_host`` (namespace
 files, ports) and ``checks_units`` (units in the systemd host) (the checks), ``probe``
 (read-only podman), ``state`` (snapshots, removal), ``pushed`` (the push registry),
 ``hostside`` (the lab's host folder and systemd host), ``lifecycle``
-(start, grade, finish), ``views`` (what is shown), ``line`` (the magic's and the CLI's
+(start, grade, finish), ``records`` (every grade, in the learner's file and the
+classroom's grades service), ``views`` (what is shown), ``line`` (the magic's and the CLI's
 line), ``docs`` (``%lab?``).
 """
 

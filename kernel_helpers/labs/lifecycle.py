@@ -2,7 +2,7 @@
 
 - ``start(NAME)``: ``finish`` first (starting again resets), lease the lab's host ports,
   record a snapshot of the world(s) it uses, then the set-up (pulls and steps).
-- ``grade(NAME)``: run every check, read-only; a ``GradeResult``.
+- ``grade(NAME)``: run every check, read-only; a ``GradeResult``, recorded (``records``).
 - ``finish(NAME)``: remove what came after the snapshot and the names the lab declares,
   delete its repositories on the push endpoint, log out, give back its ports and those the
   learner's ``-p`` leased since start.
@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import subprocess
 
-from .. import commands, endpoints, ports, rootless
+from .. import commands, endpoints, ports, privilege, rootless, systemd_host
 from ..errors import KitError, PortBusy
 from ..session import kernel_sandbox
-from . import hostside, loader, pushed, state
+from . import hostside, loader, pushed, records, state
 from .checks_units import HOST_NAME
 from .format import Lab, LabError, Step
 from .kinds import REGISTRY, failed
 from .probe import Probe, ProbeError
-from .views import FinishReport, GradeResult, LabSheet, Row
+from .views import FinishReport, GradeResult, LabSheet, Row, Skipped
 
 STEP_TIMEOUT = 300.0  # seconds for one step of a set-up, solution or wrong attempt
 OUTPUT_CAP = 4000  # characters of a shell step's output kept
@@ -103,7 +103,7 @@ def perform(name: str, which: str = "solution") -> list[tuple[bool, str]]:
     return done
 
 
-def start(name: str, preferred: dict | None = None) -> LabSheet:
+def start(name: str, preferred: dict | None = None) -> LabSheet | Skipped:
     """Reset the lab, record the sandbox as it is, then prepare the exercise.
 
     PREFERRED: the notebook's variables; a lab port named like one of them (``WEB_PORT``)
@@ -111,6 +111,9 @@ def start(name: str, preferred: dict | None = None) -> LabSheet:
     the lab use one port. A port this sandbox held before start stays its own at finish.
     """
     lab = loader.get(name)
+    refused = needs_root(lab)
+    if refused:
+        return refused
     sandbox = kernel_sandbox()
     reset = finish(name).lines
     held = set(ports.leases(sandbox.id))
@@ -135,9 +138,23 @@ def start(name: str, preferred: dict | None = None) -> LabSheet:
     return LabSheet(bound, booted + [s.shown() for s in setup + list(bound.setup_steps)], reset)
 
 
-def grade(name: str) -> GradeResult:
+def needs_root(lab: Lab) -> Skipped | None:
+    """The one line a lab shows when this mode cannot give it what it needs (the systemd
+    host is root-only: ``privilege``), else None."""
+    refused = privilege.refusal("lab-systemd-host") if lab.systemd_host else None
+    if not refused:
+        return None
+    line = f"{refused} (lab {lab.name} needs root)"
+    systemd_host.mark_skipped(HOST_NAME, line)
+    return Skipped(line)
+
+
+def grade(name: str) -> GradeResult | Skipped:
     """Check the lab's state, read-only: one row per check."""
     lab = loader.get(name)
+    refused = needs_root(lab)
+    if refused:
+        return refused
     saved = state.load(kernel_sandbox().dir, name)
     bound = lab.bind(variables(lab, saved))
     probe = Probe(lab.rootless)
@@ -152,7 +169,9 @@ def grade(name: str) -> GradeResult:
             outcome = failed(f"the check could not run: {exc}")
         rows.append(Row(check.id, check.describe(), outcome.passed, outcome.reason,
                         "" if outcome.passed else check.hint))
-    return GradeResult(bound.name, bound.title, rows, started=saved is not None)
+    result = GradeResult(bound.name, bound.title, rows, started=saved is not None)
+    result.note = records.save(result)  # never raises; "" unless recording went wrong
+    return result
 
 
 def finish(name: str) -> FinishReport:

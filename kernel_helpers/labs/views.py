@@ -34,6 +34,17 @@ class _Text:
         p.text(self.to_text())
 
 
+@dataclass(repr=False)  # shown by _Text (to_text), not as a dataclass
+class Skipped(_Text):
+    """A lab this mode cannot run (it needs root): one line, ``skipped: <why>``."""
+
+    line: str
+    passed: bool = False  # a grade's answer: `lab grade` exits 1
+
+    def to_text(self) -> str:
+        return self.line
+
+
 @dataclass(frozen=True)
 class Row:
     id: str
@@ -55,6 +66,7 @@ class GradeResult(_Text):
     title: str
     rows: list[Row]
     started: bool = True
+    note: str = ""  # one line from recording the grade (``records``) when that went wrong
 
     @property
     def passed(self) -> bool:
@@ -84,7 +96,7 @@ class GradeResult(_Text):
         return f"lab {self.lab}: {verdict}{note}"
 
     def to_text(self) -> str:
-        lines = [self.summary]
+        lines = [self.summary] + ([f"note: {self.note}"] if self.note else [])
         for r in self.rows:
             lines.append(f"{r.result}  {r.check}: {r.reason}")
             if r.hint:
@@ -99,7 +111,8 @@ class GradeResult(_Text):
             mark = f'<strong style="color:{_COLOURS[r.result]}">{r.result}</strong>'
             body.append("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in (
                 esc(r.check), mark, esc(r.reason), esc(r.hint))) + "</tr>")
-        return (f'<div class="kh-lab-grade"><div style="{STYLE_CMD}">{esc(self.summary)}</div>'
+        note = f'<div style="{STYLE_CMD}">note: {esc(self.note)}</div>' if self.note else ""
+        return (f'<div class="kh-lab-grade"><div style="{STYLE_CMD}">{esc(self.summary)}</div>{note}'
                 f'<table class="kh-table"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table></div>")
 

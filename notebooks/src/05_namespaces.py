@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pandas as pd
 from kernel_helpers import namespaces as ns
-from kernel_helpers.lesson import podman, rootless_available, rootless_world, wait_until
+from kernel_helpers.lesson import podman, root_step, rootless_available, rootless_world, wait_until
 
 # %% [markdown]
 # ### Host PIDs get labels
@@ -276,12 +276,13 @@ own = set(table[table["isolated"]]["namespace"])
 shared = set(table[~table["isolated"]]["namespace"])
 host_cgroup = ns.namespaces_of("self")["cgroup"]
 by_version = {"cgroup"} if CGROUPS_V2 else set()  # cgroups v2: a cgroup namespace of its own
-assert own == {"ipc", "mnt", "net", "pid", "pid_for_children", "uts"} | by_version, own
-assert shared == {"cgroup", "time", "time_for_children", "user"} - by_version, shared
-assert private_ns.startswith("cgroup:[") and private_ns != host_cgroup, private_ns
-assert (CGROUPS_V2 or "/libpod-" in container_cgroup) and private_cgroup == "/", private_cgroup
-assert abs(inside_uptime - host_uptime) < 5
-print("all good")
+if root_step("root-container-facts"):  # as root (else: one line, why)
+    assert own == {"ipc", "mnt", "net", "pid", "pid_for_children", "uts"} | by_version, own
+    assert shared == {"cgroup", "time", "time_for_children", "user"} - by_version, shared
+    assert private_ns.startswith("cgroup:[") and private_ns != host_cgroup, private_ns
+    assert (CGROUPS_V2 or "/libpod-" in container_cgroup) and private_cgroup == "/", private_cgroup
+    assert abs(inside_uptime - host_uptime) < 5
+    print("all good")
 
 # %% [markdown]
 # ## 3. PID 1 inside, another PID on the host
@@ -355,11 +356,12 @@ print("host PID of PID 1 is 1:", host_pid == 1)
 print("NSpid lists (host PID, 1):", nspid == [str(host_pid), "1"])
 print("that host process is in the container's namespaces:",
       ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"])))
-assert hpid_of[1] == host_pid != 1 and nspid == [str(host_pid), "1"]
-assert ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"]))
-assert list(tree["PID inside"])[0] == 1 and len(tree) == 3
-assert (tree["user inside"] == tree["user on host"]).all()
-print("all good")
+if root_step("root-container-facts"):  # as root (else: one line, why)
+    assert hpid_of[1] == host_pid != 1 and nspid == [str(host_pid), "1"]
+    assert ns.namespaces_of(host_pid) == dict(zip(table["namespace"], table["container"]))
+    assert list(tree["PID inside"])[0] == 1 and len(tree) == 3
+    assert (tree["user inside"] == tree["user on host"]).all()
+    print("all good")
 
 # %% [markdown]
 # ## 4. What the container can and cannot see
@@ -476,24 +478,25 @@ for name, peer, state, addresses in inside_if:
 # machine, so we print facts about them:
 
 # %%
-host_if = interfaces(on_host("ip", "-brief", "addr"))
-host_names = [name for name, *_ in host_if]
-peer = next(p for name, p, *_ in inside_if if name == "eth0")
-other_end = ""
-for name in host_names:  # the host interface whose index is eth0's peer number
-    try:
-        if int(Path(f"/sys/class/net/{name}/ifindex").read_text()) == peer:
-            other_end = name
-    except OSError:  # another notebook's container stopped meanwhile: its veth is gone
-        pass
-master = Path(f"/sys/class/net/{other_end}/master")
-print("host interfaces: more than the container's 2:", len(host_names) > 2)
-print("the host's podman0 has the gateway address:",
-      any(n == "podman0" and any(a.startswith(gateway + "/") for a in addrs)
-          for n, _, _, addrs in host_if))
-print("eth0's other end is a host veth:", other_end.startswith("veth"))
-print("  plugged into the bridge:", master.resolve().name if master.exists() else None)
-print("the container sees podman0:", "podman0" in [n for n, *_ in inside_if])
+if root_step("root-container-facts"):  # as root (else: one line, why)
+    host_if = interfaces(on_host("ip", "-brief", "addr"))
+    host_names = [name for name, *_ in host_if]
+    peer = next(p for name, p, *_ in inside_if if name == "eth0")
+    other_end = ""
+    for name in host_names:  # the host interface whose index is eth0's peer number
+        try:
+            if int(Path(f"/sys/class/net/{name}/ifindex").read_text()) == peer:
+                other_end = name
+        except OSError:  # another notebook's container stopped meanwhile: its veth is gone
+            pass
+    master = Path(f"/sys/class/net/{other_end}/master")
+    print("host interfaces: more than the container's 2:", len(host_names) > 2)
+    print("the host's podman0 has the gateway address:",
+          any(n == "podman0" and any(a.startswith(gateway + "/") for a in addrs)
+              for n, _, _, addrs in host_if))
+    print("eth0's other end is a host veth:", other_end.startswith("veth"))
+    print("  plugged into the bridge:", master.resolve().name if master.exists() else None)
+    print("the container sees podman0:", "podman0" in [n for n, *_ in inside_if])
 
 # %% [markdown]
 # ### Mounts (`mnt`)
@@ -568,15 +571,16 @@ print("the container's upperdir is a folder on the host:", Path(upper).is_dir())
 # its own overlay `/`.
 
 # %%
-assert list(inside["PID"])[0] == 1 and not inside["CMD"].str.contains("ipykernel").any()
-assert host_pid in from_host and len(from_host) == len(inside) - 1 < len(host_pids)
-assert container_host == full_id.stdout.strip()[:12] != socket.gethostname()
-assert [n for n, *_ in inside_if] == ["lo", "eth0"] and other_end.startswith("veth")
-assert master.resolve().name == "podman0"
-assert root[2] in OVERLAYS and host_root != root and Path(upper).is_dir()
-if "upperdir" in options:  # the kernel's overlay: its mount options name the same layers
-    assert options["upperdir"] == upper and len(options["lowerdir"].split(":")) == len(lower.split(":"))
-print("all good")
+if root_step("root-container-facts"):  # as root (else: one line, why)
+    assert list(inside["PID"])[0] == 1 and not inside["CMD"].str.contains("ipykernel").any()
+    assert host_pid in from_host and len(from_host) == len(inside) - 1 < len(host_pids)
+    assert container_host == full_id.stdout.strip()[:12] != socket.gethostname()
+    assert [n for n, *_ in inside_if] == ["lo", "eth0"] and other_end.startswith("veth")
+    assert master.resolve().name == "podman0"
+    assert root[2] in OVERLAYS and host_root != root and Path(upper).is_dir()
+    if "upperdir" in options:  # the kernel's overlay: its mount options name the same layers
+        assert options["upperdir"] == upper and len(options["lowerdir"].split(":")) == len(lower.split(":"))
+    print("all good")
 
 # %% [markdown]
 # ## 5. Rootless: a user namespace of its own, and `podman unshare`

@@ -303,10 +303,13 @@ host_containers()
 # The service is enabled but inactive, and the container still exists, stopped.
 
 # %%
-state = service().stdout
-assert "ActiveState=inactive" in state and "UnitFileState=enabled" in state, state
-assert host_containers().stdout.split() == ["myweb", "exited"], host_containers()
-print("all good")
+if host.skipped:  # an ordinary user: the systemd host needs root (one line, why)
+    print(host.skipped)
+else:
+    state = service().stdout
+    assert "ActiveState=inactive" in state and "UnitFileState=enabled" in state, state
+    assert host_containers().stdout.split() == ["myweb", "exited"], host_containers()
+    print("all good")
 
 # %% [markdown]
 # ## With `--new`: a fresh container at every start
@@ -366,9 +369,12 @@ host_containers()
 # Without `--new`, stop left an `exited` container; with `--new` nothing is left.
 
 # %%
-assert host_containers().stdout.strip() == "", host_containers()
-assert "--rm" in units.sections(new).query("key == 'ExecStart'")["value"].item()
-print("all good")
+if host.skipped:  # an ordinary user: the systemd host needs root (one line, why)
+    print(host.skipped)
+else:
+    assert host_containers().stdout.strip() == "", host_containers()
+    assert "--rm" in units.sections(new).query("key == 'ExecStart'")["value"].item()
+    print("all good")
 
 # %% [markdown]
 # ## Root containers: system units in `/etc/systemd/system`
@@ -498,9 +504,12 @@ host_containers()
 # The Quadlet service ran the container and, like `--new`, removed it at stop.
 
 # %%
-assert "ActiveState=inactive" in service("qweb.service").stdout
-assert host_containers().stdout.strip() == ""
-print("all good")
+if host.skipped:  # an ordinary user: the systemd host needs root (one line, why)
+    print(host.skipped)
+else:
+    assert "ActiveState=inactive" in service("qweb.service").stdout
+    assert host_containers().stdout.strip() == ""
+    print("all good")
 
 # %% [markdown]
 # ## Try it yourself: the unit generator

@@ -52,3 +52,19 @@ def test_an_ordinary_user_is_the_course_user_of_their_own_lessons(monkeypatch):
     monkeypatch.setattr(host_values.os, "geteuid", lambda: 4242)  # not root
     me = host_values.current()
     assert (me["user"], me["uid"]) == (pwd.getpwuid(os.getuid()).pw_name, os.getuid())
+
+
+def test_the_rootless_world_of_root_mode_and_of_user_mode_mask_alike():
+    learner = {**HERE, "user": "pcu-a", "state_dir": "/home/pcu-a/.local/share/podman-course",
+               "home": "/home/pcu-a"}
+    hosts = (RECORDED, learner)
+    # the static sections have already turned the sandbox id into SANDBOX-ID
+    stored = "podman-student$ podman unshare mkdir -p " \
+             "/home/podman-student/.local/share/podman-course/sandboxes/SANDBOX-ID/files/dbdata"
+    fresh = "pcu-a$ podman unshare mkdir -p " \
+            "/home/pcu-a/.local/share/podman-course/sandboxes/SANDBOX-ID/rootless/files/dbdata"
+    assert sanitize(stored, hosts) == sanitize(fresh, hosts) == \
+        "COURSE-USER$ podman unshare mkdir -p ROOTLESS-WORLD/files/dbdata"
+    # the kernel's own sandbox (not its rootless world) keeps its name
+    assert sanitize("/home/pcu-a/.local/share/podman-course/sandboxes/SANDBOX-ID/conf", hosts) == \
+        "STATE-DIR/sandboxes/SANDBOX-ID/conf"

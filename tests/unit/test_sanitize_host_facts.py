@@ -104,3 +104,23 @@ def test_memory_source_line_is_masked_for_both_ways_of_measuring():
                "status 125, Error: x)\ncontainers measured: 5\n")
     assert sanitize(stats) == sanitize(cgroups)
     assert sanitize(stats) != sanitize(nothing)
+
+
+def test_rootless_shared_mount_warning_is_removed_and_nothing_else():
+    import configparser
+    import re
+    from pathlib import Path
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(Path(__file__).resolve().parents[1] / "nbval-sanitize.cfg")
+    rules = [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections() if "shared_mount" in s]
+    fresh = ('$ podman pull -q ubi\nWarning: "/" is not a shared mount, this could cause issues or missing '
+             'mounts with rootless containers\nID\ntime="2026-12-01T21:34:11Z" level=warning msg="\\"/\\" is '
+             'not a shared mount, this could cause issues or missing mounts with rootless containers"\n')
+    for rx, rep in rules:
+        fresh = rx.sub(rep, fresh)
+    assert fresh == "$ podman pull -q ubi\nID\n"
+    last = '$ podman version\nVersion: 4.3.1\nWarning: "/" is not a shared mount, this could cause ' \
+           'issues or missing mounts with rootless containers'
+    for rx, rep in rules:
+        last = rx.sub(rep, last)
+    assert last == "$ podman version\nVersion: 4.3.1"

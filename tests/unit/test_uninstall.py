@@ -92,19 +92,24 @@ def test_uninstall_runs_every_step_in_order_even_after_a_failure(monkeypatch):
             return [f"{name} done"]
         return run
 
+    monkeypatch.setattr(uninstall, "stop_hub", step("hub"))
     monkeypatch.setattr(uninstall, "stop_classroom", step("classroom"))
     monkeypatch.setattr(uninstall, "reclaim_sandboxes", step("sandboxes", fail=True))
     monkeypatch.setattr(uninstall, "remove_users", step("users"))
+    monkeypatch.setattr(uninstall, "remove_learners", step("learners"))
+    monkeypatch.setattr(uninstall, "_remove_learner_cgroups", step("cgroups"))
     monkeypatch.setattr(uninstall, "restore_tun", step("tun"))
     monkeypatch.setattr(uninstall, "restore_registry_service", step("service"))
     monkeypatch.setattr(uninstall, "remove_folders", step("folders"))
     assert uninstall.run(out.append) == 1
-    assert [name for name, _ in calls] == ["classroom", "sandboxes", "users", "tun", "service", "folders"]
+    assert [name for name, _ in calls] == ["hub", "classroom", "sandboxes", "users", "learners",
+                                           "cgroups", "tun", "service", "folders"]
     record = {hostchanges.TUN_MODE: "0660"}  # read before any step, passed to those that need it
-    assert calls[2][1] == (record,) and calls[3][1] == (record,)
-    assert out[0] == "classroom: classroom done"
-    assert out[1] == "sandboxes: FAILED: sandboxes broke"
-    assert out[-1] == "uninstall: 5 of 6 steps done; failed: sandboxes"
+    assert calls[3][1] == (record,) and calls[4][1] == (record,) and calls[5][1] == (record,) \
+        and calls[6][1] == (record,)
+    assert out[0] == "hub: hub done"
+    assert out[2] == "sandboxes: FAILED: sandboxes broke"
+    assert out[-1] == "uninstall: 8 of 9 steps done; failed: sandboxes"
 
 
 def test_uninstall_verb_exit_status(monkeypatch, capsys):
@@ -142,6 +147,34 @@ def test_recorded_users_are_removed_too(monkeypatch):
     monkeypatch.setattr(uninstall, "remove_user", lambda name: seen.append(name) or [])
     uninstall.remove_users(hostchanges.load())
     assert seen == ["pc-t-now", "pc-t-old"]
+
+
+def test_an_isolated_state_keeps_the_shared_default_account(monkeypatch):
+    monkeypatch.delenv(rootless.USER_ENV, raising=False)
+    monkeypatch.setenv(paths.STATE_ENV, "/tmp/some-isolated-state")
+    seen = []
+    monkeypatch.setattr(uninstall, "remove_user", lambda name: seen.append(name) or [])
+    uninstall.remove_users({"user:pc-t-mine": {"created": "x"}})
+    assert seen == ["pc-t-mine"]
+    monkeypatch.delenv(paths.STATE_ENV)
+    seen.clear()
+    uninstall.remove_users({})
+    assert seen == [rootless.DEFAULT_USER]
+
+
+def test_recorded_learners_are_removed_with_the_learner_marker(monkeypatch):
+    from kernel_helpers.hub import accounts
+    record = {"learner:pch-x2": {}, "learner:pch-x1": {}, "user:pc-t-old": {}}
+    seen = []
+    monkeypatch.setattr(uninstall, "remove_user", lambda name, marker: seen.append((name, marker)) or [])
+    assert uninstall.remove_learners(record) == ["no learner accounts"]
+    assert seen == [("pch-x1", accounts.MARKER), ("pch-x2", accounts.MARKER)]
+
+
+def test_a_learner_account_is_not_a_course_user_and_the_reverse():
+    from kernel_helpers.hub import accounts
+    root = pwd.getpwuid(0).pw_name
+    assert uninstall.remove_user(root, accounts.MARKER) == [f"kept user {root}: the kit did not make it"]
 
 
 def test_subid_lines_are_dropped_for_that_name_only(tmp_path):
