@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall classroom-hub
+.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user classroom-hub
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -72,3 +72,10 @@ bench: setup
 # another course user): what a new machine does. .ci/run calls it after `make test`.
 test-portable: system venv
 	bash scripts/test-portable.sh
+
+# The tests as an ORDINARY user (root only): a test account made for the run, a clone of HEAD
+# with its venv, `make test` (or ARGS, e.g. ARGS="make unit") as that user, then the account
+# is removed again. See scripts/test-as-user.sh; its log is test-artifacts/test-as-user-*.log.
+test-user:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make test-user: run it as root (it creates and removes a test account)"; exit 2; fi
+	bash scripts/test-as-user.sh $(if $(ARGS),-- $(ARGS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -9,7 +10,19 @@ import pytest
 NEEDS_ENGINE = ("integration", "notebook")
 
 
+def skip_root_only(items) -> None:
+    """As an ordinary user, skip what only root can do: ``@pytest.mark.needs_root("what")``."""
+    if os.geteuid() == 0:
+        return
+    for item in items:
+        mark = item.get_closest_marker("needs_root")
+        if mark is not None:
+            what = mark.args[0] if mark.args else item.name
+            item.add_marker(pytest.mark.skip(reason=f"needs root: {what}"))
+
+
 def pytest_collection_modifyitems(config, items):
+    skip_root_only(items)
     for item in items:
         if "/integration/" in str(item.fspath):
             item.add_marker(pytest.mark.integration)

@@ -35,10 +35,13 @@ def _subid_start(path: str, name: str) -> int | None:
 
 
 def current() -> dict:
-    """This machine's volatile values: kernel release, course user, its uid and subids."""
+    """This machine's volatile values: kernel release, course user, its uid and subids.
+
+    The course user is the kit's rootless account under root; an ordinary user is the rootless
+    user of their own lessons (their own uid and subordinate ids show in the outputs)."""
     from kernel_helpers import paths, rootless
 
-    name = rootless.user_name()
+    name = rootless.user_name() if os.geteuid() == 0 else pwd.getpwuid(os.getuid()).pw_name
     try:
         uid = pwd.getpwnam(name).pw_uid
     except KeyError:

@@ -12,7 +12,10 @@ import socket
 
 import pytest
 
+from kernel_helpers import classroom
+
 pytestmark = pytest.mark.browser
+BUSYBOX = f"{classroom.pull_host()}/busybox:latest"  # the classroom of this run
 
 
 def _option_index(select, starts_with: str) -> int:
@@ -41,7 +44,7 @@ def test_dashboard_stop_button_stops_the_selected_container(notebook):
     assert _state(nb, "web") == "exited"
     assert _state(nb, "other") == "running"  # only the selected row was stopped
     rows.locator("option", has_text=re.compile(r"^web\s.*Exited")).wait_for()  # table refreshed
-    started = nb.sandbox.podman("run", "-d", "--name", "late", "localhost:5000/busybox:latest", "true")
+    started = nb.sandbox.podman("run", "-d", "--name", "late", BUSYBOX, "true")
     assert started.returncode == 0, started.stderr
     rows.locator("option", has_text=re.compile(r"^late\s")).wait_for(timeout=15_000)  # by the timer
     nb.screenshot(board, "dashboard")
@@ -62,10 +65,10 @@ def test_explorer_pull_button_pulls_the_picked_image(notebook):
     explorer.get_by_text("$ skopeo").first.wait_for()
     explorer.locator("button.kh-pull").click()
     log = explorer.locator(".kh-log")
-    log.get_by_text("$ podman pull localhost:5000/busybox:latest").wait_for()
+    log.get_by_text(f"$ podman pull {BUSYBOX}").wait_for()
     log.get_by_text("exit status 0").wait_for()
     own = [i for i in nb.podman_json("images") if not i.get("ReadOnly")]
-    assert any("localhost:5000/busybox:latest" in i.get("Names", []) for i in own), own
+    assert any(BUSYBOX in i.get("Names", []) for i in own), own
     explorer.locator(".kh-reference input").fill("quay.io/someone/app:v2")
     parts = explorer.locator(".kh-parts")
     parts.get_by_text("someone", exact=True).wait_for()
@@ -79,13 +82,13 @@ def test_run_builder_run_button_starts_the_container_it_shows(notebook):
     nb.run_all()
     builder = nb.widget(".kh-run-builder")
     port = _free_port()
-    builder.locator(".kh-image select").select_option(label="localhost:5000/busybox:latest")
+    builder.locator(".kh-image select").select_option(label=BUSYBOX)
     builder.locator(".kh-name input").fill("built")
     builder.locator(".kh-ports textarea").fill(f"{port}:8080")
     builder.locator(".kh-env textarea").fill("GREETING=hello world")
     builder.locator(".kh-command input").fill("httpd -f -p 8080")
     expected = (f"$ podman run -d --name built -p {port}:8080 -e 'GREETING=hello world' "
-                "localhost:5000/busybox:latest httpd -f -p 8080")
+                f"{BUSYBOX} httpd -f -p 8080")
     builder.locator(".kh-command-line").get_by_text(expected).wait_for()
     builder.locator("button.kh-run").click()
     builder.locator(".kh-log").get_by_text("exit status 0").wait_for()

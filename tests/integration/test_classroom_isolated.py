@@ -1,7 +1,8 @@
 """The classroom on a state of its own (ports 5500-5502): squatters, the kit account, two storages.
 
 Everything here runs against PODMAN_COURSE_STATE=/tmp/cl-state,
-PODMAN_COURSE_RUNTIME=/tmp/cl-rt and PODMAN_COURSE_REGISTRY_PORT=5500, never against
+PODMAN_COURSE_RUNTIME=/tmp/cl-rt and PODMAN_COURSE_REGISTRY_PORT=5500 (an ordinary user's:
+/tmp/cl-state-UID and /tmp/cl-rt-UID; the port from $PODMAN_COURSE_ISOLATED_PORT), never against
 the shared classroom. The module's fixture stops the registries it started and removes
 that state, also when a test fails. Only the ``busybox`` recipe is built (seconds).
 """
@@ -20,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import classroom, engine, images, procinfo, registries, registry_api
+from kernel_helpers import classroom, engine, images, paths, procinfo, registries, registry_api
 from kernel_helpers.errors import KitError
 
-STATE, RUNTIME, PORT = Path("/tmp/cl-state"), Path("/tmp/cl-rt"), 5500
-SHARED_DOCTOR = Path("/var/lib/podman-course/doctor.json")  # read only: the host's workarounds
+_ME = "" if os.geteuid() == 0 else f"-{os.geteuid()}"
+STATE, RUNTIME = Path(f"/tmp/cl-state{_ME}"), Path(f"/tmp/cl-rt{_ME}")
+PORT = int(os.environ.get("PODMAN_COURSE_ISOLATED_PORT") or 5500)
+SHARED_DOCTOR = paths.state_dir() / "doctor.json"  # read only: the host's workarounds
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("podman") is None, reason="podman is not installed"),
@@ -112,8 +115,8 @@ def test_images_push_with_the_kit_account_and_never_show_its_password(built):
     password = (STATE / "registry" / "kit-password").read_text().strip()
     assert len(password) >= 32
     pushes = [argv for argv, _ in seen if argv[:2] == ["podman", "push"]]
-    assert {argv[-1] for argv in pushes} == {"docker://localhost:5502/busybox:latest",
-                                             "docker://localhost:5501/busybox:latest"}
+    assert {argv[-1] for argv in pushes} == {f"docker://localhost:{PORT + 2}/busybox:latest",
+                                             f"docker://localhost:{PORT + 1}/busybox:latest"}
     assert all("--authfile" in argv and "--creds" not in argv for argv in pushes)
     for argv, env in seen:
         assert password not in " ".join(argv) and password not in " ".join(env.values())
@@ -125,7 +128,7 @@ def test_images_push_with_the_kit_account_and_never_show_its_password(built):
 def test_three_endpoints_run_and_are_ours(built):
     now = classroom.status()
     assert now.running and now.pull_up and now.push_up and now.kit_up and not now.problems
-    assert now.kit_url == "http://localhost:5502" and all(now.pids.values())
+    assert now.kit_url == f"http://localhost:{PORT + 2}" and all(now.pids.values())
     for endpoint, pid in now.pids.items():
         assert procinfo.executable(pid) == os.path.realpath(shutil.which("docker-registry"))
         assert classroom._probe(endpoint).state == "up"
@@ -170,19 +173,19 @@ def test_a_learner_push_never_changes_what_the_pull_endpoint_serves(learner, tmp
     course = registry_api.config_digest(PORT, "busybox:latest")
     assert course and course.startswith("sha256:")
     catalog_before = classroom.catalog()
-    mine = tiny_image(learner, tmp_path, "localhost:5501/busybox:latest")
-    login = run(learner, "podman", "login", "-u", "student", "-p", "redhat123", "localhost:5501")
+    mine = tiny_image(learner, tmp_path, f"localhost:{PORT + 1}/busybox:latest")
+    login = run(learner, "podman", "login", "-u", "student", "-p", "redhat123", f"localhost:{PORT + 1}")
     assert login.returncode == 0, login.stderr
-    for name in ("localhost:5501/busybox:latest", "localhost:5501/student/mine:1"):
-        if name != "localhost:5501/busybox:latest":
-            assert run(learner, "podman", "tag", "localhost:5501/busybox:latest",
+    for name in (f"localhost:{PORT + 1}/busybox:latest", f"localhost:{PORT + 1}/student/mine:1"):
+        if name != f"localhost:{PORT + 1}/busybox:latest":
+            assert run(learner, "podman", "tag", f"localhost:{PORT + 1}/busybox:latest",
                        name).returncode == 0
         pushed = run(learner, "podman", "push", name)
         assert pushed.returncode == 0, pushed.stderr
     student = ("student", "redhat123")
     assert registry_api.config_digest(PORT + 1, "busybox:latest", student) == f"sha256:{mine}"
     assert registry_api.config_digest(PORT, "busybox:latest") == course  # unchanged
-    assert classroom.catalog() == catalog_before  # student/mine is not on 5500
+    assert classroom.catalog() == catalog_before  # student/mine is not on PORT
     assert registry_api.config_digest(PORT, "student/mine:1") is None
     images.build(names=["busybox"], log=lambda line: None)  # the seed is put back
     assert registry_api.config_digest(PORT + 1, "busybox:latest", student) == course
@@ -190,10 +193,10 @@ def test_a_learner_push_never_changes_what_the_pull_endpoint_serves(learner, tmp
 
 def test_the_student_login_cannot_reach_the_course_storage(learner, tmp_path):
     kit = run(learner, "podman", "login", "--tls-verify=false", "-u", "student", "-p", "redhat123",
-              "localhost:5502")  # not in registries.conf: learners are not shown it
+              f"localhost:{PORT + 2}")  # not in registries.conf: learners are not shown it
     assert kit.returncode != 0 and "invalid username/password" in kit.stderr
-    tiny_image(learner, tmp_path, "localhost:5500/busybox:latest")
-    refused = run(learner, "podman", "push", "localhost:5500/busybox:latest")
+    tiny_image(learner, tmp_path, f"localhost:{PORT}/busybox:latest")
+    refused = run(learner, "podman", "push", f"localhost:{PORT}/busybox:latest")
     assert refused.returncode != 0
     assert "405" in refused.stderr or "denied" in refused.stderr.lower()
 
@@ -201,18 +204,18 @@ def test_the_student_login_cannot_reach_the_course_storage(learner, tmp_path):
 def test_the_notebook_copy_flow_on_the_learner_endpoint(learner):
     """Notebook 02: skopeo copy 5000 -> 5001 (new tag), list-tags, delete, latest stays."""
     assert run(learner, "podman", "login", "-u", "student", "-p", "redhat123",
-               "localhost:5501").returncode == 0
-    src, dst = "docker://localhost:5500/busybox:latest", "docker://localhost:5501/busybox:copy-t"
+               f"localhost:{PORT + 1}").returncode == 0
+    src, dst = f"docker://localhost:{PORT}/busybox:latest", f"docker://localhost:{PORT + 1}/busybox:copy-t"
     copied = run(learner, "skopeo", "copy", "--format", "v2s2", src, dst)
     assert copied.returncode == 0, copied.stderr
-    tags = json.loads(run(learner, "skopeo", "list-tags", "docker://localhost:5501/busybox")
+    tags = json.loads(run(learner, "skopeo", "list-tags", f"docker://localhost:{PORT + 1}/busybox")
                       .stdout)["Tags"]
     assert {"copy-t", "latest"} <= set(tags)
     assert run(learner, "skopeo", "delete", dst).returncode == 0
-    after = json.loads(run(learner, "skopeo", "list-tags", "docker://localhost:5501/busybox")
+    after = json.loads(run(learner, "skopeo", "list-tags", f"docker://localhost:{PORT + 1}/busybox")
                        .stdout)["Tags"]
     assert "copy-t" not in after and "latest" in after
-    assert run(learner, "podman", "logout", "localhost:5501").returncode == 0
+    assert run(learner, "podman", "logout", f"localhost:{PORT + 1}").returncode == 0
 
 
 def test_up_restarts_only_a_registry_started_with_an_older_config(built):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import session
+from kernel_helpers import classroom, session
 from kernel_helpers.labs import lifecycle, loader
 
 LABS = sorted(loader.labs())
@@ -172,7 +172,7 @@ hint = "podman start {WHO}"
 def test_a_teacher_lab_from_her_own_folder_runs_with_a_shell_step(tmp_path, sandbox, monkeypatch,
                                                                  classroom_up):
     """A lab added without touching the kit; its shell step runs in the sandbox's world."""
-    (tmp_path / "09-teacher.toml").write_text(TEACHER_LAB)
+    (tmp_path / "09-teacher.toml").write_text(TEACHER_LAB.replace("localhost:5000", classroom.pull_host()))
     monkeypatch.setenv(loader.LABS_ENV, str(tmp_path))
     monkeypatch.setattr(session, "_current", sandbox)
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 import urllib.request
 
-from kernel_helpers import session
+from kernel_helpers import classroom, session
 
-BUSYBOX = "localhost:5000/busybox:latest"
+BUSYBOX = f"{classroom.pull_host()}/busybox:latest"
 HTTPD = "registry.redhat.io/rhel8/httpd-24:1-105"
 
 

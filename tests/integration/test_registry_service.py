@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from kernel_helpers import paths
+from kernel_helpers import classroom, paths
 
-IMAGE = "localhost:5000/ubi8/ubi:latest"
+IMAGE = f"{classroom.pull_host()}/ubi8/ubi:latest"
 NO_MIRROR = 77
 SCRIPT = r"""
 apt-get update -qq >/dev/null 2>&1 || exit 77

@@ -9,10 +9,10 @@ import subprocess
 import sys
 import time
 
-from kernel_helpers import paths, ports
+from kernel_helpers import classroom, paths, ports
 from kernel_helpers.sandbox import Sandbox, is_alive, reclaim
 
-IMAGE = "localhost:5000/busybox:latest"
+IMAGE = f"{classroom.pull_host()}/busybox:latest"
 
 
 def names(sandbox: Sandbox, *flags: str) -> list[str]:

@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from kernel_helpers import ports, sandbox
+from kernel_helpers import classroom, ports, sandbox
 from kernel_helpers.errors import PortBusy
 from kernel_helpers.sandbox import Sandbox
 
-IMAGE = "localhost:5000/busybox:latest"
+IMAGE = f"{classroom.pull_host()}/busybox:latest"
 FAILING_RM = """#!/bin/bash
 # podman whose `rm -af` and `pod rm -af` fail, as when storage is busy
 case " $* " in *" rm -af "*) echo "Error: simulated: device or resource busy" >&2; exit 125 ;; esac

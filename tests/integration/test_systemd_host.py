@@ -7,6 +7,8 @@ import pytest
 from kernel_helpers import systemd_host
 from kernel_helpers.errors import KitError
 
+pytestmark = pytest.mark.needs_root("the privileged systemd host (podman run --privileged as root)")
+
 
 @pytest.fixture
 def host(sandbox, classroom_up):

@@ -10,10 +10,10 @@ import subprocess
 import sys
 import time
 
-from kernel_helpers import paths
+from kernel_helpers import classroom, paths
 from kernel_helpers.terminal import shell_argv
 
-IMAGE = "localhost:5000/busybox:latest"
+IMAGE = f"{classroom.pull_host()}/busybox:latest"
 SCRIPT = """\
 podman ps --format 'name={{.Names}}'
 echo "prompt=$PS1"

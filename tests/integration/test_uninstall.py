@@ -19,9 +19,10 @@ import pytest
 
 from kernel_helpers import hostchanges, paths, rootless, uninstall, userfs, userprocs
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not all(shutil.which(t) for t in ("useradd", "runuser", "newuidmap")),
-    reason="needs root, useradd, runuser and newuidmap")
+pytestmark = [
+    pytest.mark.needs_root("creating the course user and undoing the kit's host changes"),
+    pytest.mark.skipif(not all(shutil.which(t) for t in ("useradd", "runuser", "newuidmap")),
+                       reason="needs useradd, runuser and newuidmap")]
 
 
 def _tun_mode() -> int | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
+
+from kernel_helpers import classroom
 
 FAKE_DIR = Path(__file__).resolve().parents[1] / "fake_podman"
 RECORDINGS = FAKE_DIR / "recordings"
@@ -54,3 +57,18 @@ def fake_podman(monkeypatch, tmp_path) -> FakePodman:
 def recording():
     """``recording("ps-two-running")`` -> the recorded dict."""
     return load_recording
+
+
+@pytest.fixture(autouse=True)
+def default_registry_port(monkeypatch):
+    """Unit tests see the kit's default classroom port, whatever port this run's classroom uses."""
+    monkeypatch.delenv(classroom.PORT_ENV, raising=False)
+
+
+@pytest.fixture
+def interruptible():
+    """Ctrl-C raises KeyboardInterrupt here, also when the run was started with SIGINT ignored
+    (a background job of a script: Python then installs no handler of its own)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)

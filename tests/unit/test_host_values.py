@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 
 from tests import host_values
@@ -44,6 +46,12 @@ def test_digits_inside_a_name_are_not_host_values():
 
 def test_other_numbers_still_compare():
     assert sanitize("port 8000, size 4096") == "port 8000, size 4096"
+
+
+def test_an_ordinary_user_is_the_course_user_of_their_own_lessons(monkeypatch):
+    monkeypatch.setattr(host_values.os, "geteuid", lambda: 4242)  # not root
+    me = host_values.current()
+    assert (me["user"], me["uid"]) == (pwd.getpwuid(os.getuid()).pw_name, os.getuid())
 
 
 def test_the_rootless_world_of_root_mode_and_of_user_mode_mask_alike():

@@ -183,7 +183,7 @@ def test_a_stopped_run_does_not_leave_its_container_running(stubborn_podman, mon
     assert stubborn_podman.read_text().splitlines()[-1] == "run -d img"  # detached: left alone
 
 
-def test_an_interrupted_run_does_not_leave_its_container_running(stubborn_podman, monkeypatch):
+def test_an_interrupted_run_does_not_leave_its_container_running(stubborn_podman, monkeypatch, interruptible):
     monkeypatch.setenv("NEW_AUTO_REMOVE", "true")
     threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
     with pytest.raises(KeyboardInterrupt):

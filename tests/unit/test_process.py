@@ -126,7 +126,7 @@ def test_a_missing_folder_is_not_a_missing_tool(tmp_path):
         process.run(["true"], cwd=tmp_path / "nowhere", timeout=20)
 
 
-def test_interrupt_stops_the_child_and_reraises():
+def test_interrupt_stops_the_child_and_reraises(interruptible):
     marker = f"sleep 31.{os.getpid()}"
     threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
     with pytest.raises(KeyboardInterrupt):

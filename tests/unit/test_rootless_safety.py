@@ -13,7 +13,7 @@ import pytest
 from kernel_helpers import paths, rootless, userprocs
 
 UID = 54321
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (processes of another uid)")
+pytestmark = pytest.mark.needs_root("processes of another uid")
 
 
 @pytest.fixture

@@ -203,6 +203,7 @@ def test_make_uninstall_needs_no_venv():
     assert "PYTHONPATH=. python3 -m kernel_helpers uninstall" in dry.stdout, dry.stdout + dry.stderr
 
 
+@pytest.mark.needs_root("a root-owned record of Debian's registry service (uninstall acts on no other)")
 def test_the_registry_service_is_enabled_and_started_again_as_recorded(tmp_path, monkeypatch):
     monkeypatch.setenv("PODMAN_COURSE_STATE", str(tmp_path))
     record = tmp_path / "host-changes.d" / "docker-registry-service"
