@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import classroom, locks, paths, process
 from ..errors import KitError
 from ..owners import _start_time
-from . import accounts, config, hooks, server, venv
+from . import accounts, config, hooks, published, server, venv
 
 UP_TIMEOUT = 120.0  # seconds for the hub to answer /hub/api
 PREPARE_WORKERS = 4  # learners prepared at once by `up` (measured: 8 in a row took 96 s)
@@ -58,9 +58,10 @@ def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
             accounts.ensure_account(learner)
         out(classroom.up().describe())
         lp = venv.learner_python(paths.state_dir())
+        source = published.course_source(paths.repo_root(), paths.state_dir())
         envs = config.environments(learners, lp)
         with ThreadPoolExecutor(PREPARE_WORKERS) as pool:  # clones and doctors wait on I/O mostly
-            done = pool.map(lambda x: hooks.prepare(x, paths.repo_root(), str(lp.python), envs[x.login]),
+            done = pool.map(lambda x: hooks.prepare(x, source, str(lp.python), envs[x.login]),
                             learners)
             for learner, lines in zip(learners, done, strict=True):
                 for line in lines:

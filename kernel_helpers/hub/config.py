@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import KitError
-from . import GRADES_PATH, GRADES_URL_ENV, grades_service, resources
+from . import GRADES_PATH, GRADES_URL_ENV, grades_service, published, resources
 from .accounts import COURSE_DIR, Learner
 from .venv import LearnerPython, learner_python
 
@@ -177,7 +177,7 @@ def render(learners: list[Learner], test_auth: bool = False) -> str:
         *(f"c.Spawner.{k} = {v!r}" for k, v in settings.items()),
         f"hooks.ENVIRONMENTS.update({envs!r})",
         f"hooks.LEARNERS.update({ {x.login: [x.name, x.role, x.index] for x in learners}!r})",
-        f"hooks.SOURCE = {str(paths.repo_root())!r}",
+        f"hooks.SOURCE = {str(published.course_source(paths.repo_root(), paths.state_dir()))!r}",
         f"hooks.PYTHON = {str(lp.python)!r}",
         "c.Spawner.pre_spawn_hook = hooks.pre_spawn",
         *_auth_lines(learners, test_auth),
