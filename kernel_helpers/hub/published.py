@@ -51,7 +51,7 @@ def course_source(checkout: Path, state: Path) -> Path:
     """The repository learners clone: CHECKOUT when it is open to them, else its mirror."""
     if open_to_others(checkout / ".git"):
         return checkout
-    mirror = state / "hub" / "course.git"
+    mirror = state / "course.git"  # not in the hub's own folder: that stays 0700 (secrets, db)
     if (mirror / "HEAD").exists():
         argv = ["git", "-C", str(mirror), "fetch", "--quiet", "--prune", str(checkout),
                 "+refs/heads/*:refs/heads/*", "+HEAD:refs/remotes/checkout/HEAD"]
@@ -65,8 +65,7 @@ def course_source(checkout: Path, state: Path) -> Path:
         process.run(["git", "-C", str(mirror), "symbolic-ref", "HEAD", head.stdout.strip()],
                     timeout=30, check=True)
     open_for_reading(mirror)
-    for p in (state, state / "hub"):
-        os.chmod(p, os.stat(p).st_mode | 0o011)  # others may pass through, not list
+    os.chmod(state, os.stat(state).st_mode | 0o011)  # others may pass through, not list
     return mirror
 
 
