@@ -20,6 +20,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +29,16 @@ from . import paths
 from .errors import KitError
 
 DEFAULT_WAIT = 1800.0
-_held: dict[str, int] = {}  # names this process holds exclusively -> depth (re-entrant)
+_local = threading.local()  # per thread: names it holds exclusively -> depth (re-entrant)
+
+
+def _held() -> dict[str, int]:
+    """This thread's exclusive locks. Per thread, not per process: a flock belongs to its open
+    file, so another thread of this process (``hub up`` prepares four learners at once) waits
+    on its own descriptor like any other process, instead of entering as a re-entry."""
+    if not hasattr(_local, "held"):
+        _local.held = {}
+    return _local.held
 
 
 def lock_file(name: str) -> Path:
@@ -47,15 +57,16 @@ def hold(name: str, *, shared: bool = False, wait: float = DEFAULT_WAIT) -> Iter
     """Hold lock NAME for the ``with`` block; raise KitError after WAIT seconds.
 
     The lock dies with the process, so a killed holder never leaves it taken. An
-    exclusive lock is re-entrant within one process (``setup`` may call ``images.build``,
-    which takes the same lock again).
+    exclusive lock is re-entrant within one thread (``setup`` may call ``images.build``,
+    which takes the same lock again); other threads wait for it.
     """
-    if _held.get(name):
-        _held[name] += 1
+    held = _held()
+    if held.get(name):
+        held[name] += 1
         try:
             yield -1
         finally:
-            _held[name] -= 1
+            held[name] -= 1
         return
     fd = _open(name)
     mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
@@ -73,11 +84,11 @@ def hold(name: str, *, shared: bool = False, wait: float = DEFAULT_WAIT) -> Iter
                                    f"({lock_file(name)}); gave up after {wait:g} s") from None
                 time.sleep(0.05)
         if not shared:
-            _held[name] = 1
+            held[name] = 1
         yield fd
     finally:
         if not shared:
-            _held.pop(name, None)
+            held.pop(name, None)
         os.close(fd)
 
 

@@ -168,7 +168,7 @@ def test_up_and_down_hold_the_classroom_lock(isolated, monkeypatch):
     seen = []
 
     def probe_lock():
-        seen.append(dict(locks._held))
+        seen.append(dict(locks._held()))
         raise KitError("stop here")
 
     monkeypatch.setattr(classroom, "REGISTRY_BIN", "true")
@@ -179,7 +179,7 @@ def test_up_and_down_hold_the_classroom_lock(isolated, monkeypatch):
     with pytest.raises(KitError, match="stop here"):
         classroom.down()
     assert [s.get("classroom") for s in seen] == [1, 1]
-    assert "classroom" not in locks._held
+    assert "classroom" not in locks._held()
 
 
 

@@ -102,6 +102,6 @@ def test_build_holds_the_images_lock(env, monkeypatch):
     seen = []
     monkeypatch.setattr(images.shutil, "which", lambda name: "/usr/bin/" + name)
     monkeypatch.setattr(images, "_build_locked",
-                        lambda names, force, log: seen.append(dict(locks._held)) or [])
+                        lambda names, force, log: seen.append(dict(locks._held())) or [])
     assert images.build(log=lambda line: None) == []
-    assert seen == [{"images": 1}] and "images" not in locks._held
+    assert seen == [{"images": 1}] and "images" not in locks._held()

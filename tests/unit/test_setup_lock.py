@@ -27,3 +27,24 @@ def test_every_step_of_setup_runs_under_the_setup_lock(monkeypatch, tmp_path, ca
     assert seen == [(name, True) for name in ("reclaim", "up", "doctor", "images", "store")]
     assert not locks.held_by_others("setup")
     assert "setup done" in capsys.readouterr().out
+
+
+def test_another_thread_waits_for_an_exclusive_lock_instead_of_entering():
+    import threading
+
+    from kernel_helpers import locks
+
+    order, inside = [], threading.Event()
+
+    def other():
+        with locks.hold("thread-test", wait=10):
+            order.append("other in")
+
+    with locks.hold("thread-test"):
+        with locks.hold("thread-test"):  # re-entrant in this thread
+            thread = threading.Thread(target=other)
+            thread.start()
+            inside.wait(0.5)
+            order.append("first out")
+    thread.join(10)
+    assert order == ["first out", "other in"]
