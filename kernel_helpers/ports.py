@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import locks, paths, portmap
+from . import locks, paths, portmap, procinfo
 from .errors import KitError, PortBusy
 
 POOL_ENV = "PODMAN_COURSE_PORT_POOL"
@@ -72,18 +72,9 @@ def is_bindable(port: int) -> bool:
     return True
 
 
-def listening(port: int, tables: tuple[str, ...] = ("/proc/net/tcp", "/proc/net/tcp6")) -> bool:
+def listening(port: int, proc: Path = Path("/proc")) -> bool:
     """True when a TCP socket listens on PORT (any address), from /proc/net/tcp{,6}."""
-    for table in tables:
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) > 3 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                return True
-    return False
+    return bool(procinfo.listening_inodes(port, proc, anywhere=True))
 
 
 def holder(port: int) -> str | None:

@@ -36,8 +36,9 @@ def _reaches_loopback(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bo
     return addr.is_loopback or addr.is_unspecified
 
 
-def listening_inodes(port: int, proc: Path = Path("/proc")) -> set[int]:
-    """Inodes of the sockets listening on PORT where ``localhost:PORT`` reaches them."""
+def listening_inodes(port: int, proc: Path = Path("/proc"), anywhere: bool = False) -> set[int]:
+    """Inodes of the sockets listening on PORT where ``localhost:PORT`` reaches them (with
+    ANYWHERE: on any address, as a bind of the port on all addresses would meet them)."""
     inodes = set()
     for table in ("tcp", "tcp6"):
         try:
@@ -50,7 +51,7 @@ def listening_inodes(port: int, proc: Path = Path("/proc")) -> set[int]:
                 continue
             hex_addr, _, hex_port = fields[1].partition(":")
             try:
-                if int(hex_port, 16) == port and _reaches_loopback(_address(hex_addr)):
+                if int(hex_port, 16) == port and (anywhere or _reaches_loopback(_address(hex_addr))):
                     inodes.add(int(fields[9]))
             except ValueError:
                 continue

@@ -147,11 +147,15 @@ def test_root_mode_sandboxes_keep_their_run_root(monkeypatch):
 
 def test_a_privileged_port_an_ordinary_user_cannot_bind_is_free_unless_one_listens(tmp_path, monkeypatch):
     from kernel_helpers import ports
-    table = tmp_path / "tcp"
-    table.write_text("  sl  local_address rem_address   st\n"
-                     "   0: 00000000:0050 00000000:0000 0A 0:0 0 0\n"      # port 80, LISTEN
-                     "   1: 0100007F:01BB 0100007F:9C40 01 0:0 0 0\n")     # port 443, ESTABLISHED
-    assert ports.listening(80, (str(table),)) and not ports.listening(443, (str(table),))
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net" / "tcp").write_text(
+        "  sl  local_address rem_address   st tx_queue:rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4101\n"
+        "   1: 0100007F:01BB 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 4102\n"
+        "   2: 0A00020F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4103\n")
+    # port 80 LISTEN on all addresses; 443 ESTABLISHED only; 8080 LISTEN on 10.0.2.15 (no loopback)
+    assert ports.listening(80, tmp_path) and not ports.listening(443, tmp_path)
+    assert ports.listening(8080, tmp_path)
 
     class Refused:
         def __init__(self, *a):
