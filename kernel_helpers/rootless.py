@@ -117,7 +117,7 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def _free_subid_start(path: str, count: int = 65536) -> int:
+def _free_subid_start(path: str) -> int:
     """A start for a new subordinate range above every range in PATH."""
     top = 100000
     try:
@@ -153,21 +153,33 @@ def ensure_user() -> list[str]:
         process.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
                      "--comment", MARKER, name], timeout=TIMEOUT, check=True)
         done.append(f"created user {name}")
-    for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
-        if not _has_range(path, name):
-            start = _free_subid_start(path)
-            process.run(["usermod", flag, f"{start}-{start + 65535}", name], timeout=TIMEOUT, check=True)
-            done.append(f"gave {name} {path} range {start}-{start + 65535}")
+    done += give_subids(name)
     if TUN.exists() and TUN.stat().st_mode & 0o006 != 0o006:
         hostchanges.record(hostchanges.TUN_MODE, f"{stat.S_IMODE(TUN.stat().st_mode):04o}")
         TUN.chmod(0o666)
         done.append("opened /dev/net/tun to users (chmod 0666), for slirp4netns")
-    user = account()
-    run_dir = Path(f"/run/user/{user.pw_uid}")
-    if not run_dir.is_dir():
-        userfs.make_owned_dir(paths.ensure(run_dir.parent), run_dir.name, user.pw_uid, user.pw_gid)
-        done.append(f"made {run_dir}")
+    return done + ensure_run_dir(account())
+
+
+def give_subids(name: str, count: int = 65536) -> list[str]:
+    """As root: give NAME a subordinate uid and gid range of COUNT above every other range,
+    where it has none (the course user, the hub's learners); one line per range given."""
+    done = []
+    for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
+        if not _has_range(path, name):
+            start = _free_subid_start(path)
+            process.run(["usermod", flag, f"{start}-{start + count - 1}", name], timeout=TIMEOUT, check=True)
+            done.append(f"gave {name} {path} range {start}-{start + count - 1}")
     return done
+
+
+def ensure_run_dir(user: pwd.struct_passwd) -> list[str]:
+    """As root: USER's /run/user/UID (no systemd-logind makes it here); one line if made."""
+    run_dir = Path(f"/run/user/{user.pw_uid}")
+    if run_dir.is_dir():
+        return []
+    userfs.make_owned_dir(paths.ensure(run_dir.parent), run_dir.name, user.pw_uid, user.pw_gid)
+    return [f"made {run_dir}"]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import hostchanges, paths, process, rootless, userfs
+from .. import hostchanges, process, rootless, userfs
 from ..errors import KitError
 
 MARKER = "podman course learner (kernel_helpers)"
@@ -152,17 +152,7 @@ def ensure_account(learner: Learner) -> list[str]:
                      "--comment", MARKER, login], timeout=rootless.TIMEOUT, check=True)
         done.append(f"created account {login} ({learner.name})")
         user = _account(login)
-    for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
-        if not rootless.subid_ranges(path, login):
-            start = rootless._free_subid_start(path)
-            process.run(["usermod", flag, f"{start}-{start + SUBIDS - 1}", login],
-                        timeout=rootless.TIMEOUT, check=True)
-            done.append(f"gave {login} {path} range {start}-{start + SUBIDS - 1}")
-    run_dir = Path(f"/run/user/{user.pw_uid}")
-    if not run_dir.is_dir():
-        userfs.make_owned_dir(paths.ensure(run_dir.parent), run_dir.name, user.pw_uid, user.pw_gid)
-        done.append(f"made {run_dir}")
-    return done
+    return done + rootless.give_subids(login, SUBIDS) + rootless.ensure_run_dir(user)
 
 
 def course_dir(login: str) -> Path:
