@@ -6,7 +6,7 @@ PY    := $(VENV)/bin/python
 PYTHON ?= python3
 KERNEL := podman-course
 
-.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user classroom-hub
+.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user record-user classroom-hub
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -79,3 +79,10 @@ test-portable: system venv
 test-user:
 	@if [ "$$(id -u)" -ne 0 ]; then echo "make test-user: run it as root (it creates and removes a test account)"; exit 2; fi
 	bash scripts/test-as-user.sh $(if $(ARGS),-- $(ARGS))
+
+# The expected outputs of an ordinary user's run, where they differ from the stored (root) ones
+# (tests/data/user-mode-outputs/, see tests/mode_outputs.py): recorded as a test account (root
+# only), like test-user. Re-run it after a change to a cell whose output differs in user mode.
+record-user:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make record-user: run it as root (it creates and removes a test account)"; exit 2; fi
+	bash scripts/record-user-outputs.sh $(if $(ARGS),-- $(ARGS))

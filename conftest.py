@@ -1,14 +1,20 @@
-"""Repository-wide pytest hooks: nbval's sanitizers for the notebooks (also when pytest is
-given only ``notebooks``, where ``tests/conftest.py`` is not loaded)."""
+"""Repository-wide pytest hooks for nbval (also when pytest is given only ``notebooks``, where
+``tests/conftest.py`` is not loaded): its sanitizers for the notebooks, and, as an ordinary
+user, the user-mode expected outputs of the cells that print otherwise by nature
+(``tests/mode_outputs.py``; ``--record-user-outputs DIR`` records them)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from tests import host_values
+import nbformat
+import pytest
+
+from tests import host_values, mode_outputs
 
 ROOT = Path(__file__).resolve().parent
 # the student edition (make student) is made from the teacher notebooks, without solutions:
@@ -27,6 +33,13 @@ def recorded_hosts() -> list[dict]:
         if meta.get("recorded_host") and meta["recorded_host"] not in found:
             found.append(meta["recorded_host"])
     return found
+
+
+def pytest_addoption(parser):
+    parser.addoption("--record-user-outputs", metavar="DIR", default=None,
+                     help="as an ordinary user: compare the notebooks with the stored (root) "
+                          "outputs, and write the outputs of every cell that differs into DIR "
+                          "(one JSON file per notebook; see tests/mode_outputs.py)")
 
 
 def pytest_configure(config):
@@ -52,3 +65,61 @@ def pytest_unconfigure(config):
     folder = getattr(config, "_generated_sanitize_dir", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _nbval_cells(items):
+    return [item for item in items if type(item).__name__ == "IPyNbCell" and hasattr(item, "cell")]
+
+
+def pytest_collection_modifyitems(config, items):
+    """As an ordinary user, nbval expects the user-mode outputs where the notebook has them."""
+    if os.geteuid() == 0 or config.getoption("--record-user-outputs"):
+        return
+    cache: dict[str, tuple[dict, dict]] = {}
+    for item in _nbval_cells(items):
+        stem = Path(str(item.parent.fspath)).stem
+        if stem not in cache:
+            cache[stem] = (mode_outputs.keys(item.parent.nb), mode_outputs.expected(stem))
+        keys, expected = cache[stem]
+        outputs = expected.get(keys.get(id(item.cell), ""))
+        if outputs is not None:
+            item.cell.outputs = [nbformat.from_dict(o) for o in outputs]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With --record-user-outputs: keep the fresh outputs of each cell that differs."""
+    yield
+    folder = item.config.getoption("--record-user-outputs")
+    if not folder or call.when != "call" or item not in _nbval_cells([item]):
+        return
+    fresh = getattr(item, "test_outputs", None)
+    if call.excinfo is None:
+        return  # the same as stored
+    if fresh is None or "Cell outputs differ" not in str(call.excinfo.value):
+        item.config.stash.setdefault(_BROKEN, []).append(f"{item.nodeid}: {call.excinfo.value}"[:300])
+        return  # failed for another reason than its outputs: nothing to record, the run fails
+    recorded = item.config.stash.setdefault(_RECORDED, {})
+    stem = Path(str(item.parent.fspath)).stem
+    key = mode_outputs.keys(item.parent.nb)[id(item.cell)]
+    recorded.setdefault(stem, {})[key] = (item.cell.source, item.sanitize_outputs(fresh))
+
+
+_RECORDED = pytest.StashKey[dict]()
+_BROKEN = pytest.StashKey[list]()
+
+
+def pytest_sessionfinish(session):
+    folder = session.config.getoption("--record-user-outputs")
+    if not folder:
+        return
+    recorded = session.config.stash.get(_RECORDED, {})
+    ran = {Path(str(item.parent.fspath)).stem for item in _nbval_cells(session.items)}
+    for stem in sorted(ran):
+        written = mode_outputs.write(Path(folder), stem, recorded.get(stem, {}))
+        print(f"\nuser-mode outputs of {stem}: {len(recorded.get(stem, {}))} cells"
+              + (f" -> {written}" if written else ""))
+    broken = session.config.stash.get(_BROKEN, [])
+    summary = {"notebooks": sorted(ran), "cells": {stem: len(recorded.get(stem, {})) for stem in sorted(ran)},
+               "failed_otherwise": broken}
+    (Path(folder) / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
