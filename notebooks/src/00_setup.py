@@ -14,7 +14,8 @@
 # **Lecture notes:** "安装容器工具" (installing the container tools: `yum module install container-tools`).
 #
 # On RHEL the notes install the *container-tools* module. This course runs on any Linux host
-# with Podman: `make lab` installed what was missing, and this notebook checks the result.
+# with Podman: `make lab` installed what was missing (if you are not root, root's `make system`
+# installed the system packages first), and this notebook checks the result.
 #
 # **You will learn to**
 # - read the kit's *doctor* table: which tools are installed, what works on this host and what the kit fixed;
@@ -44,6 +45,13 @@ TIMEOUT = 120
 # ## The doctor
 # One row per check. `Fix` shows what the kit applied for you (kept in a config file the kit
 # owns, never in your own podman configuration), or what you would have to do.
+#
+# If the kernel runs as an ordinary user (your own laptop, a JupyterHub classroom), the table
+# ends with more rows: `user mode` (who you are, and whether `sudo -n` works), then one
+# `step …` row per root-only step of the course, with the lessons that use it. Its status
+# says what you get instead: `rootless-equivalent` (a rootless step that teaches the same
+# point) or `skip` (those cells print one line, `skipped: <reason>`). As root every step
+# runs as written, and these rows are left out.
 
 # %%
 from kernel_helpers import doctor
@@ -87,6 +95,8 @@ catalog
 # ## Your sandbox
 # `%podman info` asks podman about its world. Look at the store: the graph root is private to
 # this notebook, and the course images come from an *additional image store* (read-only).
+# As an ordinary user the sandbox is your own rootless podman, so its stores lie under your
+# home (`~/.local/share/podman-course` by default), not under `/var/lib/podman-course`.
 # The OCI runtime is the program that really creates the container (`runc` or `crun`): the
 # one the doctor found working on this host.
 
@@ -154,7 +164,8 @@ print("all good")
 
 # %% [markdown]
 # ## Recap
-# - `make lab` installed what was missing; the doctor's table says what works on this host.
+# - `make lab` installed what was missing; the doctor's table says what works on this host
+#   (and, as an ordinary user, what each root-only step does for you).
 # - The classroom registry on this machine stands in for Red Hat's registries, offline.
 # - `%podman` runs real podman in this notebook's own sandbox: your containers and images,
 #   invisible to other notebooks, removed when the kernel stops.

@@ -340,6 +340,12 @@ def to_bytes(text):
 # `/proc/PID/cgroup` names the container's cgroup (`cgroups_of`), `/proc/self/mountinfo` says
 # which part of the tree is mounted where (`memory_mounts`).
 # The measuring cell says which way it measured.
+#
+# As an ordinary user on a cgroups v1 host you see the second way, and a last line that says
+# `False`: rootless podman makes no cgroup for a container on cgroups v1 (podman's message:
+# "stats is not supported in rootless mode without cgroups v2"), so each container stays in a
+# cgroup it inherited, shared with other processes (yours at least), whose counter counts them
+# too.
 
 # %%
 def cgroups_of(name):
@@ -453,7 +459,8 @@ print("removed:", len(r.stdout.split()))
 # container can reach another **by its name**.
 #
 # The network name ends with this notebook's sandbox id, so two notebooks running at once never
-# collide (networks are shared by the whole host).
+# collide (root's networks are shared by the whole host; a rootless user's are kept in its
+# storage).
 
 # %%
 NET = f"{NET_PREFIX}-{os.environ['PODMAN_COURSE_SANDBOX']}"

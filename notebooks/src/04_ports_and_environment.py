@@ -47,8 +47,10 @@ ROOTLESS_PORT = 8080  # the notes' -p 8080:8080 for the unprivileged user (any p
 
 # %% [markdown]
 # ## Load the kit
-# `%podman` runs real podman in this notebook's private sandbox, as root (see notebook 00).
-# `%podman --rootless` runs it as the kit's unprivileged user `podman-student` (section 6).
+# `%podman` runs real podman in this notebook's private sandbox (see notebook 00): as root when
+# the kernel is root, as you (rootless) when it runs as an ordinary user.
+# `%podman --rootless` runs it as an unprivileged user (section 6): in a root kernel the kit's
+# account `podman-student`, as an ordinary user you yourself.
 
 # %%
 %load_ext kernel_helpers
@@ -147,6 +149,10 @@ print("all good")
 # ## 2 · The firewall
 # "容器主机上的防火墙必须允许外部客户端连接到其映射的端口": the container host's firewall must allow
 # external clients to connect to the mapped port.
+#
+# > As an ordinary user the two cells that read the host's packet filters print `skipped:`
+# > because only root may read them (and a rootless `-p` makes no NAT rule: a process,
+# > `rootlessport`, forwards the port); the text below shows what root sees.
 #
 # `-p` makes the host *listen* on port 8000, but a firewall decides which packets from other
 # machines may reach that port. On RHEL the firewall is **firewalld**, driven by `firewall-cmd`:
@@ -384,8 +390,8 @@ if db.open:
 #
 # We build the second design: a database container `db` and a web container `web`, on a podman
 # **network** of their own. On such a network podman runs a small DNS server, so containers
-# find each other **by container name**. Networks are shared by the whole host, so ours gets a
-# name unique to this notebook's sandbox.
+# find each other **by container name**. Root's networks are shared by the whole host (a
+# rootless user's are kept in its storage), so ours gets a name unique to this notebook's sandbox.
 
 # %%
 from kernel_helpers.session import kernel_sandbox
@@ -499,11 +505,14 @@ print("two components, two containers, one network")
 # 无根容器无法通过容器主机的特权端口（低于1024的）发布其网络服务" — rootless containers are safer but
 # limited: they cannot publish their services on the host's *privileged ports* (below 1024).
 #
-# Everything so far ran as root. `%podman --rootless` runs the same commands as the kit's
-# unprivileged user `podman-student` (the prompt says so), in a rootless world of this notebook,
-# with its own containers and storage. The notes do their demos this way, as `user1`. The kit
-# creates the user when it is missing; on a host where it cannot, the reason is printed below
-# and the rootless commands are refused by the kit with that reason (nothing is faked).
+# Everything so far ran in the sandbox: as root in a root kernel, or, as an ordinary user,
+# already rootless, as you. `%podman --rootless` runs the same commands as an unprivileged user
+# (the prompt says which): in a root kernel the kit's account `podman-student`, as an ordinary
+# user you yourself. Either way it runs in a rootless world of this notebook, with its own
+# containers and storage, apart from the sandbox's. The notes do their demos this way, as
+# `user1`. In a root kernel the kit creates the account when it is missing; where rootless
+# podman cannot run, the reason is printed below and the rootless commands are refused by the
+# kit with that reason (nothing is faked).
 #
 # A Python cell that needs rootless podman starts with `if rootless_available():` (lesson API): where
 # it cannot run, that prints `skipped:` and the reason. `rootless_world()` is the user's side of
@@ -516,8 +525,8 @@ if rootless_available():
     print("rootless lessons: available, as user", rootless_world().user)
 
 # %% [markdown]
-# The user has its own container table, empty; root's containers are not in it (and root's
-# table does not list the user's):
+# The rootless world has its own container table, empty; the sandbox's containers are not in
+# it (and the sandbox's table does not list its containers), even when both are yours:
 
 # %%
 containers(rootless=True)
@@ -562,7 +571,7 @@ podman("rm -f -t 0 web", rootless=True)  # left by an earlier run of this cell: 
 %podman --rootless port web
 
 # %% [markdown]
-# Fetched from the notebook, like root's server:
+# Fetched from the notebook, like the sandbox's server:
 
 # %%
 if rootless_available():
@@ -624,9 +633,12 @@ if rootless_available():
     show_uid_map(rootless_map)
 
 # %% [markdown]
-# Root inside (uid 0) is `podman-student` itself on the host: no more power than that user.
-# The other ids inside (apache's `www-data` is 33) land in a range of unused host uids reserved
-# for the user in `/etc/subuid`. For root, `podman unshare` has nothing to do (podman's message):
+# Root inside (uid 0) is the user itself on the host (`podman-student`, or you as an ordinary
+# user): no more power than that user. The other ids inside (apache's `www-data` is 33) land in
+# a range of unused host uids reserved for the user in `/etc/subuid`. For root, `podman
+# unshare` has nothing to do (podman's message). As an ordinary user your sandbox is rootless
+# too, so this cell and the next two show your own map and users where the text says root's:
+# there is no root container in your world.
 
 # %%
 %podman unshare cat /proc/self/uid_map
@@ -645,7 +657,7 @@ if rootless_available():
 # folder; where podman itself runs in a container it can miss it and print `?` for `huser`. So
 # here the kit's `process_tree` gives it: the user inside from `podman top`, the user on the
 # host read in `/proc` on the host. Notebook 05 shows how.) Then the rootless one's, from
-# `podman top`: its `root` is `podman-student` on the host, and its `www-data` workers (uid 33
+# `podman top`: its `root` is the user on the host, and its `www-data` workers (uid 33
 # inside) run as a host uid of the range (labelled `subuid+32`: the range's first uid stands
 # for uid 1 inside, so uid 33 is 32 further):
 
@@ -688,8 +700,8 @@ if rootless_available():
 
 # %% [markdown]
 # ## Clean up
-# Remove every container, root's and the rootless user's, then our network and the images we
-# pulled (the course images in the read-only store stay).
+# Remove every container, the sandbox's and the rootless world's, then our network and the
+# images we pulled (the course images in the read-only store stay).
 
 # %%
 %podman rm -a -f -t 0

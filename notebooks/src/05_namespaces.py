@@ -40,14 +40,16 @@
 # %% tags=["parameters"]
 # Parameters (a batch run of the notebook may give other values)
 TIMEOUT = 120
-NAME = "web"    # the root container we look into (the notes' web server image)
+NAME = "web"    # the sandbox's container we look into (root's in a root kernel), the notes' web server
 RNAME = "rweb"  # the same image, run by the unprivileged course user (rootless)
 BOX = "box"     # a one-process container, for the namespace view widget
 
 # %% [markdown]
 # ## Load the kit
-# `%podman` runs real podman in this notebook's private sandbox, as root (see notebook 00).
-# `%podman --rootless` runs it as the unprivileged course user `podman-student`.
+# `%podman` runs real podman in this notebook's private sandbox (see notebook 00): as root when
+# the kernel is root, as you (rootless) when it runs as an ordinary user.
+# `%podman --rootless` runs it as an unprivileged user: in a root kernel the kit's account
+# `podman-student`, as an ordinary user you yourself.
 
 # %%
 %load_ext kernel_helpers
@@ -135,9 +137,10 @@ def wait_for_workers(name, rootless=False):
 
 
 # %% [markdown]
-# The rootless part of this notebook (section 5) needs the kit's unprivileged course user. A
-# cell that needs it starts with `if rootless_available():` (lesson API), which prints `skipped:`
-# and the reason where rootless podman cannot run.
+# The rootless part of this notebook (section 5) needs an unprivileged user (in a root kernel
+# the kit's account `podman-student`; as an ordinary user, you). A cell that needs it starts
+# with `if rootless_available():` (lesson API), which prints `skipped:` and the reason where
+# rootless podman cannot run.
 
 # %%
 if rootless_available():
@@ -147,6 +150,13 @@ if rootless_available():
 # ## 1. A container to look at
 # We run the notes' web server image in the background, named `web`. First we pull it quietly
 # (`-q` prints only the image ID), so the `run` output stays short.
+#
+# > As an ordinary user your sandbox is rootless, so `web` is a rootless container, and
+# > sections 2-4 show you what section 5 explains: its own `user` namespace, you and a bare
+# > number as its users on the host, slirp4netns' `tap0` as its network. The cells that check
+# > root's facts (the three *Check yourself* cells, the host's veth and bridge) print
+# > `skipped:` because those facts do not hold rootless; the text below shows what root sees,
+# > and says where yours differs.
 
 # %%
 %podman pull -q registry.redhat.io/rhel8/httpd-24:latest
@@ -209,7 +219,9 @@ cgroups_version
 # container sees the host's cgroup tree, with its own cgroup's full host path in it, which
 # ends in `libpod_parent/libpod-` + the container ID. (What comes before depends on where the
 # host itself sits in the tree: on a machine that is itself a container, it starts with that
-# container's cgroup.) `/proc/1/cgroup` inside has one line per hierarchy; the memory line:
+# container's cgroup.) As an ordinary user on cgroups v1 the path ends otherwise: rootless
+# podman makes no cgroup for a container there, so it stays in a cgroup it inherited.
+# `/proc/1/cgroup` inside has one line per hierarchy; the memory line:
 
 # %%
 def cgroup_path(text):
@@ -258,7 +270,9 @@ print("seconds since boot, inside and on the host, less than 5 s apart:",
 # A *user* namespace renumbers users: uid 0 (root) inside can be someone else outside. Podman
 # run **by root** creates none unless asked (`--userns`, `--uidmap`): root in the container is
 # root on the host. The kit's process table (section 3) shows it: the user inside (from
-# `podman top`) next to the user on the host (read on the host, in `/proc`):
+# `podman top`) next to the user on the host (read on the host, in `/proc`). As an ordinary
+# user the table above already says `isolated` for `user`, and this one shows you and a bare
+# number on the host: your `web` is rootless, which cannot do without a user namespace.
 
 # %%
 ns.process_tree(NAME)[["user inside", "user on host", "command"]]
@@ -439,6 +453,11 @@ print("the host's name is unchanged:", socket.gethostname() == host_before)
 # `eth0`, its link to the podman network. Its address is handed out from the network's
 # subnet, so it changes from run to run; `eth0@ifN` also names the host interface at its other
 # end by number (`N`). We print the names and states, and the addresses in a steady form.
+#
+# As an ordinary user you see `tap0` instead of `eth0`, with slirp4netns' address `10.0.2.100`:
+# an ordinary user may not plug a `veth` into a bridge of the host, so rootless podman gives
+# the container **slirp4netns**, a network stack run as a process of yours, which reaches the
+# container through a tap device. The next cell, about the host's veth and bridge, is skipped.
 
 # %%
 net = %podman network inspect --format '{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}' podman
@@ -504,6 +523,9 @@ if root_step("root-container-facts"):  # as root (else: one line, why)
 # type: its `/` is an `overlay` (the image's layers plus its own writable layer), `/proc`,
 # `/sys` and `/dev` are its own, and a few single files (`/etc/hosts`, `/etc/resolv.conf`,
 # `/etc/hostname`, `/run/.containerenv`) come from the host's disk, bind-mounted in by podman.
+# (As an ordinary user you also see `devtmpfs`: a rootless container may not create device
+# files, so podman bind-mounts the host's own, `/dev/null`, `/dev/zero` and the like, and
+# `/dev/null` over the few files of `/proc` it hides.)
 #
 # Two programs can make that overlay. Usually it is the kernel's `overlay` file system. Where
 # podman's storage itself lies on an overlay (a machine that is itself a container, for
@@ -554,7 +576,9 @@ print("upperdir (this container's writable layer):", upper)
 
 # %% [markdown]
 # The host sees that overlay too: podman mounted it at the container's `MergedDir`, then gave
-# the container a mount namespace in which that folder is `/`.
+# the container a mount namespace in which that folder is `/`. As an ordinary user the first
+# line says `False`: rootless podman mounts the overlay inside its own user and mount
+# namespaces (of the kind `podman unshare` enters, section 5), where your kernel does not look.
 
 # %%
 merged = %podman inspect --format '{{.GraphDriver.Data.MergedDir}}' {NAME}
@@ -587,8 +611,9 @@ if root_step("root-container-facts"):  # as root (else: one line, why)
 # The notes' "无根容器" (rootless container) is run by an ordinary user. An ordinary user may
 # not create namespaces, with one exception: a **user** namespace, in which it becomes root
 # (uid 0) and may then create the others. So rootless podman always starts with a user
-# namespace, and creates the container's other namespaces inside it. Our course user
-# `podman-student` runs the same web server image:
+# namespace, and creates the container's other namespaces inside it. Our unprivileged user (in
+# a root kernel the kit's `podman-student`, as an ordinary user you) runs the same web server
+# image, in the rootless world of `%podman --rootless`:
 
 # %%
 podman("rm -f -t 0 {RNAME}", rootless=True)  # left by an earlier run of this cell: removed first, nothing shown
@@ -609,7 +634,7 @@ if rootless_available():
 
 # %% [markdown]
 # The two containers compared: the same namespaces of their own, plus `user` for the rootless
-# one.
+# one. (As an ordinary user both columns say `True` for `user`: both containers are rootless.)
 
 # %%
 if rootless_available():
@@ -619,9 +644,9 @@ if rootless_available():
 
 # %% [markdown]
 # `cgroup` and `time` stay shared, for the same reasons as for root. In the process tree, the
-# users on the host are others: root inside is the course user `podman-student` on the host,
-# and `www-data` (uid 33 inside) is a bare number there, a *subordinate* uid of the course user
-# (below) that no user on the host is named for.
+# users on the host are others: root inside is the rootless user on the host (`podman-student`,
+# or you), and `www-data` (uid 33 inside) is a bare number there, a *subordinate* uid of that
+# user (below) that no user on the host is named for.
 
 # %%
 if rootless_available():
@@ -639,11 +664,12 @@ uid_map = %podman --rootless unshare cat /proc/self/uid_map
 uid_map
 
 # %% [markdown]
-# - uid 0 inside is the user itself (1001 outside), for 1 uid;
+# - uid 0 inside is the user itself (1001 outside for `podman-student` here; as an ordinary
+#   user, your own uid), for 1 uid;
 # - uids 1 to 65536 inside are the user's **subordinate** uids, the range that
-#   `/etc/subuid` gives it (100000 and up): uid 1 is 100000, uid 33 is 100032, and so on.
+#   `/etc/subuid` gives it (100000 and up here): uid 1 is 100000, uid 33 is 100032, and so on.
 #
-# The course user's line in `/etc/subuid` (name:first:count):
+# The user's line in `/etc/subuid` (name:first:count):
 
 # %%
 if rootless_available():
@@ -682,8 +708,8 @@ owners_inside = %podman --rootless unshare stat -c '%u:%g %n' {MADE} {CHOWNED}
 owners_inside
 
 # %% [markdown]
-# On the host (the kernel runs as root, outside any user namespace), the same two files, in
-# the course user's folder of this notebook (`rootless_world().files`):
+# On the host (the kernel runs outside that user namespace, as root or as you), the same two
+# files, in the rootless user's folder of this notebook (`rootless_world().files`):
 
 # %%
 if rootless_available():
@@ -693,12 +719,12 @@ if rootless_available():
         print(f"{st.st_uid}:{st.st_gid} {name}")
 
 # %% [markdown]
-# Root inside is the user itself (1001); uid 27 inside is the subordinate uid 100026
-# (100000 + 27 − 1). That is why a rootless container's files on a mounted host folder can
+# Root inside is the user itself (1001 here; your uid as an ordinary user); uid 27 inside is
+# the subordinate uid 100026 here (100000 + 27 − 1). That is why a rootless container's files on a mounted host folder can
 # show owners that are not the user: notebook 06 uses `podman unshare chown` for this.
 #
 # ### Check yourself
-# The rootless container has its own `user` namespace (the root one has not), `podman
+# The rootless container has its own `user` namespace (a root one has not), `podman
 # unshare` is root in that same namespace, and owners map through `uid_map`.
 
 # %%
@@ -723,7 +749,7 @@ if rootless_available():
 # %% [markdown]
 # ## 6. The namespace view widget
 # The kit's namespace view puts this notebook's two main tables in one place: pick a running
-# container (of this notebook's root sandbox) and press **Show** to get its namespace table and
+# container (of this notebook's sandbox) and press **Show** to get its namespace table and
 # its process tree; the podman commands behind them are listed underneath. We start one more
 # container, `box`, whose only process is `sleep` (PID 1), and open the view on it. Choose
 # `web` in the list to see the web server again. (Where no live front end runs, for example
@@ -752,8 +778,9 @@ print("all good")
 
 # %% [markdown]
 # ## Clean up
-# Remove the three containers, the files made in `unshare` (the kernel is root on the host, so it
-# may delete them), and the image we pulled (the course images in the read-only store stay).
+# Remove the three containers, the files made in `unshare` (the kernel may delete them: as
+# root, or as you, who own their folder), and the image we pulled (the course images in the
+# read-only store stay).
 
 # %%
 %podman rm -f -t 0 {NAME}
@@ -823,7 +850,7 @@ pid = podman("inspect --format '{{.State.Pid}}' nsweb").stdout.strip()
 
 # %% [markdown]
 # ### Lab 05-rootless-uids: a rootless container's users on the host, seen in files
-# Section 5's `uid_map`, in files a rootless container writes to a host folder, the course
+# Section 5's `uid_map`, in files a rootless container writes to a host folder, the rootless
 # user's folder of this notebook (`rootless_world().files`). The task shows the path; `FILES`
 # holds it here too, so you can type `{FILES}` (`%podman` expands it in a line). (This
 # replaces the earlier `FILES` list: re-run the notebook from the top if you go back to those

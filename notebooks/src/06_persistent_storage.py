@@ -42,9 +42,10 @@ DB_PORT = 3306   # MariaDB's port, as in the notes' MariaDB demo
 
 # %% [markdown]
 # ## Load the kit
-# `%podman` runs real podman in this notebook's private sandbox, as root (see notebook 00).
-# `%podman --rootless` runs it as the kit's unprivileged course user (we use it in the part on
-# ownership).
+# `%podman` runs real podman in this notebook's private sandbox (see notebook 00): as root when
+# the kernel is root, as you (rootless) when it runs as an ordinary user.
+# `%podman --rootless` runs it as an unprivileged user (we use it in the part on ownership): in
+# a root kernel the kit's account `podman-student`, as an ordinary user you yourself.
 
 # %%
 %load_ext kernel_helpers
@@ -52,8 +53,9 @@ DB_PORT = 3306   # MariaDB's port, as in the notes' MariaDB demo
 
 # %% [markdown]
 # ### Helpers for this notebook
-# - `HOME` is a folder of this notebook's sandbox: it plays root's home directory, where we make
-#   the host directories (`data`, `webcontent`). It is removed with the sandbox.
+# - `HOME` is a folder of this notebook's sandbox: it plays the home directory (root's, or
+#   yours as an ordinary user), where we make the host directories (`data`, `webcontent`). It is
+#   removed with the sandbox.
 # - From the kit's lesson API (`kernel_helpers.lesson`), shared by the notebooks:
 #   `fetch(port)` asks the web server on `127.0.0.1:port` for its page, like the notes'
 #   `curl http://localhost:8080`. While nothing listens on the port yet (the server is
@@ -183,7 +185,10 @@ DATA.mkdir(exist_ok=True)
 %podman run --rm -v {DATA}:/data:Z registry.access.redhat.com/ubi8/ubi:latest bash -c 'echo "written inside, kept on the host" > /data/note.txt'
 
 # %% [markdown]
-# The container is gone (`--rm`). The host has the file:
+# The container is gone (`--rm`). The host has the file, owned by the container's root: uid 0
+# for a root container. As an ordinary user you see your own uid instead, because the root of
+# a rootless container is you on the host (notebook 05); the part on ownership below goes on
+# from there.
 
 # %%
 print((DATA / "note.txt").read_text(), end="")
@@ -337,12 +342,12 @@ print("all good")
 # A **rootless** container (started by an ordinary user, as in the notes: `[user1@localhost ~]$`)
 # sees user ids through a *mapping*, and that changes which numbers to use.
 #
-# We now work as the kit's unprivileged course user, `podman-student`, with `%podman
-# --rootless`. Its "home" for this notebook is a private folder of its own, which the lesson
-# API's `rootless_world()` gives with the user's name and uid. A Python cell that needs
-# rootless podman starts with `if rootless_available():`, which prints `skipped:` and the reason
-# where rootless podman cannot run (the `%podman --rootless` lines are then refused by the kit,
-# with that reason).
+# We now work as the unprivileged user of `%podman --rootless`: in a root kernel the kit's
+# account `podman-student`, as an ordinary user you. Its "home" for this notebook is a private
+# folder of its own, which the lesson API's `rootless_world()` gives with the user's name and
+# uid. A Python cell that needs rootless podman starts with `if rootless_available():`, which
+# prints `skipped:` and the reason where rootless podman cannot run (the `%podman --rootless`
+# lines are then refused by the kit, with that reason).
 
 # %%
 from kernel_helpers.lesson import rootless_available, rootless_world
@@ -388,7 +393,8 @@ if rootless_available():
 # (The warning is podman's own, printed when the user's namespace is first set up: this host's
 # `/` is not a *shared* mount, which matters only for mounts made after a container started.)
 #
-# So **root inside is the user itself** (its own uid, 1001 here), and every other id inside
+# So **root inside is the user itself** (its own uid: 1001 here, for `podman-student`; yours as
+# an ordinary user), and every other id inside
 # comes from the user's range of *subordinate* ids in `/etc/subuid`: id 1 inside is the first
 # id of the range, id 27 is 26 further. A file the container's uid 27 owns belongs, on the
 # host, to a uid that has no name and that the user cannot write to directly.
@@ -410,7 +416,7 @@ if rootless_available():
 %podman --rootless unshare ls -lnd --time-style=+ {DBDATA}
 
 # %% [markdown]
-# On the host the directory belongs to 1001 (the user), inside to 0 (root): the same owner,
+# On the host the directory belongs to the user (1001 here), inside to 0 (root): the same owner,
 # two names. Mode `drwxr-xr-x`: only the owner may write, and uid 27 is not the owner.
 #
 # Run the database on it anyway. We run it in the foreground, without `-d`, to see why it
@@ -671,10 +677,10 @@ print("all good")
 
 # %% [markdown]
 # ## Clean up
-# Remove the containers, root and rootless, then the host directories. The database files
-# belong to the user's subordinate ids, which the user cannot remove directly: `podman
-# unshare rm` removes them from inside the namespace, as the same trick as `chown`. Last, the
-# images we pulled (the course images in the read-only stores stay).
+# Remove the containers, the sandbox's and the rootless world's, then the host directories.
+# The database files belong to the user's subordinate ids, which the user cannot remove
+# directly: `podman unshare rm` removes them from inside the namespace, as the same trick as
+# `chown`. Last, the images we pulled (the course images in the read-only stores stay).
 
 # %%
 %podman rm -a -f -t 0
@@ -705,8 +711,8 @@ left
 # changes nothing; starting again resets the lab. The labs use this notebook's ports
 # (`WEB_PORT`, `DB_PORT`) when they are free.
 #
-# Each lab has a host folder of its own: the sandbox's `files` folder for a root lab, the
-# course user's folder for a rootless one. The task shows the path; `FILES` holds it here
+# Each lab has a host folder of its own: the sandbox's `files` folder for a lab in the sandbox,
+# the rootless user's folder for a rootless one. The task shows the path; `FILES` holds it here
 # too, set before each lab, so you can type `{FILES}` (`%podman` and `!` expand it in a line).
 
 # %% [markdown]
@@ -714,7 +720,7 @@ left
 # The notes' webcontent demo again, with pages of your own.
 
 # %%
-FILES = HOME / "files"  # a root lab's host folder: the sandbox's files folder
+FILES = HOME / "files"  # a sandbox lab's host folder: the sandbox's files folder
 
 # %%
 %lab start 06-webcontent

@@ -69,6 +69,11 @@ pd.DataFrame([
 # ## A machine with systemd
 # Services need systemd running as **PID 1**. Many machines that run this course do not have
 # it: containers, CI runners and this kit's own machines start another program as PID 1.
+#
+# > As an ordinary user the cells that use the systemd host, from here to the end of the
+# > Quadlet section, print `skipped:` because the systemd host is a privileged container, which
+# > needs root; the text below shows what root sees. The cells that run on this machine itself
+# > still run, and so does the unit generator at the end, on a container of your own sandbox.
 
 # %%
 from pathlib import Path
@@ -314,7 +319,9 @@ else:
 # %% [markdown]
 # ## With `--new`: a fresh container at every start
 # Generate the unit again, with `--new`, and compare the two files. `-` lines are only in the
-# unit without `--new`, `+` lines only in the new one.
+# unit without `--new`, `+` lines only in the new one. (As an ordinary user both texts are
+# empty, since they come from the skipped systemd host: the diff shows nothing, and below
+# `systemd-analyze` reports an empty unit file as masked.)
 
 # %%
 from kernel_helpers import units
@@ -552,6 +559,10 @@ host.remove()
 # all it holds. The task shows the name; `SYSTEMD_HOST` holds it here too, so you can type
 # `{SYSTEMD_HOST}` (`%podman` expands it). There is one such host at a time: finish the first lab before you start the second.
 # You reach the host with `%podman exec`, as root or as `webadmin`: the task shows how.
+#
+# > As an ordinary user both labs print `skipped:` (in `%lab start`, the answer cells and
+# > `%lab grade`) because they boot the privileged systemd host, which needs root; `%lab
+# > finish` then has nothing to remove.
 
 # %%
 SYSTEMD_HOST = "lab-systemd-host"  # the systemd host the labs boot
