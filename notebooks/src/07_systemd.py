@@ -320,8 +320,8 @@ else:
 # ## With `--new`: a fresh container at every start
 # Generate the unit again, with `--new`, and compare the two files. `-` lines are only in the
 # unit without `--new`, `+` lines only in the new one. (As an ordinary user both texts are
-# empty, since they come from the skipped systemd host: the diff shows nothing, and below
-# `systemd-analyze` reports an empty unit file as masked.)
+# empty, since they come from the skipped systemd host: the diff shows nothing, and the two
+# checks below print the skip line.)
 
 # %%
 from kernel_helpers import units
@@ -338,10 +338,10 @@ print(units.diff(plain, new))
 # the kit's `units.verify`, without running anything):
 
 # %%
-units.verify(plain, "container-myweb.service")
+units.verify(plain, "container-myweb.service") if not host.skipped else print(host.skipped)
 
 # %%
-units.verify(new, "container-myweb.service")
+units.verify(new, "container-myweb.service") if not host.skipped else print(host.skipped)
 
 # %% [markdown]
 # The container we made by hand is no longer needed: the unit creates its own. Remove it, reload,
