@@ -1,5 +1,8 @@
 """What ``/proc`` says about processes: who listens on a TCP port, what runs, is it alive.
 
+A leaf module (standard library only). A process is told from a later one with the
+same pid by its start time (``start_time``, field 22 of ``/proc/PID/stat``).
+
 Who listens: ``/proc/net/tcp{,6}`` socket inodes -> ``/proc/PID/fd`` links. The
 classroom uses this to tell its own registry processes from a squatter that happens
 to answer HTTP on the same port. Only sockets in LISTEN state on an address
@@ -100,6 +103,15 @@ def executable(pid: int, proc: Path = Path("/proc")) -> str:
         return (proc / str(pid) / "cmdline").read_bytes().split(b"\0")[0].decode() or "?"
     except (OSError, UnicodeDecodeError):
         return "?"
+
+
+def start_time(pid: int, proc: Path = Path("/proc")) -> str | None:
+    """The kernel's start time of ``pid`` (field 22 of /proc/PID/stat), or None."""
+    try:
+        stat = (proc / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
 
 
 def alive(pid: int) -> bool:

@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 from .. import procinfo, rootless, userprocs
-from ..owners import _start_time
 from . import accounts, config
 
 
@@ -38,7 +37,7 @@ def _argv(pid: int) -> str:
 
 
 def _ours(pid: int, start: str | None, word: str) -> bool:
-    return procinfo.alive(pid) and (start is None or _start_time(pid) == start) and word in _argv(pid)
+    return procinfo.alive(pid) and (start is None or procinfo.start_time(pid) == start) and word in _argv(pid)
 
 
 def hub_pid() -> int | None:
