@@ -29,15 +29,9 @@ def hub_binary() -> str:
     return str(Path(sys.prefix, "bin", "jupyterhub"))
 
 
-def _argv(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def _ours(pid: int, start: str | None, word: str) -> bool:
-    return procinfo.alive(pid) and (start is None or procinfo.start_time(pid) == start) and word in _argv(pid)
+    return procinfo.alive(pid) and (start is None or procinfo.start_time(pid) == start) \
+        and any(word in arg for arg in procinfo.argv(pid))
 
 
 def hub_pid() -> int | None:
