@@ -13,7 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .. import procinfo, rootless, userprocs
+from .. import procinfo, rootless_account, userprocs
 from . import accounts, config
 
 
@@ -89,7 +89,7 @@ def stop_learners() -> list[str]:
         if user is None:
             continue
         killed = userprocs.kill_uid(user.pw_uid)
-        for ids in rootless.subid_ranges("/etc/subuid", login):
+        for ids in rootless_account.subid_ranges("/etc/subuid", login):
             killed += sum(userprocs.kill(p.pid, lambda now, r=ids: all(u in r for u in now.uids))
                           for p in userprocs.processes(lambda u, r=ids: u in r))
         if killed:
