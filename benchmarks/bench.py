@@ -67,9 +67,9 @@ def bench_ps(runs: int) -> None:
 
 def bench_rootless(runs: int) -> None:
     """``%podman --rootless ps -a`` against the same podman run by hand through runuser."""
-    from kernel_helpers import rootless
-    if rootless.unavailable_reason():
-        print(f"{'rootless':<48} skipped: {rootless.unavailable_reason()}")
+    from kernel_helpers import rootless, rootless_account
+    if rootless_account.unavailable_reason():
+        print(f"{'rootless':<48} skipped: {rootless_account.unavailable_reason()}")
         return
     sandbox = Sandbox.create(kind="run")
     try:

@@ -180,11 +180,7 @@ def _is_ours(pid: int, endpoint: str) -> bool:
         return False
     if procinfo.executable(pid) != _registry_binary():
         return False
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return False
-    return str(_config_file(endpoint)) in argv
+    return str(_config_file(endpoint)) in procinfo.argv(pid)
 
 
 @dataclass

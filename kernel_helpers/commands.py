@@ -20,7 +20,7 @@ import re
 import shlex
 
 from . import live as live_view
-from . import ports, rootless, runner, systemd_host
+from . import ports, rootless, rootless_account, runner, systemd_host
 from .errors import KitError, PortBusy, UsageError
 from .parsers.argv import published_host_ports
 from .results import NOT_RUN, CommandResult
@@ -117,7 +117,7 @@ def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_us
     result = _run_args(tool, args, cell, rootless_user=rootless_user, timeout=timeout, table=table,
                        default_timeout=default_timeout, stream_window=stream_window, live=live)
     if rootless_user and result.returncode == NOT_RUN:  # refused: still say who would have run it
-        result.prompt = f"{rootless.user_name()}$"
+        result.prompt = f"{rootless_account.user_name()}$"
     return result
 
 

@@ -199,23 +199,23 @@ def check_host(report: Report) -> None:
 
 def check_rootless(report: Report) -> None:
     """Rootless lessons: the course user, its subordinate ids, /dev/net/tun (fixed as root)."""
-    from . import rootless
-    if rootless.turned_off():
-        report.add("rootless user", "info", rootless.OFF_REASON,
+    from . import rootless_account
+    if rootless_account.turned_off():
+        report.add("rootless user", "info", rootless_account.OFF_REASON,
                    "no course user is made; the rootless cells say so")
         return
     try:
-        changes = rootless.ensure_user()
+        changes = rootless_account.ensure_user()
     except (KitError, OSError) as exc:
         changes, failure = [], str(exc)
     else:
         failure = None
-    reason = failure or rootless.unavailable_reason()
+    reason = failure or rootless_account.unavailable_reason()
     if reason:
         report.add("rootless user", "warn", reason, "rootless lessons are skipped, with this reason")
     else:
         report.add("rootless user", "fixed" if changes else "ok",
-                   f"{rootless.user_name()} (subuids, /dev/net/tun 0666, slirp4netns)",
+                   f"{rootless_account.user_name()} (subuids, /dev/net/tun 0666, slirp4netns)",
                    "; ".join(changes))
 
 

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, portmap, privilege, runner
+from . import commands, portmap, privilege, rootless_account, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .results import CommandResult, tidy_stderr
@@ -261,7 +261,7 @@ def rootless_available() -> bool:
 
     A cell that needs the course's unprivileged user reads ``if rootless_available(): ...``.
     """
-    reason = rootless_kit.unavailable_reason()
+    reason = rootless_account.unavailable_reason()
     if reason is not None:
         print(f"skipped: {reason}")
     return reason is None

@@ -1,4 +1,4 @@
-"""Who owns a sandbox, and is it still there: a leaf module (no kit imports but ``paths``).
+"""Who owns a sandbox, and is it still there: a leaf module (kit imports: ``paths``, ``procinfo``).
 
 A sandbox folder holds ``owner.json`` (the owning process's pid and its start time in
 ``/proc/PID/stat``, so a reused pid is never taken for the owner) and, when podman could
@@ -9,21 +9,11 @@ use?), ``sandbox`` (reclaim) and ``reaper`` ask here.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from . import paths
+from . import paths, procinfo
 
 OWNER_FILE = "owner.json"
 KEPT_FILE = "removal-failed"  # written when podman could not remove the containers
-
-
-def _start_time(pid: int) -> str | None:
-    """The kernel's start time of ``pid`` (field 22 of /proc/PID/stat), or None."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
 
 
 def _owner(sandbox_id: str) -> dict | None:
@@ -38,7 +28,7 @@ def is_alive(sandbox_id: str) -> bool:
     owner = _owner(sandbox_id)
     if not owner or owner.get("start_time") is None:
         return False
-    return _start_time(owner["pid"]) == owner["start_time"]
+    return procinfo.start_time(owner["pid"]) == owner["start_time"]
 
 
 def is_kept(sandbox_id: str) -> bool:

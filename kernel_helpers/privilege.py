@@ -3,7 +3,8 @@
 The kit runs in one of two modes:
 
 - *root mode*: the kernel is root; root containers are the sandbox and the rootless
-  lessons borrow the kit-made course user (``rootless``, through ``runuser``);
+  lessons borrow the kit-made course user (``rootless_account``; its worlds, ``rootless``,
+  through ``runuser``);
 - *user mode*: the kernel is an ordinary user (a learner's laptop, a classroom
   account). Its sandbox is that user's rootless podman, and the rootless lessons
   simply run as the learner: no second account, no ``runuser``.

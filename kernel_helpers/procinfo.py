@@ -1,5 +1,9 @@
 """What ``/proc`` says about processes: who listens on a TCP port, what runs, is it alive.
 
+A leaf module (standard library only). A process is told from a later one with the
+same pid by its start time (``start_time``, field 22 of ``/proc/PID/stat``); what it
+runs is ``argv`` (``/proc/PID/cmdline``) and ``executable``.
+
 Who listens: ``/proc/net/tcp{,6}`` socket inodes -> ``/proc/PID/fd`` links. The
 classroom uses this to tell its own registry processes from a squatter that happens
 to answer HTTP on the same port. Only sockets in LISTEN state on an address
@@ -20,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 LISTEN = "0A"  # TCP_LISTEN in /proc/net/tcp's "st" column
+ARGV_LIMIT = 65536  # bytes of /proc/PID/cmdline read: a process's argv cannot make us read more
 
 
 def _address(hex_addr: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -96,10 +101,28 @@ def executable(pid: int, proc: Path = Path("/proc")) -> str:
         return os.readlink(proc / str(pid) / "exe").removesuffix(" (deleted)")
     except OSError:
         pass
+    return (argv(pid, proc) or [""])[0] or "?"
+
+
+def argv(pid: int, proc: Path = Path("/proc")) -> list[str]:
+    """PID's command line from ``/proc/PID/cmdline`` (its first ARGV_LIMIT bytes), or [] when
+    it is gone or unreadable; also [] for a kernel thread, and for a moment just after exec."""
     try:
-        return (proc / str(pid) / "cmdline").read_bytes().split(b"\0")[0].decode() or "?"
-    except (OSError, UnicodeDecodeError):
-        return "?"
+        with open(proc / str(pid) / "cmdline", "rb") as fh:
+            raw = fh.read(ARGV_LIMIT)
+    except OSError:
+        return []
+    args = raw.decode(errors="replace").split("\0")
+    return args[:-1] if args[-1] == "" else args
+
+
+def start_time(pid: int, proc: Path = Path("/proc")) -> str | None:
+    """The kernel's start time of ``pid`` (field 22 of /proc/PID/stat), or None."""
+    try:
+        stat = (proc / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
 
 
 def alive(pid: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from .owners import _start_time
+from . import procinfo
 from .sandbox import Sandbox
 
 RETRIES = (5.0, 30.0, 120.0)  # seconds to wait before each new attempt
@@ -18,8 +18,8 @@ RETRIES = (5.0, 30.0, 120.0)  # seconds to wait before each new attempt
 
 def watch(sandbox_id: str, pid: int, interval: float = 1.0, retries=RETRIES) -> None:
     sandbox = Sandbox.for_id(sandbox_id)
-    start = _start_time(pid)
-    while sandbox.exists() and start is not None and _start_time(pid) == start:
+    start = procinfo.start_time(pid)
+    while sandbox.exists() and start is not None and procinfo.start_time(pid) == start:
         time.sleep(interval)
     sandbox.remove()
     for pause in retries:

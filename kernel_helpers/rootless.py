@@ -1,18 +1,13 @@
-"""Rootless podman for the lessons: an unprivileged course user, one private world per kernel.
+"""Rootless podman for the lessons: one private world per kernel, as an unprivileged user.
 
-The kernel runs as root (it must: the course also teaches root containers), so the
-rootless lessons need a real unprivileged account. The kit creates it when it is
-missing (``ensure_user``): a login-less user marked as the kit's in its GECOS field,
-subordinate uid/gid ranges, a runtime folder, and ``/dev/net/tun`` open to users so
-that slirp4netns can give its containers a network. An account of that name that
-the kit did not make is never touched; set ``PODMAN_COURSE_ROOTLESS_USER`` instead.
-``PODMAN_COURSE_ROOTLESS=0`` turns the rootless lessons off: no user is made. Each
-host change is recorded (``hostchanges``) before it is made, for ``uninstall``.
+The rootless lessons run as the course user, which ``rootless_account`` names, checks
+and makes (root mode: a kit-made account; user mode: the learner).
 
 Each kernel sandbox gets a *rootless world* beside its own (``world_for``): storage
 and configs owned by the course user, selected by environment as for root, and
 removed with the sandbox. ``%podman --rootless ...`` runs a command there, as that
-user, through ``runuser`` (no shell).
+user, through ``runuser`` (no shell). The course images the rootless lessons use are
+pulled once into the user's shared store (``prepare_store``), which every world reads.
 
 In user mode (the kit runs as an ordinary user: ``privilege``) the learner is the
 rootless user: no account is made, no ``runuser`` is used, a world lives inside its
@@ -24,162 +19,23 @@ and read or removed through ``userfs``; a process is killed only once ``userproc
 has checked in /proc that it belongs to the world.
 
 Usage:
-    ensure_user()                     # as root, once (make setup does it)
+    rootless_account.ensure_user()    # as root, once (make setup does it)
     rw = world_for(sandbox)
     process.run(rw.prefix() + ["podman", "ps"], timeout=60)
 """
-
 from __future__ import annotations
 
 import os
 import pwd
-import shutil
-import stat
 import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import engine, hostchanges, paths, privilege, process, userfs, userprocs
+from . import engine, paths, privilege, process, rootless_account, userfs, userprocs
 from .errors import KitError
 
-USER_ENV = "PODMAN_COURSE_ROOTLESS_USER"
-ROOTLESS_ENV = "PODMAN_COURSE_ROOTLESS"
-OFF_REASON = "rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)"
-DEFAULT_USER = "podman-student"
-MARKER = "podman course rootless student (kernel_helpers)"
-TUN = Path("/dev/net/tun")
-TIMEOUT = 60  # seconds, for useradd, usermod and podman's quick commands
-
-
-def user_name() -> str:
-    """The rootless lessons' user: the learner in user mode, else the kit's course user."""
-    if privilege.user_mode():
-        return privilege.user_name()
-    return os.environ.get(USER_ENV) or DEFAULT_USER
-
-
-def turned_off() -> bool:
-    return os.environ.get(ROOTLESS_ENV, "").strip() == "0"
-
-
-def kit_account() -> pwd.struct_passwd | None:
-    """The course user, if it exists and the kit made it (its GECOS is MARKER); in user
-    mode, the learner (the kit's worlds then live in the learner's own home)."""
-    user = account()
-    if user is not None and privilege.user_mode():
-        return user
-    return user if user is not None and user.pw_gecos == MARKER else None
-
-
-def account() -> pwd.struct_passwd | None:
-    try:
-        return pwd.getpwnam(user_name())
-    except KeyError:
-        return None
-
-
-def subid_ranges(path: str, name: str) -> list[range]:
-    """NAME's ranges in PATH (/etc/subuid or /etc/subgid)."""
-    found = []
-    try:
-        for line in Path(path).read_text().splitlines():
-            parts = line.split(":")
-            if len(parts) == 3 and parts[0] == name and parts[1].isdigit() and parts[2].isdigit():
-                found.append(range(int(parts[1]), int(parts[1]) + int(parts[2])))
-    except OSError:
-        pass
-    return found
-
-
-def _has_range(path: str, name: str) -> bool:
-    return bool(subid_ranges(path, name))
-
-
-def unavailable_reason() -> str | None:
-    """Why rootless lessons cannot run here (None when they can)."""
-    if turned_off():
-        return OFF_REASON
-    user = account()
-    if user is None:
-        return (f"there is no user {user_name()}: run 'make setup' as root "
-                "(the kit creates it)")
-    if user.pw_gecos != MARKER and not privilege.user_mode():
-        return (f"user {user_name()} exists but was not made by the kit: set "
-                f"{USER_ENV} to another name")
-    if not (_has_range("/etc/subuid", user.pw_name) and _has_range("/etc/subgid", user.pw_name)):
-        fix = " (as root: usermod --add-subuids ... --add-subgids ...)" if privilege.user_mode() else ""
-        return f"{user.pw_name} has no range in /etc/subuid and /etc/subgid{fix}"
-    if shutil.which("newuidmap") is None:
-        return "newuidmap is missing: apt-get install uidmap"
-    if not TUN.exists() or TUN.stat().st_mode & 0o006 != 0o006:
-        return "/dev/net/tun is not open to users: chmod 0666 /dev/net/tun (as root)"
-    return None
-
-
-def _free_subid_start(path: str) -> int:
-    """A start for a new subordinate range above every range in PATH."""
-    top = 100000
-    try:
-        for line in Path(path).read_text().splitlines():
-            parts = line.split(":")
-            if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-                top = max(top, int(parts[1]) + int(parts[2]))
-    except OSError:
-        pass
-    return top
-
-
-def ensure_user() -> list[str]:
-    """Create the course user, its subordinate ids and runtime folder; open /dev/net/tun.
-
-    Returns one line per change made; each host change is recorded before it is made.
-    Does nothing when PODMAN_COURSE_ROOTLESS=0. Raises KitError when it cannot (not
-    root, or the name belongs to someone else).
-    """
-    done: list[str] = []
-    if turned_off() or privilege.user_mode():  # user mode: the learner is the rootless user
-        return done
-    name = user_name()
-    user = account()
-    if user is not None and user.pw_gecos != MARKER:
-        raise KitError(f"user {name} exists but was not made by the kit; set {USER_ENV}")
-    if os.geteuid() != 0:
-        if user is None:
-            raise KitError(f"only root can create the rootless course user {name}")
-        return done
-    if user is None:
-        hostchanges.record(f"user:{name}", {"created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        process.run(["useradd", "--create-home", "--shell", "/usr/sbin/nologin",
-                     "--comment", MARKER, name], timeout=TIMEOUT, check=True)
-        done.append(f"created user {name}")
-    done += give_subids(name)
-    if TUN.exists() and TUN.stat().st_mode & 0o006 != 0o006:
-        hostchanges.record(hostchanges.TUN_MODE, f"{stat.S_IMODE(TUN.stat().st_mode):04o}")
-        TUN.chmod(0o666)
-        done.append("opened /dev/net/tun to users (chmod 0666), for slirp4netns")
-    return done + ensure_run_dir(account())
-
-
-def give_subids(name: str, count: int = 65536) -> list[str]:
-    """As root: give NAME a subordinate uid and gid range of COUNT above every other range,
-    where it has none (the course user, the hub's learners); one line per range given."""
-    done = []
-    for path, flag in (("/etc/subuid", "--add-subuids"), ("/etc/subgid", "--add-subgids")):
-        if not _has_range(path, name):
-            start = _free_subid_start(path)
-            process.run(["usermod", flag, f"{start}-{start + count - 1}", name], timeout=TIMEOUT, check=True)
-            done.append(f"gave {name} {path} range {start}-{start + count - 1}")
-    return done
-
-
-def ensure_run_dir(user: pwd.struct_passwd) -> list[str]:
-    """As root: USER's /run/user/UID (no systemd-logind makes it here); one line if made."""
-    run_dir = Path(f"/run/user/{user.pw_uid}")
-    if run_dir.is_dir():
-        return []
-    userfs.make_owned_dir(paths.ensure(run_dir.parent), run_dir.name, user.pw_uid, user.pw_gid)
-    return [f"made {run_dir}"]
+TIMEOUT = 60  # seconds, for podman's quick commands
 
 
 @dataclass(frozen=True)
@@ -315,9 +171,9 @@ def prepare_store(log=print) -> list[str]:
     """Pull STORE_IMAGES into the user's shared store when missing or outdated (as root, for
     the course user; in user mode, the learner for itself)."""
     from . import classroom, registry_api  # the classroom's current image ids
-    if unavailable_reason():
+    if rootless_account.unavailable_reason():
         return []
-    user = account()
+    user = rootless_account.account()
     home = Path(user.pw_dir)
     store = _store_world(home)
     rw = RootlessWorld("images", store, user.pw_name, user.pw_uid, home)
@@ -352,10 +208,10 @@ def prepare_store(log=print) -> list[str]:
 
 def world_for(sandbox_id: str, create: bool = True) -> RootlessWorld:
     """The rootless world of SANDBOX_ID, written and owned by the user on first use."""
-    reason = unavailable_reason()
+    reason = rootless_account.unavailable_reason()
     if reason:
         raise KitError(f"rootless lessons cannot run here: {reason}")
-    user = account()
+    user = rootless_account.account()
     home = Path(user.pw_dir)
     world = _world_paths(sandbox_id, home)
     store = _store_world(home).graphroot
@@ -374,7 +230,7 @@ def _has_config(rw: RootlessWorld) -> bool:
 
 def remove_world(sandbox_id: str) -> list[str]:
     """Remove the rootless world of SANDBOX_ID (containers, then processes), if it has one."""
-    user = kit_account()
+    user = rootless_account.kit_account()
     if user is None:
         return []
     home = Path(user.pw_dir)
@@ -414,14 +270,15 @@ def _stop_world(world: engine.World, user: pwd.struct_passwd) -> list[str]:
     text = userfs.read_small(run.parent, world.tmp_dir.relative_to(run.parent) / "pause.pid",
                              user.pw_uid, limit=32)
     pause = int(text.strip()) if text and text.strip().isdigit() else None
-    killed = userprocs.kill_world(run, user.pw_uid, subid_ranges("/etc/subuid", user.pw_name), pause)
+    subids = rootless_account.subid_ranges("/etc/subuid", user.pw_name)
+    killed = userprocs.kill_world(run, user.pw_uid, subids, pause)
     return [f"stopped {killed} processes of the rootless world (pause, slirp4netns...)"] if killed else []
 
 
 def stop_own_world(world: engine.World) -> list[str]:
     """User mode: stop the pause process (and the rest) of one of the learner's own worlds,
     a kernel sandbox whose XDG_RUNTIME_DIR is ``world.runroot.parent``."""
-    user = account()
+    user = rootless_account.account()
     return _stop_world(world, user) if user is not None and privilege.user_mode() else []
 
 
@@ -431,7 +288,7 @@ def stop_idle_user_processes(live_sandbox_ids: list[str]) -> list[str]:
     A world is reclaimed when no live sandbox and no sandbox folder carries its
     runtime folder's name; the store's world (``u/images``) is never touched here.
     """
-    user = kit_account()
+    user = rootless_account.kit_account()
     if user is None or os.geteuid() != 0:
         return []
     u_dir = paths.runtime_dir() / "u"
@@ -440,7 +297,7 @@ def stop_idle_user_processes(live_sandbox_ids: list[str]) -> list[str]:
         kept |= {p.name.rsplit("-", 1)[-1] for p in paths.sandboxes_dir().iterdir()}
     gone = {Path(p.run_dir).name for p in userprocs.processes(lambda u: u == user.pw_uid)
             if p.run_dir and Path(p.run_dir).parent == u_dir} - kept
-    subids = subid_ranges("/etc/subuid", user.pw_name)
+    subids = rootless_account.subid_ranges("/etc/subuid", user.pw_name)
     lines = []
     for name in sorted(gone):
         killed = userprocs.kill_world(u_dir / name, user.pw_uid, subids)

@@ -31,9 +31,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import engine, paths, portmap, ports, privilege, process, rootless, userfs
+from . import engine, paths, portmap, ports, privilege, process, procinfo, rootless, userfs
 from .errors import KitError
-from .owners import KEPT_FILE, OWNER_FILE, _owner, _start_time, is_alive, is_kept  # noqa: F401 (re-exported)
+from .owners import KEPT_FILE, OWNER_FILE, _owner, is_alive, is_kept  # noqa: F401 (re-exported)
 
 SANDBOX_ENV = "PODMAN_COURSE_SANDBOX"
 CREATE_GRACE = 60.0  # seconds: a younger sandbox without an owner file is being created
@@ -79,7 +79,7 @@ class Sandbox:
         # the owner file first: a concurrent `clean` must see a live sandbox, not a
         # half-made one of a dead owner
         paths.atomic_write(sandbox.dir / OWNER_FILE, json.dumps({
-            "pid": pid, "start_time": _start_time(pid), "kind": kind,
+            "pid": pid, "start_time": procinfo.start_time(pid), "kind": kind,
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
         sandbox.world.write()
         return sandbox

@@ -40,9 +40,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, process
+from . import paths, process, procinfo
 from .errors import ToolMissing, UsageError
-from .owners import _start_time, is_alive
+from .owners import is_alive
 from .sandbox import Sandbox
 
 SANDBOX_ID = re.compile(r"[a-z]+-\d+-[0-9a-f]{6}")
@@ -282,7 +282,7 @@ def shell(argv: list[str]) -> int:
     paths.write_private(rcfile, rcfile_text())
     pid = os.getpid()
     process.spawn([sys.executable, "-m", "kernel_helpers.terminal", sandbox.id, str(pid),
-                   str(_start_time(pid))], cwd=str(paths.repo_root()))
+                   str(procinfo.start_time(pid))], cwd=str(paths.repo_root()))
     print(f"This shell lives in sandbox {sandbox.id}, with the notebook's containers "
           f"(podman, skopeo, python -m kernel_helpers lab grade NAME). It closes when the "
           "kernel's sandbox goes.", flush=True)
@@ -311,7 +311,7 @@ def session_members(leader: int, proc: Path = Path("/proc")) -> list[int]:
 def hang_up(leader: int, start: str, grace: float = HANGUP_GRACE) -> None:
     """SIGHUP to the session LEADER (started at START) leads, then SIGKILL to what is left."""
     for sig in (signal.SIGHUP, signal.SIGKILL):
-        if _start_time(leader) not in (start, None):  # the pid is another process's now
+        if procinfo.start_time(leader) not in (start, None):  # the pid is another process's now
             return
         for pid in session_members(leader):
             try:
@@ -325,7 +325,7 @@ def hang_up(leader: int, start: str, grace: float = HANGUP_GRACE) -> None:
 
 def watch(sandbox_id: str, pid: int, start: str, interval: float = WATCH_INTERVAL) -> None:
     """Hang up the shell PID (started at START) once sandbox SANDBOX_ID is gone; end with it."""
-    while _start_time(pid) == start:
+    while procinfo.start_time(pid) == start:
         if not is_alive(sandbox_id):
             hang_up(pid, start)
             return

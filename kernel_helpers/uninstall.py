@@ -6,7 +6,7 @@ its error and the next steps still run, and the exit status is 1 if any step fai
 0. ``hub``: stop the JupyterHub classroom and its learners' servers (``hub.server.stop``);
 1. ``classroom``: stop the classroom registry (``classroom.down``);
 2. ``sandboxes``: reclaim every sandbox and its rootless world (``sandbox.reclaim(everything=True)``);
-3. ``course user``: for each course user the kit made (its GECOS is ``rootless.MARKER``;
+3. ``course user``: for each course user the kit made (its GECOS is ``rootless_account.MARKER``;
    a user of that name the kit did not make is kept): stop its processes, remove its
    subuid/subgid ranges, the user with its home, and its ``/run/user/UID`` folder;
    then ``learner accounts``: each account of the hub classroom (``learner:LOGIN`` in the
@@ -32,7 +32,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from . import hostchanges, locks, paths, privilege, process, rootless, userfs, userprocs
+from . import hostchanges, locks, paths, privilege, process, rootless_account, userfs, userprocs
 from .errors import CommandFailed, KitError
 
 USERDEL_BUSY = 8  # userdel's exit status when the user still has processes
@@ -79,15 +79,15 @@ def _drop_subid_lines(path: str, name: str) -> bool:
 
 def _userdel(name: str, uid: int) -> None:
     try:
-        process.run(["userdel", "--remove", name], timeout=rootless.TIMEOUT, check=True)
+        process.run(["userdel", "--remove", name], timeout=rootless_account.TIMEOUT, check=True)
     except CommandFailed as exc:
         # Only zombies left (a container's init may reap late): they hold nothing, so --force.
         if exc.returncode != USERDEL_BUSY or userprocs.processes(lambda u: u == uid):
             raise
-        process.run(["userdel", "--remove", "--force", name], timeout=rootless.TIMEOUT, check=True)
+        process.run(["userdel", "--remove", "--force", name], timeout=rootless_account.TIMEOUT, check=True)
 
 
-def remove_user(name: str, marker: str = rootless.MARKER) -> list[str]:
+def remove_user(name: str, marker: str = rootless_account.MARKER) -> list[str]:
     """Remove user NAME if the kit made it (its GECOS is MARKER): processes, subids, user,
     home, /run/user."""
     try:
@@ -101,7 +101,7 @@ def remove_user(name: str, marker: str = rootless.MARKER) -> list[str]:
     done = []
     if user is not None:
         uid = user.pw_uid
-        subids = rootless.subid_ranges("/etc/subuid", name)
+        subids = rootless_account.subid_ranges("/etc/subuid", name)
         killed = userprocs.kill_uid(uid)
         for ids in subids:  # container processes that run as one of the user's subordinate ids
             killed += sum(userprocs.kill(p.pid, lambda now, r=ids: all(u in r for u in now.uids))
@@ -109,9 +109,9 @@ def remove_user(name: str, marker: str = rootless.MARKER) -> list[str]:
         if killed:
             done.append(f"stopped {killed} processes of {name}")
         for path, flag in (("/etc/subuid", "--del-subuids"), ("/etc/subgid", "--del-subgids")):
-            for ids in rootless.subid_ranges(path, name):
+            for ids in rootless_account.subid_ranges(path, name):
                 process.run(["usermod", flag, f"{ids.start}-{ids.stop - 1}", name],
-                            timeout=rootless.TIMEOUT, check=True)
+                            timeout=rootless_account.TIMEOUT, check=True)
                 done.append(f"removed {name}'s range {ids.start}-{ids.stop - 1} from {path}")
         _userdel(name, uid)
         done.append(f"removed user {name} and its home {user.pw_dir}")
@@ -129,8 +129,8 @@ def remove_users(record: dict) -> list[str]:
     not record it. An isolated state (``$PODMAN_COURSE_STATE``) never takes the shared default
     account with it unless it made it."""
     names = {k.split(":", 1)[1] for k in record if k.startswith("user:")}
-    if os.environ.get(rootless.USER_ENV) or not os.environ.get(paths.STATE_ENV):
-        names.add(rootless.user_name())
+    if os.environ.get(rootless_account.USER_ENV) or not os.environ.get(paths.STATE_ENV):
+        names.add(rootless_account.user_name())
     done: list[str] = []
     for name in sorted(names):
         done += remove_user(name)
@@ -151,7 +151,7 @@ def stop_hub() -> list[str]:
     return server.stop()
 
 
-def restore_tun(record: dict, tun: Path = rootless.TUN) -> list[str]:
+def restore_tun(record: dict, tun: Path = rootless_account.TUN) -> list[str]:
     mode = record.get(hostchanges.TUN_MODE)
     if mode is None:
         return [f"{tun} was not changed by the kit"]

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import procinfo
+
 PAUSE_ARGV = ("catatonit", "-P")  # podman 4.3's pause process (exe /usr/bin/catatonit)
 READ_LIMIT = 65536
 
@@ -56,7 +58,7 @@ def info(pid: int, allowed: Callable[[int], bool] | None = None) -> Proc | None:
         if allowed is not None and not all(allowed(u) for u in uids):
             return None
         state = fields["State"].split()[0]
-        argv = tuple(a.decode(errors="replace") for a in _read(f"{base}/cmdline").split(b"\0")[:-1])
+        argv = tuple(procinfo.argv(pid))
         env = dict(e.split(b"=", 1) for e in _read(f"{base}/environ").split(b"\0") if b"=" in e)
         exe = os.readlink(f"{base}/exe") if state != "Z" else ""
         userns = os.readlink(f"{base}/ns/user")

@@ -57,9 +57,10 @@ say() { echo "test-as-user: $(date -u +%H:%M:%S) $*"; }
 say "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) account $NAME, command: $*, log $LOG"
 
 SUBIDS=65536
-top_subid() {  # the first id above every range in /etc/subuid and /etc/subgid
-  awk -F: 'NF == 3 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { end = $2 + $3; if (end > top) top = end }
-           END { print (top > 100000 ? top : 100000) }' /etc/subuid /etc/subgid 2>/dev/null
+top_subid() {  # the first id above every range in /etc/subuid and /etc/subgid (at least 100000),
+  # from the kit itself (standard library only: no venv needed yet)
+  PYTHONPATH="$REPO" /usr/bin/python3 -B -c 'from kernel_helpers import rootless_account as a
+print(a.free_subid_start("/etc/subuid", "/etc/subgid"))'
 }
 
 # every pid whose real uid is UID or in NAME's subordinate uid ranges (container processes)
@@ -144,6 +145,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 start=$(top_subid)
+case "$start" in ""|*[!0-9]*) say "cannot find a free subordinate id range: '$start'"; exit 1 ;; esac
 say "creating $NAME: subordinate ids $start-$((start + SUBIDS - 1))"
 useradd --create-home --shell /bin/bash --comment "$MARKER" \
   -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$NAME" || exit 1

@@ -39,9 +39,9 @@ def current() -> dict:
 
     The course user is the kit's rootless account under root; an ordinary user is the rootless
     user of their own lessons (their own uid and subordinate ids show in the outputs)."""
-    from kernel_helpers import paths, rootless
+    from kernel_helpers import paths, rootless_account
 
-    name = rootless.user_name() if os.geteuid() == 0 else pwd.getpwuid(os.getuid()).pw_name
+    name = rootless_account.user_name() if os.geteuid() == 0 else pwd.getpwuid(os.getuid()).pw_name
     try:
         uid = pwd.getpwnam(name).pw_uid
     except KeyError:

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import hostchanges, process, rootless, userfs
+from .. import hostchanges, process, rootless_account, userfs
 from ..errors import KitError
 
 MARKER = "podman course learner (kernel_helpers)"
@@ -149,10 +149,10 @@ def ensure_account(learner: Learner) -> list[str]:
         hostchanges.record(RECORD_PREFIX + login, {
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
         process.run(["useradd", "--create-home", "--key", "HOME_MODE=0700", "--shell", "/bin/bash",
-                     "--comment", MARKER, login], timeout=rootless.TIMEOUT, check=True)
+                     "--comment", MARKER, login], timeout=rootless_account.TIMEOUT, check=True)
         done.append(f"created account {login} ({learner.name})")
         user = _account(login)
-    return done + rootless.give_subids(login, SUBIDS) + rootless.ensure_run_dir(user)
+    return done + rootless_account.give_subids(login, SUBIDS) + rootless_account.ensure_run_dir(user)
 
 
 def course_dir(login: str) -> Path:

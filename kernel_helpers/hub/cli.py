@@ -21,9 +21,8 @@ import urllib.error
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import classroom, locks, paths, process
+from .. import classroom, locks, paths, process, procinfo
 from ..errors import KitError
-from ..owners import _start_time
 from . import accounts, config, hooks, published, server, venv
 
 UP_TIMEOUT = 120.0  # seconds for the hub to answer /hub/api
@@ -84,7 +83,7 @@ def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
             hub_start = time.monotonic()
             proc = process.spawn([server.hub_binary(), "-f", str(target)], log=server.log_file(),
                                  cwd=config.hub_dir())
-            paths.atomic_write(server.pid_file(), f"{proc.pid} {_start_time(proc.pid)}\n")
+            paths.atomic_write(server.pid_file(), f"{proc.pid} {procinfo.start_time(proc.pid)}\n")
             _wait_up(proc, hub_start)
             out(f"hub: JupyterHub answered in {time.monotonic() - hub_start:.1f} s "
                 f"(pid {proc.pid}, log {server.log_file()})")

@@ -13,8 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .. import procinfo, rootless, userprocs
-from ..owners import _start_time
+from .. import procinfo, rootless_account, userprocs
 from . import accounts, config
 
 
@@ -30,15 +29,9 @@ def hub_binary() -> str:
     return str(Path(sys.prefix, "bin", "jupyterhub"))
 
 
-def _argv(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def _ours(pid: int, start: str | None, word: str) -> bool:
-    return procinfo.alive(pid) and (start is None or _start_time(pid) == start) and word in _argv(pid)
+    return procinfo.alive(pid) and (start is None or procinfo.start_time(pid) == start) \
+        and any(word in arg for arg in procinfo.argv(pid))
 
 
 def hub_pid() -> int | None:
@@ -96,7 +89,7 @@ def stop_learners() -> list[str]:
         if user is None:
             continue
         killed = userprocs.kill_uid(user.pw_uid)
-        for ids in rootless.subid_ranges("/etc/subuid", login):
+        for ids in rootless_account.subid_ranges("/etc/subuid", login):
             killed += sum(userprocs.kill(p.pid, lambda now, r=ids: all(u in r for u in now.uids))
                           for p in userprocs.processes(lambda u, r=ids: u in r))
         if killed:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from .. import commands, rootless
+from .. import commands, rootless_account
 from ..errors import KitError
 from ..results import CommandResult
 
@@ -38,7 +38,7 @@ class Probe:
     @property
     def where(self) -> str:
         """Where the containers are, for reasons: 'this sandbox' or the rootless user's world."""
-        return f"{rootless.user_name()}'s rootless world" if self.rootless else "this sandbox"
+        return f"{rootless_account.user_name()}'s rootless world" if self.rootless else "this sandbox"
 
     @property
     def flag(self) -> str:

@@ -12,14 +12,14 @@ import subprocess
 
 import pytest
 
-from kernel_helpers import classroom, rootless
+from kernel_helpers import classroom, rootless, rootless_account
 
 IMAGE = "registry.redhat.io/rhel8/httpd-24:latest"
 COURSE_USER_MARKS = (
     pytest.mark.needs_root("the kit's rootless course user (as an ordinary user, the learner's own "
                            "world is tested instead)"),
-    pytest.mark.skipif(os.geteuid() == 0 and rootless.unavailable_reason() is not None,
-                       reason=f"rootless: {rootless.unavailable_reason()}"))
+    pytest.mark.skipif(os.geteuid() == 0 and rootless_account.unavailable_reason() is not None,
+                       reason=f"rootless: {rootless_account.unavailable_reason()}"))
 
 
 def course_user(test):

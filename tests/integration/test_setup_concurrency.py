@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import classroom, paths
+from kernel_helpers import classroom, paths, procinfo
 
 REPO = paths.repo_root()
 
@@ -35,7 +35,7 @@ def registry_processes() -> dict[str, int]:
         try:
             if os.readlink(proc / "ns/pid") != ours:
                 continue
-            argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            argv = procinfo.argv(int(proc.name))
         except OSError:
             continue
         if any(classroom.REGISTRY_BIN in arg for arg in argv[:1]):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import hostchanges, paths, rootless, uninstall, userfs, userprocs
+from kernel_helpers import hostchanges, paths, rootless, rootless_account, uninstall, userfs, userprocs
 
 pytestmark = [
     pytest.mark.needs_root("creating the course user and undoing the kit's host changes"),
@@ -26,7 +26,7 @@ pytestmark = [
 
 
 def _tun_mode() -> int | None:
-    return stat.S_IMODE(rootless.TUN.stat().st_mode) if rootless.TUN.exists() else None
+    return stat.S_IMODE(rootless_account.TUN.stat().st_mode) if rootless_account.TUN.exists() else None
 
 
 def _lines(path: str, name: str) -> list[str]:
@@ -40,13 +40,13 @@ def throwaway(monkeypatch):
     name = f"pc-t{tag}"
     state, runtime = Path(f"/tmp/pcu-{tag}-st"), Path(f"/tmp/pcu-{tag}-rt")
     for key, value in ((paths.STATE_ENV, state), (paths.RUNTIME_ENV, runtime),
-                       ("PODMAN_COURSE_REGISTRY_PORT", "5300"), (rootless.USER_ENV, name)):
+                       ("PODMAN_COURSE_REGISTRY_PORT", "5300"), (rootless_account.USER_ENV, name)):
         monkeypatch.setenv(key, str(value))
-    monkeypatch.delenv(rootless.ROOTLESS_ENV, raising=False)
+    monkeypatch.delenv(rootless_account.ROOTLESS_ENV, raising=False)
     tun_before = _tun_mode()
     yield name
-    user = rootless.account()
-    if user is not None and user.pw_gecos == rootless.MARKER:  # the test failed before uninstall
+    user = rootless_account.account()
+    if user is not None and user.pw_gecos == rootless_account.MARKER:  # the test failed before uninstall
         userprocs.kill_uid(user.pw_uid)
         subprocess.run(["userdel", "--remove", "--force", name], capture_output=True, timeout=60)
     for path in ("/etc/subuid", "/etc/subgid"):
@@ -77,13 +77,13 @@ def _intact(victim: Path) -> None:
 
 def test_ensure_user_then_uninstall_puts_the_host_back(throwaway):
     tun_before = _tun_mode()
-    changes = rootless.ensure_user()
-    user = rootless.account()
-    assert changes[0] == f"created user {throwaway}" and user.pw_gecos == rootless.MARKER
+    changes = rootless_account.ensure_user()
+    user = rootless_account.account()
+    assert changes[0] == f"created user {throwaway}" and user.pw_gecos == rootless_account.MARKER
     assert _lines("/etc/subuid", throwaway) and _lines("/etc/subgid", throwaway)
     assert f"user:{throwaway}" in hostchanges.load()
     assert stat.S_IMODE(hostchanges.path().stat().st_mode) == 0o600
-    assert rootless.unavailable_reason() is None
+    assert rootless_account.unavailable_reason() is None
     out: list[str] = []
     assert uninstall.run(out.append) == 0, out
     assert out[-1].startswith("uninstall: all ") and " steps done; the host is back" in out[-1], out
@@ -97,7 +97,7 @@ def test_ensure_user_then_uninstall_puts_the_host_back(throwaway):
 
 
 def test_a_world_with_planted_symlinks_is_removed_without_following_them(throwaway, victim):
-    rootless.ensure_user()
+    rootless_account.ensure_user()
     sid = f"test-1-{secrets.token_hex(3)}"
     world = rootless.world_for(sid)
     assert os.stat(world.world.conf_dir / "storage.conf").st_uid == world.uid

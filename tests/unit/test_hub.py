@@ -157,9 +157,9 @@ def test_others_can_run_sees_a_closed_folder(tmp_path):
 
 def test_a_pid_file_naming_another_process_is_not_the_hub():
     from kernel_helpers.hub import server
-    from kernel_helpers.owners import _start_time
+    from kernel_helpers.procinfo import start_time
     paths.ensure(config.hub_dir())
-    server.pid_file().write_text(f"{os.getpid()} {_start_time(os.getpid())}\n")  # pytest, not jupyterhub
+    server.pid_file().write_text(f"{os.getpid()} {start_time(os.getpid())}\n")  # pytest, not jupyterhub
     assert server.hub_pid() is None
     server.pid_file().write_text("garbage\n")
     assert server.hub_pid() is None

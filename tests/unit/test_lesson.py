@@ -13,7 +13,7 @@ import jupytext
 import pandas as pd
 import pytest
 
-from kernel_helpers import commands, lesson, paths, rootless, runner
+from kernel_helpers import commands, lesson, paths, rootless_account, runner
 from kernel_helpers.errors import CommandFailed, KitError, UsageError
 from kernel_helpers.results import CommandResult
 
@@ -336,10 +336,10 @@ def test_query_returns_a_table_and_commits():
 # -- rootless ------------------------------------------------------------------------------
 def test_rootless_available_says_why_a_cell_is_skipped(monkeypatch, capsys):
     reason = "newuidmap is missing: apt-get install uidmap"
-    monkeypatch.setattr(rootless, "unavailable_reason", lambda: reason)
+    monkeypatch.setattr(rootless_account, "unavailable_reason", lambda: reason)
     assert lesson.rootless_available() is False
     assert capsys.readouterr().out == f"skipped: {reason}\n"
-    monkeypatch.setattr(rootless, "unavailable_reason", lambda: None)
+    monkeypatch.setattr(rootless_account, "unavailable_reason", lambda: None)
     assert lesson.rootless_available() is True
     assert capsys.readouterr().out == ""
 

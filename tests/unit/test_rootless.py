@@ -7,22 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import engine, rootless
+from kernel_helpers import engine, rootless, rootless_account
 from kernel_helpers.errors import KitError
-
-
-def test_free_subid_start_is_above_every_range(tmp_path):
-    subuid = tmp_path / "subuid"
-    subuid.write_text("alice:100000:65536\nbob:165536:65536\n")
-    assert rootless._free_subid_start(str(subuid)) == 231072
-    assert rootless._free_subid_start(str(tmp_path / "missing")) == 100000
-
-
-def test_has_range_matches_whole_names(tmp_path):
-    subuid = tmp_path / "subuid"
-    subuid.write_text("podman-student-2:100000:65536\n")
-    assert not rootless._has_range(str(subuid), "podman-student")
-    assert rootless._has_range(str(subuid), "podman-student-2")
 
 
 def test_each_world_has_a_short_runtime_folder_of_its_own(monkeypatch):
@@ -49,15 +35,15 @@ def test_prefix_runs_as_the_user_with_only_the_world_environment(monkeypatch):
 
 def test_a_foreign_account_is_never_used(monkeypatch):
     root = pwd.getpwuid(0).pw_name
-    monkeypatch.setenv(rootless.USER_ENV, root)
-    assert "was not made by the kit" in rootless.unavailable_reason()
+    monkeypatch.setenv(rootless_account.USER_ENV, root)
+    assert "was not made by the kit" in rootless_account.unavailable_reason()
     with pytest.raises(KitError, match="not made by the kit"):
-        rootless.ensure_user()
+        rootless_account.ensure_user()
     with pytest.raises(KitError, match="cannot run here"):
         rootless.world_for("kernel-1-abcdef")
 
 
 def test_a_missing_account_is_explained(monkeypatch):
-    monkeypatch.setenv(rootless.USER_ENV, "no-such-user-kh")
-    assert "there is no user no-such-user-kh" in rootless.unavailable_reason()
+    monkeypatch.setenv(rootless_account.USER_ENV, "no-such-user-kh")
+    assert "there is no user no-such-user-kh" in rootless_account.unavailable_reason()
     assert rootless.remove_world("kernel-1-abcdef") == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import paths, rootless, userprocs
+from kernel_helpers import paths, rootless, rootless_account, userprocs
 
 UID = 54321
 pytestmark = pytest.mark.needs_root("processes of another uid")
@@ -47,8 +47,9 @@ def world(tmp_path, monkeypatch):
     os.chown(home, UID, UID)
     monkeypatch.setenv(paths.RUNTIME_ENV, str(tmp_path / "rt"))
     monkeypatch.setenv(paths.STATE_ENV, str(tmp_path / "st"))
-    user = pwd.struct_passwd(("pc-fake", "x", UID, UID, rootless.MARKER, str(home), "/usr/sbin/nologin"))
-    monkeypatch.setattr(rootless, "account", lambda: user)
+    user = pwd.struct_passwd(("pc-fake", "x", UID, UID, rootless_account.MARKER, str(home),
+                              "/usr/sbin/nologin"))
+    monkeypatch.setattr(rootless_account, "account", lambda: user)
     w = rootless._world_paths("test-1-abcdef", home)
     for folder in (w.conf_dir, w.tmp_dir):
         folder.mkdir(parents=True)
@@ -161,7 +162,7 @@ def test_idle_processes_are_stopped_only_for_reclaimed_worlds(world, spawn, monk
 
 def test_nothing_is_stopped_for_a_user_the_kit_did_not_make(monkeypatch, spawn):
     other = pwd.struct_passwd(("someone", "x", UID, UID, "a person", "/nonexistent", "/bin/sh"))
-    monkeypatch.setattr(rootless, "account", lambda: other)
+    monkeypatch.setattr(rootless_account, "account", lambda: other)
     proc = spawn(UID, paths.runtime_dir() / "u" / "dead01")
     assert rootless.stop_idle_user_processes([]) == []
     assert rootless.remove_world("kernel-1-dead01") == []

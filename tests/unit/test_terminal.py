@@ -213,7 +213,7 @@ def test_the_session_members_are_found_by_session_id(tmp_path):
 def test_the_watcher_hangs_up_once_the_sandbox_goes(monkeypatch):
     looks = iter([True, True, False])
     hung = []
-    monkeypatch.setattr(terminal, "_start_time", lambda pid: "77")
+    monkeypatch.setattr(terminal.procinfo, "start_time", lambda pid: "77")
     monkeypatch.setattr(terminal, "is_alive", lambda sandbox_id: next(looks))
     monkeypatch.setattr(terminal, "hang_up", lambda pid, start: hung.append((pid, start)))
     terminal.watch(SANDBOX, 4242, "77", interval=0)
@@ -221,6 +221,6 @@ def test_the_watcher_hangs_up_once_the_sandbox_goes(monkeypatch):
 
 
 def test_the_watcher_ends_quietly_with_its_shell(monkeypatch):
-    monkeypatch.setattr(terminal, "_start_time", lambda pid: None)  # the shell exited
+    monkeypatch.setattr(terminal.procinfo, "start_time", lambda pid: None)  # the shell exited
     monkeypatch.setattr(terminal, "hang_up", lambda pid, start: pytest.fail("nothing to hang up"))
     terminal.watch(SANDBOX, 4242, "77", interval=0)

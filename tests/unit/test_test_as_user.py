@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from kernel_helpers import paths
+from kernel_helpers import paths, rootless_account
 
 SCRIPT = paths.repo_root() / "scripts" / "test-as-user.sh"
 
@@ -37,3 +37,16 @@ def test_the_help_names_the_default_account_and_command():
     done = run("--help")
     assert done.returncode == 0
     assert "default pc-learner" in done.stdout and "default: make test" in done.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/python3"), reason="no /usr/bin/python3 here")
+def test_the_new_accounts_subordinate_ids_come_from_the_kit_without_a_venv():
+    """top_subid, run alone (no account is made): Debian's python3 imports the kit's account
+    module with the standard library only, and the start is above both files' ranges."""
+    text = SCRIPT.read_text()
+    function = text[text.index("top_subid() {"):]
+    function = function[:function.index("\n}\n") + 3]
+    done = subprocess.run(["bash", "-c", function + "top_subid"], capture_output=True, text=True,
+                          timeout=30, env={"REPO": str(paths.repo_root()), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0 and done.stderr == "", done
+    assert int(done.stdout) == rootless_account.free_subid_start("/etc/subuid", "/etc/subgid") >= 100000

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kernel_helpers import __main__ as cli
-from kernel_helpers import doctor, hostchanges, paths, process, rootless, uninstall, userfs
+from kernel_helpers import doctor, hostchanges, paths, process, rootless, rootless_account, uninstall, userfs
 from kernel_helpers.errors import KitError
 
 
@@ -43,22 +43,23 @@ def test_tun_mode_is_recorded_before_ensure_user_changes_it(tmp_path, monkeypatc
     tun = tmp_path / "tun"
     tun.write_text("")
     tun.chmod(0o640)
-    user = pwd.struct_passwd(("pc-fake", "x", 54321, 54321, rootless.MARKER, str(tmp_path), "/bin/false"))
-    monkeypatch.setattr(rootless, "TUN", tun)
-    monkeypatch.setattr(rootless, "account", lambda: user)
-    monkeypatch.setattr(rootless, "_has_range", lambda path, name: True)
+    user = pwd.struct_passwd(("pc-fake", "x", 54321, 54321, rootless_account.MARKER, str(tmp_path),
+                              "/bin/false"))
+    monkeypatch.setattr(rootless_account, "TUN", tun)
+    monkeypatch.setattr(rootless_account, "account", lambda: user)
+    monkeypatch.setattr(rootless_account, "_has_range", lambda path, name: True)
     monkeypatch.setattr(rootless.os, "geteuid", lambda: 0)
     monkeypatch.setattr(userfs, "make_owned_dir", lambda *a, **k: None)  # /run/user/54321
     seen = []
     real = hostchanges.record
     monkeypatch.setattr(hostchanges, "record",
                         lambda k, v: seen.append((k, v, stat.S_IMODE(tun.stat().st_mode))) or real(k, v))
-    done = rootless.ensure_user()
+    done = rootless_account.ensure_user()
     assert seen == [(hostchanges.TUN_MODE, "0640", 0o640)]  # recorded while still 0640
     assert stat.S_IMODE(tun.stat().st_mode) == 0o666
     assert any("chmod 0666" in line for line in done)
     tun.chmod(0o660)  # a later run sees another mode: the first record stays
-    rootless.ensure_user()
+    rootless_account.ensure_user()
     assert hostchanges.load()[hostchanges.TUN_MODE] == "0640"
     assert uninstall.restore_tun(hostchanges.load(), tun) == [
         f"restored {tun} to its original mode 0640 (was 0666)"]
@@ -68,15 +69,16 @@ def test_tun_mode_is_recorded_before_ensure_user_changes_it(tmp_path, monkeypatc
 
 
 def test_rootless_turned_off_makes_nothing_and_says_why(monkeypatch):
-    monkeypatch.setenv(rootless.ROOTLESS_ENV, "0")
-    monkeypatch.setenv(rootless.USER_ENV, "no-such-user-kh")
+    monkeypatch.setenv(rootless_account.ROOTLESS_ENV, "0")
+    monkeypatch.setenv(rootless_account.USER_ENV, "no-such-user-kh")
     monkeypatch.setattr(process, "run", lambda *a, **k: pytest.fail("must not run a command"))
-    assert rootless.ensure_user() == []
-    assert rootless.unavailable_reason() == "rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)"
+    assert rootless_account.ensure_user() == []
+    assert rootless_account.unavailable_reason() == \
+        "rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)"
     report = doctor.Report()
     doctor.check_rootless(report)
     assert (report.checks[0].name, report.checks[0].status) == ("rootless user", "info")
-    assert report.checks[0].finding == rootless.OFF_REASON
+    assert report.checks[0].finding == rootless_account.OFF_REASON
     assert report.healthy
 
 
@@ -142,7 +144,7 @@ def test_a_user_the_kit_did_not_make_is_kept():
 
 def test_recorded_users_are_removed_too(monkeypatch):
     hostchanges.record("user:pc-t-old", {"created": "x"})
-    monkeypatch.setenv(rootless.USER_ENV, "pc-t-now")
+    monkeypatch.setenv(rootless_account.USER_ENV, "pc-t-now")
     seen = []
     monkeypatch.setattr(uninstall, "remove_user", lambda name: seen.append(name) or [])
     uninstall.remove_users(hostchanges.load())
@@ -150,7 +152,7 @@ def test_recorded_users_are_removed_too(monkeypatch):
 
 
 def test_an_isolated_state_keeps_the_shared_default_account(monkeypatch):
-    monkeypatch.delenv(rootless.USER_ENV, raising=False)
+    monkeypatch.delenv(rootless_account.USER_ENV, raising=False)
     monkeypatch.setenv(paths.STATE_ENV, "/tmp/some-isolated-state")
     seen = []
     monkeypatch.setattr(uninstall, "remove_user", lambda name: seen.append(name) or [])
@@ -159,7 +161,7 @@ def test_an_isolated_state_keeps_the_shared_default_account(monkeypatch):
     monkeypatch.delenv(paths.STATE_ENV)
     seen.clear()
     uninstall.remove_users({})
-    assert seen == [rootless.DEFAULT_USER]
+    assert seen == [rootless_account.DEFAULT_USER]
 
 
 def test_recorded_learners_are_removed_with_the_learner_marker(monkeypatch):
@@ -185,7 +187,7 @@ def test_subid_lines_are_dropped_for_that_name_only(tmp_path):
     assert subuid.read_text() == "alice:100000:65536\npc-t10:231072:65536\n"
     assert stat.S_IMODE(subuid.stat().st_mode) == 0o644
     assert not uninstall._drop_subid_lines(str(subuid), "pc-t1")
-    assert rootless.subid_ranges(str(subuid), "pc-t10") == [range(231072, 296608)]
+    assert rootless_account.subid_ranges(str(subuid), "pc-t10") == [range(231072, 296608)]
 
 
 def test_record_is_json_with_sorted_keys():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel_helpers import lesson, paths, privilege, process, rootless, userfs
+from kernel_helpers import lesson, paths, privilege, process, rootless, rootless_account, userfs
 from kernel_helpers.labs import lifecycle, loader
 from kernel_helpers.results import CommandResult
 from kernel_helpers.sandbox import Sandbox
@@ -22,17 +22,17 @@ def as_learner(monkeypatch, tmp_path):
     monkeypatch.setattr(os, "geteuid", lambda: LEARNER.pw_uid)
     monkeypatch.setenv(paths.STATE_ENV, str(tmp_path / "state"))
     monkeypatch.setenv(paths.RUNTIME_ENV, "/tmp/pcr")
-    monkeypatch.setenv(rootless.USER_ENV, "someone-else")  # ignored in user mode
+    monkeypatch.setenv(rootless_account.USER_ENV, "someone-else")  # ignored in user mode
     monkeypatch.setattr(privilege, "sudo_works", lambda: False)
     return LEARNER
 
 
 def test_the_rootless_user_is_the_learner(as_learner):
-    assert rootless.user_name() == "nobody"
-    assert rootless.kit_account().pw_uid == LEARNER.pw_uid  # its GECOS is not the kit's marker
-    reason = rootless.unavailable_reason() or ""
+    assert rootless_account.user_name() == "nobody"
+    assert rootless_account.kit_account().pw_uid == LEARNER.pw_uid  # its GECOS is not the kit's marker
+    reason = rootless_account.unavailable_reason() or ""
     assert "not made by the kit" not in reason and "make setup" not in reason
-    assert rootless.ensure_user() == []  # nothing to create, nothing recorded
+    assert rootless_account.ensure_user() == []  # nothing to create, nothing recorded
 
 
 def test_the_learners_rootless_world_runs_without_runuser(as_learner):
