@@ -7,6 +7,7 @@ The host's registry is stood in for by a tiny HTTP server on three loopback port
 from __future__ import annotations
 
 import http.server
+import os
 import socket
 import threading
 
@@ -157,3 +158,29 @@ def test_own_mode_keeps_its_text(tmp_path, monkeypatch):
     now = classroom.status()
     assert not now.shared and now.describe().splitlines()[0] == "classroom registry: stopped"
     assert "shared" not in now.describe() and "course images:" in now.describe()
+
+
+def test_setup_builds_no_images_for_a_shared_classroom(host_registry, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    from kernel_helpers import rootless, sandbox, setup
+    start, base = host_registry
+    start("pull", "push", "kit")
+    done = []
+    monkeypatch.setattr(sandbox, "reclaim", lambda: [])
+    monkeypatch.setattr(doctor, "run", lambda: SimpleNamespace(text=lambda: "", healthy=True))
+    monkeypatch.setattr(images, "build", lambda **kw: done.append("images"))
+    monkeypatch.setattr(rootless, "prepare_store", lambda **kw: done.append("store"))
+    assert setup.main() == 0
+    assert done == ["store"]  # the learner's own store is still pulled from the hub's registry
+    out = capsys.readouterr().out
+    assert "classroom registry: running, shared (the hub's)" in out
+    assert "images: the hub's classroom serves the course images: nothing to build" in out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="hub up checks for root first")
+def test_hub_up_runs_its_own_classroom(monkeypatch, tmp_path):
+    from kernel_helpers.hub import cli as hub_cli
+    monkeypatch.setenv(classroom.MODE_ENV, classroom.SHARED)
+    with pytest.raises(KitError, match="unset PODMAN_COURSE_CLASSROOM here"):
+        hub_cli.up(tmp_path / "no-roster.csv")
