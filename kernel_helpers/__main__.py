@@ -33,6 +33,9 @@ def _cmd_classroom(args) -> int:
     if args.if_unused and args.action != "down":
         print("--if-unused goes with 'classroom down' only", file=sys.stderr)
         return 2
+    if args.action == "down" and classroom.shared():  # the host's: --if-unused or not
+        print(classroom.shared_down_line())
+        return 0
     if args.action == "up":
         status = classroom.up()
     elif args.action == "down" and args.if_unused:

@@ -22,6 +22,12 @@ one recorded there, running the ``docker-registry`` binary with our config: anyt
 else answering on a classroom port is reported as a squatter, never trusted.
 ``registries.write_registries_conf`` writes the kit's ``registries.conf``, which maps
 the lecture notes' names (``registry.access.redhat.com/...``) to the classroom.
+
+A *shared* classroom (``$PODMAN_COURSE_CLASSROOM=shared``, ``endpoints.shared()``: the hub
+sets it in every learner's server) is the host's: root runs it, the learner's kit only uses
+it. Then an endpoint is up when it answers ``/v2/``, whoever runs it; ``up`` starts nothing
+(it fails in one line when the registry does not answer), ``down`` stops nothing, and no
+config, data folder or pid file is written.
 """
 
 from __future__ import annotations
@@ -42,17 +48,21 @@ from .endpoints import (  # noqa: F401 (the classroom's public names, kept here 
     DEFAULT_PORT,
     ENDPOINTS,
     KIT_USER,
+    MODE_ENV,
     PORT_ENV,
+    SHARED,
     kit_host,
     kit_port,
     pull_host,
     pull_port,
     push_host,
     push_port,
+    shared,
 )
 from .errors import KitError, ToolMissing
 
 REGISTRY_BIN = "docker-registry"
+OWNER = "the hub"  # who runs a shared classroom, as the learner's messages name it
 START_TIMEOUT = 10.0
 
 
@@ -116,11 +126,12 @@ class Status:
     push_up: bool = False
     kit_up: bool = False
     problems: dict = field(default_factory=dict)  # endpoint -> one line (a squatter...)
+    shared: bool = False  # the host's classroom: used here, never started or stopped
 
     def describe(self) -> str:
         """A few human lines for the command line."""
         ups = {"pull": self.pull_up, "push": self.push_up, "kit": self.kit_up}
-        state = "running" if self.running else "stopped"
+        state = "running" if self.running else "not answering" if self.shared else "stopped"
         if not self.running and any(ups.values()):
             state = "partly running"
         pids = ", ".join(f"{k} {v}" for k, v in self.pids.items() if v) or "none recorded"
@@ -128,12 +139,13 @@ class Status:
                 ("push", "(login required):", self.push_url, "learners' own storage"),
                 ("kit", "(kit account only):", self.kit_url, "course images, read-write")]
         push_host_ = self.push_url.split("//")[-1]
-        lines = [f"classroom registry: {state}"]
+        lines = [f"classroom registry: {state}" + (f", shared ({OWNER}'s)" if self.shared else "")]
         lines += [f"  {name:<4} {who:<24} {url} [{'up' if ups[name] else 'down'}] {what}"
                   for name, who, url, what in rows]
-        lines += [f"  course login: podman login {push_host_} -u {COURSE_USER} -p {COURSE_PASSWORD}",
-                  f"  course images: {self.data_dir}",
-                  f"  learners' pushes: {self.learner_data_dir}   pids: {pids}"]
+        lines.append(f"  course login: podman login {push_host_} -u {COURSE_USER} -p {COURSE_PASSWORD}")
+        lines += ([f"  run by {OWNER}: this kit neither starts nor stops it"]
+                  if self.shared else [f"  course images: {self.data_dir}",
+                                       f"  learners' pushes: {self.learner_data_dir}   pids: {pids}"])
         lines += [f"  ! {problem}" for problem in self.problems.values()]
         return "\n".join(lines)
 
@@ -233,9 +245,42 @@ def _status_of(probes: dict[str, _Probe]) -> Status:
         problems={e: p.reason for e, p in probes.items() if p.reason})
 
 
+def _shared_probe(endpoint: str) -> _Probe:
+    """An endpoint of the host's classroom: up when it answers /v2/, whoever runs it."""
+    if _answers(endpoint):
+        return _Probe(endpoint, "up")
+    return _Probe(endpoint, "down", reason=f"{endpoint} endpoint (localhost:{_port(endpoint)}, "
+                  f"{OWNER}'s) does not answer")
+
+
 def status() -> Status:
-    """Probe the three endpoints; only our own verified processes count as up."""
+    """Probe the three endpoints; only our own verified processes count as up (a shared
+    classroom's endpoints: any registry that answers)."""
+    if shared():
+        found = _status_of({e: _shared_probe(e) for e in ENDPOINTS})
+        found.data_dir = found.learner_data_dir = ""  # the host's folders, not this kit's
+        found.shared = True
+        return found
     return _status_of({e: _probe(e) for e in ENDPOINTS})
+
+
+def _shared_up() -> Status:
+    """A shared classroom: start nothing; its status when every endpoint answers."""
+    from .registries import write_registries_conf  # the learner's own file
+
+    write_registries_conf()
+    found = status()
+    down_ = [e for e in ENDPOINTS if not getattr(found, f"{e}_up")]
+    if down_:
+        raise KitError(f"the classroom registry on localhost:{_port(down_[0])} is {OWNER}'s and "
+                       "does not answer: ask your teacher")
+    return found
+
+
+def shared_down_line() -> str:
+    """What ``classroom down`` says for a shared classroom (it stops nothing)."""
+    return (f"classroom registry: shared ({OWNER}'s, {pull_host()}-{kit_port()}): not stopped, "
+            "only its host stops it")
 
 
 def _write_configs() -> None:
@@ -300,6 +345,8 @@ def up() -> Status:
     from . import locks
     from .registries import write_registries_conf  # registries.py imports this module
 
+    if shared():
+        return _shared_up()
     with locks.hold("classroom"):
         write_registries_conf()
         binary = shutil.which(REGISTRY_BIN)
@@ -332,9 +379,12 @@ def up() -> Status:
 
 
 def down() -> Status:
-    """Stop only the registry processes this kit recorded (checked via /proc). Idempotent."""
+    """Stop only the registry processes this kit recorded (checked via /proc). Idempotent.
+    A shared classroom: stops nothing, its status."""
     from . import locks
 
+    if shared():
+        return status()
     with locks.hold("classroom"):
         for endpoint in ENDPOINTS:
             pid = _read_pid(endpoint)[0]

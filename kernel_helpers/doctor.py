@@ -235,10 +235,13 @@ def check_privilege(report: Report) -> None:
 def check_classroom(report: Report) -> None:
     from . import classroom
     status = classroom.status()
+    shared = f"shared ({classroom.OWNER}'s), " if status.shared else ""
+    fix = f"ask your teacher: {classroom.OWNER} runs it" if status.shared else \
+        "python -m kernel_helpers classroom up"
     report.add("classroom", "ok" if status.running else "warn",
-               f"up at {status.pull_url} (pull) and {status.push_url} (push, login)"
-               if status.running else "; ".join(["down", *status.problems.values()]),
-               "" if status.running else "python -m kernel_helpers classroom up")
+               f"{shared}up at {status.pull_url} (pull) and {status.push_url} (push, login)"
+               if status.running else "; ".join([f"{shared}down", *status.problems.values()]),
+               "" if status.running else fix)
 
 
 def run() -> Report:

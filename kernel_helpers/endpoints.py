@@ -3,6 +3,9 @@
 Three endpoints on loopback, at fixed offsets from one port (``$PODMAN_COURSE_REGISTRY_PORT``,
 default 5000): ``pull`` (anonymous, read-only, the course images), ``push`` (the course login,
 the learners' own storage) and ``kit`` (the kit's account, the course storage).
+Who runs them: this kit (the default), or, with ``$PODMAN_COURSE_CLASSROOM=shared``, the host
+(the hub classroom's root, for every learner's server): then the learner's kit uses them but
+never starts or stops them (``shared()``).
 ``classroom`` (the processes) and ``registries`` (registries.conf) both read them here.
 """
 
@@ -19,6 +22,18 @@ PORT_ENV = "PODMAN_COURSE_REGISTRY_PORT"
 DEFAULT_PORT = 5000
 ENDPOINTS = ("pull", "push", "kit")
 _OFFSET = {"pull": 0, "push": 1, "kit": 2}
+MODE_ENV = "PODMAN_COURSE_CLASSROOM"  # "shared": the host runs the classroom (set by the hub)
+SHARED = "shared"
+
+
+def shared() -> bool:
+    """True when the classroom registry is the host's (``$PODMAN_COURSE_CLASSROOM=shared``):
+    this kit uses it, never starts or stops it. Unset (or empty): the kit runs its own."""
+    value = os.environ.get(MODE_ENV, "").strip()
+    if value not in ("", SHARED):
+        raise KitError(f"{MODE_ENV}={value!r}: use {SHARED!r} (the host runs the classroom "
+                       "registry) or leave it unset (this kit runs its own)")
+    return value == SHARED
 
 
 def pull_port() -> int:

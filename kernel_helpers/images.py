@@ -311,6 +311,9 @@ def build(names=None, force: bool = False,
     Raises ``CommandFailed`` with the tail of the build log when a step fails, and
     ``StepTimeout`` when one runs out of time.
     """
+    if classroom.shared():
+        raise KitError(f"the classroom registry is {classroom.OWNER}'s ({classroom.MODE_ENV}="
+                       f"{classroom.SHARED}): {classroom.OWNER} builds and pushes the course images")
     if shutil.which("podman") is None:
         raise ToolMissing("podman", "apt-get install podman")
     with locks.hold("images"):

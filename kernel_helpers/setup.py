@@ -3,7 +3,8 @@
 Order: reclaim leftovers of crashed kernels, start the classroom registry, run the
 doctor (which chooses host workarounds and makes the rootless course user), build and
 push course images that changed, pull them into the rootless user's shared store.
-A second run redoes nothing that is already done.
+A second run redoes nothing that is already done. With a shared classroom (the hub's,
+``classroom.shared()``) it starts no registry and builds no image: the host does both.
 
 The whole set-up holds the kit's ``setup`` lock: a second set-up at the same time
 (two ``make test`` runs) waits for the first and then finds everything done. Lock
@@ -30,7 +31,10 @@ def main() -> int:
         if not report.healthy:
             print("setup stopped: the doctor found a problem the kit cannot work around (see FIX)")
             return 1
-        images.build(log=print)
+        if classroom.shared():  # the host builds and pushes them
+            print(f"images: {classroom.OWNER}'s classroom serves the course images: nothing to build")
+        else:
+            images.build(log=print)
         rootless.prepare_store(log=print)
     print(f"setup done in {time.monotonic() - start:.1f} s")
     return 0

@@ -4,7 +4,7 @@ Steps, in this order; each prints one line per thing it did, a failing step repo
 its error and the next steps still run, and the exit status is 1 if any step failed:
 
 0. ``hub``: stop the JupyterHub classroom and its learners' servers (``hub.server.stop``);
-1. ``classroom``: stop the classroom registry (``classroom.down``);
+1. ``classroom``: stop the classroom registry (``classroom.down``; a shared one is left alone);
 2. ``sandboxes``: reclaim every sandbox and its rootless world (``sandbox.reclaim(everything=True)``);
 3. ``course user``: for each course user the kit made (its GECOS is ``rootless_account.MARKER``;
    a user of that name the kit did not make is kept): stop its processes, remove its
@@ -40,6 +40,8 @@ USERDEL_BUSY = 8  # userdel's exit status when the user still has processes
 
 def stop_classroom() -> list[str]:
     from . import classroom
+    if classroom.shared():  # the host's: not this kit's to stop
+        return [classroom.shared_down_line()]
     ours = {k: v for k, v in classroom.status().pids.items() if v}
     status = classroom.down()
     if any(status.pids.values()):

@@ -46,6 +46,9 @@ def _wait_up(proc: process.Popen, started: float) -> None:
 def up(roster: Path | None = None, test_auth: bool = False, out=print) -> int:
     if os.geteuid() != 0:
         raise KitError("the hub classroom runs as root (it starts each learner's server as them)")
+    if classroom.shared():
+        raise KitError(f"hub up runs the classroom registry its learners share: unset "
+                       f"{classroom.MODE_ENV} here")
     if test_auth:
         config.check_test_auth()  # before anything is changed
     with locks.hold(LOCK, wait=0):

@@ -9,6 +9,7 @@ What it sets (every value in the file is a literal, made here):
   as the learner, in their clone ``~/podman-course``, opening ``notebooks/00_setup.ipynb``;
 - per learner: ``resources.learner_environment(index, login)``, the grades URL
   (``GRADES_URL_ENV``), the clone on ``PYTHONPATH`` (the kit the learner runs is theirs),
+  the classroom registry's port and ``PODMAN_COURSE_CLASSROOM=shared`` (it is root's),
   and ``resources.spawner_settings()``;
 - a pre-spawn hook (``hooks.pre_spawn``) that makes sure of the account and clones or pulls
   the course as the learner;
@@ -32,6 +33,7 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from ..endpoints import MODE_ENV, SHARED
 from ..errors import KitError
 from . import GRADES_PATH, GRADES_URL_ENV, grades_service, published, resources
 from .accounts import COURSE_DIR, Learner
@@ -104,6 +106,7 @@ def learner_env(learner: Learner, user: pwd.struct_passwd, base_env: dict[str, s
             "XDG_RUNTIME_DIR": f"/run/user/{user.pw_uid}",
             "PYTHONPATH": clone,
             "PODMAN_COURSE_REGISTRY_PORT": os.environ.get("PODMAN_COURSE_REGISTRY_PORT", "5000"),
+            MODE_ENV: SHARED,  # root's classroom registry: the learner's kit uses it, never runs it
             **resources.learner_environment(learner.index + block_offset(), learner.login),
             GRADES_URL_ENV: public_url() + GRADES_PATH}
 

@@ -50,6 +50,10 @@ def test_the_login_form_refuses_a_wrong_password(hub):
         home = pwd.getpwnam(login).pw_dir
         assert os.stat(home).st_mode & 0o077 == 0, f"{home} is open to others"
         assert os.stat(f"{home}/podman-course/.git").st_uid == pwd.getpwnam(login).pw_uid
+        # the learner's doctor (run by `up`, as them) sees root's registry as the shared classroom
+        report = json.loads(open(f"{home}/{accounts.KIT_STATE}/doctor.json").read())
+        row = next(c for c in report["checks"] if c["name"] == "classroom")
+        assert row["status"] == "ok" and row["finding"].startswith("shared (the hub's), up"), row
 
 
 def test_each_learner_runs_as_themself_rootless_and_alone(hub):
@@ -66,6 +70,9 @@ def test_each_learner_runs_as_themself_rootless_and_alone(hub):
             assert got.ok and got.text.split()[:2] == [str(uid)] * 2, got
             loaded = me.execute("%load_ext kernel_helpers")
             assert loaded.ok, loaded
+            shared = me.execute("from kernel_helpers import classroom\n"
+                                "print(classroom.up().describe().splitlines()[0])")
+            assert shared.ok and "running, shared (the hub's)" in shared.text, shared
             rootless = me.execute("from kernel_helpers.lesson import podman\n"
                                   "print(podman('info --format {{.Host.Security.Rootless}}').stdout)")
             assert rootless.ok and rootless.text.split()[-1] == "true", rootless

@@ -61,8 +61,9 @@ def recording():
 
 @pytest.fixture(autouse=True)
 def default_registry_port(monkeypatch):
-    """Unit tests see the kit's default classroom port, whatever port this run's classroom uses."""
+    """Unit tests see the kit's default classroom port and mode, whatever this run's classroom is."""
     monkeypatch.delenv(classroom.PORT_ENV, raising=False)
+    monkeypatch.delenv(classroom.MODE_ENV, raising=False)  # the kit's own classroom, not a hub's
 
 
 @pytest.fixture

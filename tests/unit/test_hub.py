@@ -83,6 +83,7 @@ def test_port_blocks_can_start_elsewhere(monkeypatch):
     assert env["PODMAN_COURSE_PORT_POOL"] == f"{low}-{low + resources.BLOCK - 1}"
     assert env[GRADES_URL_ENV] == "http://127.0.0.1:18390" + GRADES_PATH
     assert env["PYTHONPATH"] == f"{user.pw_dir}/podman-course" and env["PATH"] == "/x"
+    assert env["PODMAN_COURSE_CLASSROOM"] == "shared"  # root's registry: the learner's kit only uses it
     monkeypatch.setenv(config.FIRST_PORT_ENV, str(resources.FIRST + 1))
     with pytest.raises(KitError, match="must be"):
         config.block_offset()
