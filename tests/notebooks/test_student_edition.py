@@ -3,10 +3,13 @@
 It is built (scripts/student.py, as ``make student`` does) from the stored teacher notebooks
 into ``test-artifacts/notebooks/student-edition``; the notebooks it changes (those with
 solutions or grades) run in test_papermill.py's one side-by-side run, with leased ports. Every
-``%lab grade`` then reports FAIL (nobody did the task), and nothing raises.
+``%lab grade`` then reports FAIL (nobody did the task), and nothing raises; as an ordinary user
+a lab that needs root (the systemd host's) says so in one ``skipped:`` line instead.
 """
 
 from __future__ import annotations
+
+import os
 
 import nbformat
 import pytest
@@ -36,6 +39,9 @@ def test_the_student_edition_runs_to_the_end_with_every_grade_failing(stem, side
     grades = _grade_texts(ran)
     assert grades, f"{stem}: no %lab grade output"
     for text in grades:
+        if os.geteuid() != 0 and text.startswith("skipped: ") and "needs root)" in text:
+            continue  # an ordinary user: a lab on the systemd host says so in one line instead
         assert "FAIL" in text and "all checks pass" not in text, text
+    assert os.geteuid() != 0 or not any(t.startswith("skipped: ") for t in grades), grades
     errors = [o for c in ran.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors

@@ -11,7 +11,7 @@ from kernel_helpers import engine, rootless, rootless_account
 from kernel_helpers.errors import KitError
 
 
-def test_each_world_has_a_short_runtime_folder_of_its_own(monkeypatch):
+def test_each_world_has_a_short_runtime_folder_of_its_own(monkeypatch, root_mode):
     monkeypatch.setenv("PODMAN_COURSE_RUNTIME", "/run/pc")
     world = rootless._world_paths("kernel-42-abcdef", Path("/home/u"))
     assert world.runroot == Path("/run/pc/u/abcdef/containers")
@@ -20,7 +20,7 @@ def test_each_world_has_a_short_runtime_folder_of_its_own(monkeypatch):
     assert world.graphroot == Path("/home/u/.local/share/podman-course/sandboxes/kernel-42-abcdef/storage")
 
 
-def test_prefix_runs_as_the_user_with_only_the_world_environment(monkeypatch):
+def test_prefix_runs_as_the_user_with_only_the_world_environment(monkeypatch, root_mode):
     monkeypatch.setenv("PODMAN_COURSE_RUNTIME", "/run/pc")
     world = rootless._world_paths("kernel-42-abcdef", Path("/home/u"))
     rw = rootless.RootlessWorld("kernel-42-abcdef", world, "u", 1234, Path("/home/u"))
@@ -33,7 +33,7 @@ def test_prefix_runs_as_the_user_with_only_the_world_environment(monkeypatch):
     assert pairs["XDG_RUNTIME_DIR"] == "/run/pc/u/abcdef"
 
 
-def test_a_foreign_account_is_never_used(monkeypatch):
+def test_a_foreign_account_is_never_used(monkeypatch, root_mode):
     root = pwd.getpwuid(0).pw_name
     monkeypatch.setenv(rootless_account.USER_ENV, root)
     assert "was not made by the kit" in rootless_account.unavailable_reason()
@@ -43,7 +43,7 @@ def test_a_foreign_account_is_never_used(monkeypatch):
         rootless.world_for("kernel-1-abcdef")
 
 
-def test_a_missing_account_is_explained(monkeypatch):
+def test_a_missing_account_is_explained(monkeypatch, root_mode):
     monkeypatch.setenv(rootless_account.USER_ENV, "no-such-user-kh")
     assert "there is no user no-such-user-kh" in rootless_account.unavailable_reason()
     assert rootless.remove_world("kernel-1-abcdef") == []

@@ -142,7 +142,7 @@ def test_a_user_the_kit_did_not_make_is_kept():
     assert uninstall.remove_user("no-such-user-kh") == ["no course user no-such-user-kh"]
 
 
-def test_recorded_users_are_removed_too(monkeypatch):
+def test_recorded_users_are_removed_too(monkeypatch, root_mode):
     hostchanges.record("user:pc-t-old", {"created": "x"})
     monkeypatch.setenv(rootless_account.USER_ENV, "pc-t-now")
     seen = []
@@ -151,7 +151,7 @@ def test_recorded_users_are_removed_too(monkeypatch):
     assert seen == ["pc-t-now", "pc-t-old"]
 
 
-def test_an_isolated_state_keeps_the_shared_default_account(monkeypatch):
+def test_an_isolated_state_keeps_the_shared_default_account(monkeypatch, root_mode):
     monkeypatch.delenv(rootless_account.USER_ENV, raising=False)
     monkeypatch.setenv(paths.STATE_ENV, "/tmp/some-isolated-state")
     seen = []

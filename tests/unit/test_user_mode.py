@@ -139,7 +139,8 @@ def test_each_user_mode_sandbox_has_its_own_runtime_folder_and_pause_process(as_
     assert sandbox.env[paths.RUNTIME_ENV] == "/tmp/pcr"  # the kit's own folder does not move
 
 
-def test_root_mode_sandboxes_keep_their_run_root(monkeypatch):
+def test_root_mode_sandboxes_keep_their_run_root(monkeypatch, tmp_path):
+    monkeypatch.setenv(paths.STATE_ENV, str(tmp_path))  # root's default state is not ours to read
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     sandbox = Sandbox.for_id("kernel-42-abcdef")
     assert "XDG_RUNTIME_DIR" not in sandbox.env and sandbox.world.runroot.name == "run"
