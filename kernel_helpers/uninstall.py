@@ -11,7 +11,7 @@ its error and the next steps still run, and the exit status is 1 if any step fai
    subuid/subgid ranges, the user with its home, and its ``/run/user/UID`` folder;
    then ``learner accounts``: each account of the hub classroom (``learner:LOGIN`` in the
    record, GECOS ``hub.accounts.MARKER``), removed the same way; then ``learner cgroups``:
-   the per-learner memory/pids cgroups ``hub.limits`` made (recorded as ``cgroup:GROUP``);
+   the per-learner memory/pids cgroups ``hub.limits`` made (recorded as ``cgroup:GROUP/LOGIN``);
 4. ``/dev/net/tun``: give it back the mode recorded before the kit changed it
    (``hostchanges``);
 5. ``docker-registry service``: Debian's own registry service, which

@@ -92,7 +92,8 @@ def prepare(login: str, root: Path = CGROUP_ROOT, group: str = GROUP) -> list[st
         return [f"no per-learner memory/pids limit for {login}: no cgroup v1 pids+memory here "
                 "(on cgroup v2 with systemd use SystemdSpawner)"]
     account = pwd.getpwnam(login)
-    hostchanges.record(f"cgroup:{group}", {"root": str(root), "controllers": list(CONTROLLERS)})
+    # one record per learner: the uninstall of one state removes its own learners' cgroups only
+    hostchanges.record(f"cgroup:{group}/{login}", {"root": str(root), "controllers": list(CONTROLLERS)})
     limit = {"pids": ("pids.max", str(pids())),
              "memory": ("memory.limit_in_bytes", str(memory_mb() * 1024 * 1024))}
     for controller in CONTROLLERS:
@@ -111,19 +112,29 @@ def prepare(login: str, root: Path = CGROUP_ROOT, group: str = GROUP) -> list[st
 
 
 def remove_all(record: dict, group: str = GROUP) -> list[str]:
-    """Remove the learners' cgroups the record says the kit made (they must be empty)."""
-    made = record.get(f"cgroup:{group}")
-    if not made:
-        return []
-    done = []
-    for controller in made.get("controllers", CONTROLLERS):
-        parent = Path(made.get("root", CGROUP_ROOT)) / controller / group
-        if not parent.is_dir():
+    """Remove the learners' cgroups the record says the kit made (they must be empty), then
+    their parent GROUP folder when no other state's learner has one there any more."""
+    done, parents = [], set()
+    for key, made in sorted(record.items()):
+        if not (key == f"cgroup:{group}" or key.startswith(f"cgroup:{group}/")):
             continue
-        for mine in sorted(p for p in parent.iterdir() if p.is_dir()):
-            mine.rmdir()  # EBUSY while a process of the learner is still in it
-        parent.rmdir()
-        done.append(f"removed {parent} and its learners' cgroups")
+        login = key.partition("/")[2]  # "" for an older record of the group alone
+        for controller in made.get("controllers", CONTROLLERS):
+            parent = Path(made.get("root", CGROUP_ROOT)) / controller / group
+            parents.add(parent)
+            mine = parent / login
+            if login and mine.is_dir() and not mine.is_symlink():
+                mine.rmdir()  # EBUSY while a process of the learner is still in it
+                done.append(f"removed the cgroup {mine}")
+    for parent in sorted(parents):
+        try:
+            parent.rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError:  # another state's learners still have their cgroups here
+            done.append(f"kept {parent}: other learners' cgroups are in it")
+            continue
+        done.append(f"removed {parent}")
     return done
 
 

@@ -43,8 +43,8 @@ def learner(monkeypatch):
     finally:
         subprocess.run(["pkill", "-KILL", "-u", LOGIN], check=False, timeout=30)
         time.sleep(1)
-        limits.remove_all({f"cgroup:{GROUP}": {"root": str(limits.CGROUP_ROOT),
-                                              "controllers": list(limits.CONTROLLERS)}}, GROUP)
+        limits.remove_all({f"cgroup:{GROUP}/{LOGIN}": {"root": str(limits.CGROUP_ROOT),
+                                                       "controllers": list(limits.CONTROLLERS)}}, GROUP)
         subprocess.run(["userdel", "--remove", "--force", LOGIN], check=False, timeout=60)
         shutil.rmtree(runtime, ignore_errors=True)
 

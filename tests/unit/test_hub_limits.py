@@ -44,7 +44,7 @@ def test_prepare_sets_both_limits_and_records_the_host_change(fake_root, monkeyp
     assert (limits.folder("pids", ME, fake_root) / "pids.max").read_text() == "100"
     assert (limits.folder("memory", ME, fake_root) / "memory.limit_in_bytes").read_text() \
         == str(256 * 1024 * 1024)
-    assert hostchanges.load()[f"cgroup:{limits.GROUP}"]["root"] == str(fake_root)
+    assert hostchanges.load()[f"cgroup:{limits.GROUP}/{ME}"]["root"] == str(fake_root)
     assert (limits.folder("pids", ME, fake_root) / "cgroup.procs").stat().st_uid == os.getuid()
 
 
@@ -89,9 +89,14 @@ def test_uninstall_removes_only_what_was_recorded(fake_root):
     assert limits.remove_all({}) == []
     for controller in limits.CONTROLLERS:  # empty cgroups (the kernel's files are not real files)
         limits.folder(controller, ME, fake_root).mkdir(parents=True)
-    record = {f"cgroup:{limits.GROUP}": {"root": str(fake_root), "controllers": ["pids", "memory"]}}
-    assert len(limits.remove_all(record)) == 2
-    assert not (fake_root / "pids" / limits.GROUP).exists()
+        limits.folder(controller, "someone-else", fake_root).mkdir(parents=True)  # another state's
+    made = {"root": str(fake_root), "controllers": ["pids", "memory"]}
+    said = limits.remove_all({f"cgroup:{limits.GROUP}/{ME}": made})
+    assert [line.split()[0] for line in said] == ["removed", "removed", "kept", "kept"], said
+    assert not limits.folder("pids", ME, fake_root).exists()
+    assert limits.folder("pids", "someone-else", fake_root).is_dir()
+    said = limits.remove_all({f"cgroup:{limits.GROUP}/someone-else": made})
+    assert not (fake_root / "pids" / limits.GROUP).exists() and len(said) == 4
 
 
 def test_the_hub_gets_the_join_and_a_shown_memory_limit():
