@@ -63,6 +63,7 @@ from .errors import KitError, ToolMissing
 
 REGISTRY_BIN = "docker-registry"
 OWNER = "the hub"  # who runs a shared classroom, as the learner's messages name it
+SHARED_NEEDS = ("pull", "push")  # a learner never uses the kit endpoint (a pod may not reach it)
 START_TIMEOUT = 10.0
 
 
@@ -260,6 +261,7 @@ def status() -> Status:
         found = _status_of({e: _shared_probe(e) for e in ENDPOINTS})
         found.data_dir = found.learner_data_dir = ""  # the host's folders, not this kit's
         found.shared = True
+        found.running = all(getattr(found, f"{e}_up") for e in SHARED_NEEDS)
         return found
     return _status_of({e: _probe(e) for e in ENDPOINTS})
 
@@ -270,7 +272,7 @@ def _shared_up() -> Status:
 
     write_registries_conf()
     found = status()
-    down_ = [e for e in ENDPOINTS if not getattr(found, f"{e}_up")]
+    down_ = [e for e in SHARED_NEEDS if not getattr(found, f"{e}_up")]
     if down_:
         raise KitError(f"the classroom registry on localhost:{_port(down_[0])} is {OWNER}'s and "
                        "does not answer: ask your teacher")

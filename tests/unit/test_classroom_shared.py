@@ -105,6 +105,14 @@ def test_status_names_each_endpoint_that_does_not_answer(host_registry):
     assert now.describe().startswith("classroom registry: partly running, shared (the hub's)")
 
 
+def test_a_learner_needs_only_pull_and_push(host_registry):
+    start, base = host_registry
+    start("pull", "push")  # a pod forwards these two; the kit endpoint is the host's alone
+    now = classroom.status()
+    assert now.running and not now.kit_up
+    assert classroom.up().running
+
+
 def test_up_starts_nothing_and_says_who_to_ask(host_registry, tmp_path):
     start, base = host_registry
     with pytest.raises(KitError) as raised:
