@@ -91,7 +91,8 @@ def checks(pod, values: dict, registry: list[dict]) -> list[tuple[str, bool]]:
         ("registry forward sidecar next to the notebook",
          [c.name for c in pod.spec.containers] == ["notebook", "registry-forward"]),
         ("the kit's registry port is the forwarded 5000", env.get("PODMAN_COURSE_REGISTRY_PORT") == "5000"),
-        ("the learner's kit uses that registry as shared (never starts it)", env.get("PODMAN_COURSE_CLASSROOM") == "shared"),
+        ("the learner's kit uses that registry as shared (never starts it)",
+         env.get("PODMAN_COURSE_CLASSROOM") == "shared"),
         ("the network policy lets the pods reach the registry Service",
          service["spec"]["selector"] == allowed and {p["port"] for p in service["spec"]["ports"]} == ports),
     ]
