@@ -1,0 +1,160 @@
+"""The notebooks' translations: one gettext catalogue per notebook and language.
+
+The English jupytext source (``notebooks/src/NN_name.py``) is the one source. Each of its
+markdown cells is one message of ``notebooks/i18n/LOCALE/NN_name.po``: ``msgid`` is the English
+cell, ``msgstr`` its translation (the ``#.`` comment says which cell). Code cells are never
+translated, so the two editions run the same code (a test compares them).
+
+When the English changes, ``update`` merges the catalogue with the new cells the way gettext's
+``msgmerge`` does (Babel): an unchanged cell keeps its translation; a changed cell's entry is
+marked ``#, fuzzy`` and keeps the old English as ``#| msgid`` so that the translator sees what
+changed; a new cell gets an empty entry; a removed cell's entry becomes obsolete (``#~``).
+``check`` lists every cell whose translation is missing or fuzzy, by notebook and cell number.
+
+Usage:
+    python scripts/translations.py update [NAME ...]   # merge the catalogues with the English
+    python scripts/translations.py check               # fail on a missing or fuzzy translation
+    python scripts/translations.py stats               # translated / fuzzy / missing per notebook
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+I18N = NOTEBOOKS / "i18n"
+LANGUAGES = {"zh-CN": "zh_CN"}  # edition folder (BCP 47) -> gettext locale
+PROJECT = "podman-course notebooks"
+
+
+def sources() -> list[Path]:
+    return sorted((NOTEBOOKS / "src").glob("[0-9][0-9]_*.py"))
+
+
+def catalogue_path(stem: str, locale: str) -> Path:
+    return I18N / locale / f"{stem}.po"
+
+
+def message(cell) -> str:
+    """A markdown cell's text as a message id (surrounding blank lines left out)."""
+    return cell.source.strip("\n")
+
+
+def markdown_cells(src: Path) -> list[tuple[int, str]]:
+    """(cell number, message) of every markdown cell of SRC, in order (numbered from 0)."""
+    nb = jupytext.read(src)
+    return [(index, message(cell)) for index, cell in enumerate(nb.cells) if cell.cell_type == "markdown"]
+
+
+def template(src: Path, locale: str) -> Catalog:
+    catalog = Catalog(locale=locale, project=PROJECT, fuzzy=False)
+    for index, text in markdown_cells(src):
+        if text in catalog:
+            catalog[text].auto_comments.append(f"markdown cell {index}")
+        else:
+            catalog.add(text, "", auto_comments=[f"markdown cell {index}"],
+                        locations=[(f"notebooks/src/{src.name}", index)])
+    return catalog
+
+
+def load(stem: str, locale: str) -> Catalog | None:
+    path = catalogue_path(stem, locale)
+    if not path.exists():
+        return None
+    with path.open("rb") as f:
+        return read_po(f, locale=locale)
+
+
+def save(catalog: Catalog, stem: str, locale: str) -> Path:
+    path = catalogue_path(stem, locale)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=0, include_previous=True, sort_output=False)
+    return path
+
+
+def update(names: list[str] | None = None) -> int:
+    for src in sources():
+        if names and src.stem not in names:
+            continue
+        for locale in LANGUAGES.values():
+            fresh = template(src, locale)
+            catalog = load(src.stem, locale)
+            if catalog is None:
+                catalog = fresh
+            else:
+                fresh.creation_date = catalog.creation_date  # no header churn on every update
+                catalog.update(fresh, no_fuzzy_matching=False, update_header_comment=False)
+            print(f"{save(catalog, src.stem, locale).relative_to(NOTEBOOKS.parent)}: "
+                  f"{describe(problems(src, catalog))}")
+    return 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    cell: int
+    kind: str  # "missing" | "fuzzy"
+    first_line: str
+
+
+def problems(src: Path, catalog: Catalog | None) -> list[Problem]:
+    """The markdown cells of SRC whose translation is missing or fuzzy in CATALOG."""
+    found = []
+    for index, text in markdown_cells(src):
+        entry = catalog.get(text) if catalog is not None else None
+        kind = "missing" if entry is None or not entry.string else "fuzzy" if entry.fuzzy else ""
+        if kind:
+            found.append(Problem(index, kind, text.splitlines()[0][:70]))
+    return found
+
+
+def translation(src: Path, locale: str) -> dict[str, str]:
+    """{English markdown cell: its translation}, only the complete (not fuzzy) ones."""
+    catalog = load(src.stem, locale)
+    if catalog is None:
+        return {}
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def describe(found: list[Problem]) -> str:
+    missing = sum(p.kind == "missing" for p in found)
+    fuzzy = sum(p.kind == "fuzzy" for p in found)
+    return "complete" if not found else f"{missing} missing, {fuzzy} fuzzy"
+
+
+def check() -> int:
+    bad = 0
+    for src in sources():
+        for edition, locale in LANGUAGES.items():
+            found = problems(src, load(src.stem, locale))
+            for p in found:
+                print(f"{src.stem} [{edition}] markdown cell {p.cell}: {p.kind}: {p.first_line}")
+            bad += len(found)
+    if bad:
+        print(f"{bad} cells need a translator: edit notebooks/i18n/LOCALE/NAME.po (a fuzzy entry shows "
+              "the old English as '#| msgid'; remove '#, fuzzy' once the translation matches)")
+    return 1 if bad else 0
+
+
+def stats() -> int:
+    for src in sources():
+        for edition, locale in LANGUAGES.items():
+            cells = len(markdown_cells(src))
+            found = problems(src, load(src.stem, locale))
+            print(f"{src.stem} [{edition}]: {cells - len(found)} of {cells} cells translated "
+                  f"({describe(found)})")
+    return 0
+
+
+if __name__ == "__main__":
+    verb, *rest = sys.argv[1:] or ["check"]
+    verbs = {"update": lambda: update(rest), "check": check, "stats": stats}
+    if verb not in verbs:
+        sys.exit(f"usage: translations.py {'|'.join(verbs)} [NAME ...]")
+    sys.exit(verbs[verb]())
