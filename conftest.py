@@ -77,7 +77,7 @@ def pytest_collection_modifyitems(config, items):
         return
     cache: dict[str, tuple[dict, dict]] = {}
     for item in _nbval_cells(items):
-        stem = Path(str(item.parent.fspath)).stem
+        stem = mode_outputs.name_of(Path(str(item.parent.fspath)))
         if stem not in cache:
             cache[stem] = (mode_outputs.keys(item.parent.nb), mode_outputs.expected(stem))
         keys, expected = cache[stem]
@@ -100,7 +100,7 @@ def pytest_runtest_makereport(item, call):
         item.config.stash.setdefault(_BROKEN, []).append(f"{item.nodeid}: {call.excinfo.value}"[:300])
         return  # failed for another reason than its outputs: nothing to record, the run fails
     recorded = item.config.stash.setdefault(_RECORDED, {})
-    stem = Path(str(item.parent.fspath)).stem
+    stem = mode_outputs.name_of(Path(str(item.parent.fspath)))
     key = mode_outputs.keys(item.parent.nb)[id(item.cell)]
     recorded.setdefault(stem, {})[key] = (item.cell.source, item.sanitize_outputs(fresh))
 
@@ -114,7 +114,7 @@ def pytest_sessionfinish(session):
     if not folder:
         return
     recorded = session.config.stash.get(_RECORDED, {})
-    ran = {Path(str(item.parent.fspath)).stem for item in _nbval_cells(session.items)}
+    ran = {mode_outputs.name_of(Path(str(item.parent.fspath))) for item in _nbval_cells(session.items)}
     for stem in sorted(ran):
         written = mode_outputs.write(Path(folder), stem, recorded.get(stem, {}))
         print(f"\nuser-mode outputs of {stem}: {len(recorded.get(stem, {}))} cells"

@@ -36,12 +36,12 @@ if [ -n "$broken" ]; then
   exit 1
 fi
 DEST=tests/data/user-mode-outputs
-rm -f "$DEST"/[0-9][0-9]_*.json
+rm -f "$DEST"/[0-9][0-9]_*.json "$DEST"/*/[0-9][0-9]_*.json  # each edition in a folder of its own
 mkdir -p "$DEST"
-for file in "$OUT"/[0-9][0-9]_*.json; do
-  [ -e "$file" ] || continue
+for file in "$OUT"/[0-9][0-9]_*.json "$OUT"/*/[0-9][0-9]_*.json; do
+  [ -f "$file" ] && [ ! -L "$file" ] || continue
   python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$file" || { echo "record-user: $file is not JSON" >&2; exit 1; }
-  install -m 0644 "$file" "$DEST/"
+  install -D -m 0644 "$file" "$DEST/${file#"$OUT"/}"
 done
 python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print("record-user: cells with user-mode outputs:", s["cells"], "total", sum(s["cells"].values()))' "$OUT/summary.json"
 git status --short "$DEST"

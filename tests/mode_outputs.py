@@ -18,8 +18,12 @@ notebook into DIR, with an entry for every cell whose fresh outputs differ from 
 
 Usage:
     keys(nb)                          # {id(cell): "3f9a0c1d2e4b#0", ...} for the code cells
-    expected(stem)                    # {key: [outputs]} of the notebook STEM ({} if none)
-    write(folder, stem, entries)      # one notebook's file (entries: {key: (source, outputs)})
+    name_of(path)                     # "05_namespaces", "zh-CN/05_namespaces": a notebook's name
+    expected(name)                    # {key: [outputs]} of the notebook NAME ({} if none)
+    write(folder, name, entries)      # one notebook's file (entries: {key: (source, outputs)})
+
+A notebook's NAME is its path below ``notebooks/`` without ``.ipynb``, so that each edition
+(``notebooks/zh-CN/``) has its own file (``tests/data/user-mode-outputs/zh-CN/NN_name.json``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import json
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent / "data" / "user-mode-outputs"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 MODE = "user"
 RECORD_HINT = ("re-record as an ordinary user: `make record-user` as root (see tests/mode_outputs.py)")
 
@@ -48,6 +53,15 @@ def keys(nb) -> dict[int, str]:
         found[id(cell)] = f"{digest}#{seen.get(digest, 0)}"
         seen[digest] = seen.get(digest, 0) + 1
     return found
+
+
+def name_of(notebook: Path) -> str:
+    """The notebook's name: its path below notebooks/ without the suffix (else its stem)."""
+    notebook = Path(notebook).resolve()
+    try:
+        return notebook.relative_to(NOTEBOOKS).with_suffix("").as_posix()
+    except ValueError:
+        return notebook.stem
 
 
 def path(stem: str, folder: Path = FOLDER) -> Path:
@@ -82,7 +96,7 @@ def write(folder: Path, stem: str, entries: dict[str, tuple[str, list[dict]]]) -
     data = {"about": f"user-mode outputs of notebooks/{stem}.ipynb where they differ from the "
                      f"stored root outputs, sanitized (tests/mode_outputs.py)",
             "mode": MODE, "cells": cells}
-    folder.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     return target
 

@@ -47,19 +47,21 @@ def test_a_changed_cell_makes_its_entry_stale(tmp_path):
     assert mode_outputs.stale("09_x", nb, tmp_path) == [key]
 
 
-RECORDED = sorted(mode_outputs.FOLDER.glob("*.json"))
+RECORDED = sorted(mode_outputs.FOLDER.rglob("*.json"))
+NAMES = [p.relative_to(mode_outputs.FOLDER).with_suffix("").as_posix() for p in RECORDED]
 
 
-@pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
-def test_every_recorded_entry_matches_a_cell_of_the_current_notebook(path):
-    source = NOTEBOOKS / f"{path.stem}.ipynb"
-    assert source.exists(), f"{path.name}: no notebook {source.name}"
-    stale = mode_outputs.stale(path.stem, nbformat.read(source, as_version=4))
-    assert not stale, (f"{path.name}: {len(stale)} entries match no cell of {source.name} any more "
+@pytest.mark.parametrize("name", NAMES)
+def test_every_recorded_entry_matches_a_cell_of_the_current_notebook(name):
+    source = NOTEBOOKS / f"{name}.ipynb"
+    assert source.exists(), f"{name}.json: no notebook {source.name}"
+    assert mode_outputs.name_of(source) == name
+    stale = mode_outputs.stale(name, nbformat.read(source, as_version=4))
+    assert not stale, (f"{name}.json: {len(stale)} entries match no cell of {source.name} any more "
                        f"(its code changed): {mode_outputs.RECORD_HINT}")
 
 
-@pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
+@pytest.mark.parametrize("path", RECORDED, ids=NAMES)
 def test_recorded_outputs_hold_no_value_of_the_recording_machine(path):
     text = path.read_text()
     assert "/home/pc-" not in text and "pc-recorder" not in text and "pc-learner" not in text
