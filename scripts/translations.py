@@ -59,7 +59,7 @@ def template(src: Path, locale: str) -> Catalog:
             catalog[text].auto_comments.append(f"markdown cell {index}")
         else:
             catalog.add(text, "", auto_comments=[f"markdown cell {index}"],
-                        locations=[(f"notebooks/src/{src.name}", index)])
+                        locations=[(f"notebooks/src/{src.name}", None)])
     return catalog
 
 

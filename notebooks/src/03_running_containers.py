@@ -598,7 +598,8 @@ echo 'hello from exec' > /tmp/notes.txt
 # %% [markdown]
 # ### Lab 03-entrypoint: a command replaces the image's default command
 # The notes' demo "entry point 被压制" (the entry point is suppressed), as an unprivileged user
-# like the notes' `user1`: every command is `%podman --rootless ...`.
+# like the notes' `user1`: every command runs rootless (`%podman --rootless ...`, or a
+# `%%podman --rootless` cell when the command reads input).
 
 # %%
 %lab start 03-entrypoint

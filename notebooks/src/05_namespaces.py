@@ -827,7 +827,7 @@ if rootless_available():
 # #### Your answer
 # One command per cell. For step 2, `pid = podman("inspect --format '{{.State.Pid}}' nsweb").stdout.strip()`
 # keeps the PID in a variable (`podman()` is `%podman` as a Python function), and
-# `!ps -o pid,user,args -p {pid}` shows that process on the host.
+# `!ps -o args -p {pid}` shows that process on the host.
 
 # %% tags=["solution"]
 %podman run -d --name nsweb registry.redhat.io/rhel8/httpd-24

@@ -679,7 +679,7 @@ print("all good")
 # ## Clean up
 # Remove the containers, the sandbox's and the rootless world's, then the host directories.
 # The database files belong to the user's subordinate ids, which the user cannot remove
-# directly: `podman unshare rm` removes them from inside the namespace, as the same trick as
+# directly: `podman unshare rm` removes them from inside the namespace, by the same trick as
 # `chown`. Last, the images we pulled (the course images in the read-only stores stay).
 
 # %%
