@@ -56,6 +56,8 @@ unit: venv
 lint: venv
 	$(VENV)/bin/ruff check kernel_helpers tests benchmarks
 
+# Both editions: notebooks/ (English) and notebooks/zh-CN/ (markdown from notebooks/i18n/zh_CN/*.po,
+# see scripts/translations.py; `python scripts/translations.py check` lists what needs a translator).
 notebooks: venv
 	$(PY) scripts/notebooks.py sync
 
@@ -64,6 +66,7 @@ notebooks: venv
 # (git-ignored: made, never edited); see scripts/student.py and the README.
 student: venv
 	$(PY) scripts/student.py
+	$(if $(wildcard notebooks/zh-CN/*.ipynb),$(PY) scripts/student.py --source notebooks/zh-CN --out notebooks/zh-CN/student)
 
 bench: setup
 	$(PY) benchmarks/bench.py

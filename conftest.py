@@ -19,7 +19,7 @@ from tests import host_values, mode_outputs
 ROOT = Path(__file__).resolve().parent
 # the student edition (make student) is made from the teacher notebooks, without solutions:
 # its grades FAIL on purpose, so nbval does not compare it; tests/notebooks runs it instead
-collect_ignore = ["notebooks/student"]
+collect_ignore = ["notebooks/student", "notebooks/zh-CN/student"]
 
 
 def recorded_hosts() -> list[dict]:
