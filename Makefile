@@ -4,7 +4,6 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 PYTHON ?= python3
-KERNEL := podman-course
 
 .PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user record-user classroom-hub
 
@@ -23,13 +22,19 @@ system:            # what the course needs (no browser)
 system-tests:      # that, and what only the tests need (chromium, libatomic1)
 	@bash scripts/install-system-packages.sh --tests
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed $(VENV)/.jupyter-config
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Podman course"
+	touch $@
+
+# The kernels (podman-course, and podman-course-zh-cn: the kit in Chinese) and JupyterLab's
+# classroom settings (no news prompt, the course kernel as default), all inside the venv:
+# see scripts/install-jupyter-config.sh. Redone when those files change.
+$(VENV)/.jupyter-config: $(VENV)/.installed scripts/install-jupyter-config.sh $(wildcard jupyter/*.json)
+	bash scripts/install-jupyter-config.sh $(PY)
 	touch $@
 
 kit: venv

@@ -11,7 +11,7 @@ from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import commands, labs, live, runner, session
+from . import commands, labs, live, plotfonts, runner, session
 from .errors import UsageError
 from .session import kernel_sandbox
 
@@ -134,11 +134,13 @@ class PodmanMagics(Magics):
 
 
 def load(ipython) -> None:
-    """Register the magics and give this kernel its sandbox; show whole cells in tables."""
+    """Register the magics and give this kernel its sandbox; show whole cells in tables,
+    Chinese plot labels with a CJK font."""
     import pandas as pd
 
     pd.set_option("display.max_colwidth", 200)
     pd.set_option("display.expand_frame_repr", False)  # one line per row, not column blocks
+    plotfonts.configure()
     kernel_sandbox()
     ipython.register_magics(PodmanMagics)
 

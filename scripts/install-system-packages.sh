@@ -28,13 +28,14 @@ COURSE_PKGS=(
   systemd                               # systemd-analyze verify (notebook 07, unit generator)
   procps                                # pkill, pgrep
   python3-venv                          # the kit's .venv
+  fonts-noto-cjk                        # Chinese text: the notes' quotes in the browser, plot labels
 )
 # Only the browser tests (tests/browser) need these; a learner's `make lab` installs none.
 TEST_PKGS=(
   chromium                              # the browser Playwright drives
   libatomic1                            # Playwright's bundled node is linked against it
 )
-DNF_COURSE="podman skopeo runc crun slirp4netns fuse-overlayfs netavark aardvark-dns containernetworking-plugins catatonit iptables nftables distribution httpd-tools busybox mmdebstrap systemd procps-ng python3"
+DNF_COURSE="podman skopeo runc crun slirp4netns fuse-overlayfs netavark aardvark-dns containernetworking-plugins catatonit iptables nftables distribution httpd-tools busybox mmdebstrap systemd procps-ng python3 google-noto-sans-cjk-fonts"
 DNF_TESTS="chromium libatomic"
 
 STATE="${PODMAN_COURSE_STATE:-/var/lib/podman-course}"

@@ -165,8 +165,8 @@ PIP=("$VPY" -m pip install -q --disable-pip-version-check --root-user-action=ign
 say "building $CLONE/.venv as root with /usr/bin/python3 ($(/usr/bin/python3 --version)), pip cache $(/usr/bin/python3 -c 'import os; print(os.environ.get("PIP_CACHE_DIR") or os.path.expanduser("~/.cache/pip"))')"
 /usr/bin/python3 -m venv "$CLONE/.venv" \
   && (cd "$CLONE" && "${PIP[@]}" -r requirements.txt && "${PIP[@]}" --no-deps -e . \
-      && "$VPY" -m ipykernel install --sys-prefix --name podman-course --display-name "Podman course" \
-      && touch .venv/.installed) || { say "venv build failed"; exit 1; }
+      && bash scripts/install-jupyter-config.sh "$VPY" \
+      && touch .venv/.installed .venv/.jupyter-config) || { say "venv build failed"; exit 1; }
 say "venv built in $(( $(date +%s) - t0 )) s"
 chown -R "$UID_:$GID_" "$CLONE" || exit 1
 

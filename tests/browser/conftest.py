@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,35 +109,40 @@ def _skip_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory, classroom_up):
-    """JupyterLab on 127.0.0.1 (free port, token), serving a temp copy of the notebooks."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    home = tmp_path_factory.mktemp("lab")
+# The settings every test's JupyterLab starts with (user settings, plugin id -> values)
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": NO_NEWS,
+                "@jupyterlab/terminal-extension:plugin": TERMINAL_SETTINGS}
+
+
+def write_settings(folder: Path, settings: dict[str, dict]) -> None:
+    """JupyterLab's user settings: ``{folder}/{package}/{plugin}.jupyterlab-settings``."""
+    for plugin, values in settings.items():
+        package, name = plugin.split(":")
+        target = folder / package / f"{name}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
+
+
+@contextmanager
+def running_lab(home: Path, settings: dict[str, dict], port: int = 0,
+                log_name: str = "jupyterlab.log") -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 (PORT or a free one, a token) with SETTINGS, serving a copy of
+    the test notebooks in HOME; stopped on exit, its log in test-artifacts/browser/LOG_NAME."""
     root = home / "notebooks"
     shutil.copytree(NOTEBOOKS, root)
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps(NO_NEWS))
-    terminal = settings.parent / "terminal-extension"
-    terminal.mkdir()
-    (terminal / "plugin.jupyterlab-settings").write_text(json.dumps(TERMINAL_SETTINGS))
+    write_settings(home / "settings", settings)
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
-    port, token = int(os.environ.get(PORT_ENV) or 0) or _free_port(), secrets.token_hex(16)
+    port, token = port or _free_port(), secrets.token_hex(16)
     argv = [str(VENV_BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if os.geteuid() == 0:
         argv.append("--allow-root")
-    log = ARTIFACTS / "jupyterlab.log"
+    log = ARTIFACTS / log_name
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for stale in ARTIFACTS.glob("failed-*.png"):
-        stale.unlink()
     with open(log, "w") as out:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True, cwd=str(root))
@@ -162,6 +169,20 @@ def lab(tmp_path_factory, classroom_up):
         _stop(proc)
 
 
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, classroom_up):
+    """JupyterLab on 127.0.0.1 (free port, token), serving a temp copy of the notebooks."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for stale in ARTIFACTS.glob("failed-*.png"):
+        stale.unlink()
+    with running_lab(tmp_path_factory.mktemp("lab"), LAB_SETTINGS,
+                     port=int(os.environ.get(PORT_ENV) or 0)) as server:
+        yield server
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """SIGTERM (JupyterLab then shuts its kernels down), then SIGKILL its process group."""
     if proc.poll() is None:
@@ -178,8 +199,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory, lab):
+def chromium(tmp_path_factory):
     """Headless Debian Chromium with a fresh user-data dir (never Playwright's own build)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium is not installed at {CHROMIUM} (make setup installs it)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -193,6 +216,12 @@ def browser_context(tmp_path_factory, lab):
             yield context
         finally:
             context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(lab, chromium):
+    """Chromium, once the course's JupyterLab runs."""
+    return chromium
 
 
 class NotebookPage:

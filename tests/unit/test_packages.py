@@ -54,6 +54,7 @@ def listed(*flags: str) -> list[str]:
 def test_course_packages_have_no_browser():
     course = listed()
     assert {"podman", "skopeo", "docker-registry", "python3-venv", "systemd"} <= set(course)
+    assert "fonts-noto-cjk" in course  # Chinese text in the browser and in plots (issue 13)
     assert not TEST_ONLY & set(course)
 
 
