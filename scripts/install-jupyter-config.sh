@@ -19,7 +19,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)/jupyter
 PREFIX=$("$PY" -c 'import sys; print(sys.prefix)')
 
 "$PY" -m ipykernel install --sys-prefix --name podman-course --display-name "Podman course"
-"$PY" -m ipykernel install --sys-prefix --name podman-course-zh-CN --display-name "Podman 课程（中文）" \
+"$PY" -m ipykernel install --sys-prefix --name podman-course-zh-cn --display-name "Podman 课程（中文）" \
   --env PODMAN_COURSE_LANG zh-CN
 install -D -m 0644 "$SRC/lab-overrides.json" "$PREFIX/share/jupyter/lab/settings/overrides.d/podman-course.json"
 "$PY" - "$SRC/server-config.json" "$PREFIX/etc/jupyter/jupyter_server_config.json" <<'MERGE'

@@ -3,7 +3,7 @@
 Each source makes one notebook per edition: English in ``notebooks/``, and each translated
 edition in its folder (``notebooks/zh-CN/``), whose markdown cells come from the catalogues of
 ``scripts/translations.py`` (an untranslated cell stays English there) and whose code cells are
-the same. Each edition has its own kernel (``podman-course-zh-CN`` sets the kit's language).
+the same. Each edition has its own kernel (``podman-course-zh-cn`` sets the kit's language).
 
 Usage:
     python scripts/notebooks.py sync [--edition E]            # src/*.py -> *.ipynb, keeping stored outputs
@@ -30,7 +30,7 @@ from tests.host_values import META_KEY, current  # noqa: E402  (the recorded mac
 KERNEL = "podman-course"
 # edition -> (folder below notebooks/, kernel name, its display name, gettext locale)
 EDITIONS = {"en": ("", KERNEL, "Podman course", ""),
-            "zh-CN": ("zh-CN", "podman-course-zh-CN", "Podman 课程（中文）", "zh_CN")}
+            "zh-CN": ("zh-CN", "podman-course-zh-cn", "Podman 课程（中文）", "zh_CN")}
 
 
 def sources() -> list[Path]:

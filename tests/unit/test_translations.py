@@ -71,7 +71,7 @@ def test_the_translated_edition_has_the_same_code_and_its_own_kernel(tmp_path, m
     assert [c.source for c in zh.cells if c.cell_type == "markdown"] == ["你好", "Untranslated"]
     assert code_cells(en) == code_cells(zh) and code_cells(en)
     kernels = (zh.metadata.kernelspec.name, en.metadata.kernelspec.name)
-    assert kernels == ("podman-course-zh-CN", "podman-course")
+    assert kernels == ("podman-course-zh-cn", "podman-course")
 
 
 def code_cells(nb) -> list[str]:
