@@ -13,6 +13,8 @@
 #
 # **Lecture notes:** "安装容器工具" (installing the container tools: `yum module install container-tools`).
 #
+# **Glossary:** [English ↔ 中文](GLOSSARY.md), every term of the course with its Chinese name.
+#
 # On RHEL the notes install the *container-tools* module. This course runs on any Linux host
 # with Podman: `make lab` installed what was missing (if you are not root, root's `make system`
 # installed the system packages first), and this notebook checks the result.
