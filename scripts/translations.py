@@ -19,13 +19,15 @@ Usage:
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 I18N = NOTEBOOKS / "i18n"
@@ -68,14 +70,36 @@ def load(stem: str, locale: str) -> Catalog | None:
     if not path.exists():
         return None
     with path.open("rb") as f:
-        return read_po(f, locale=locale)
+        catalog = read_po(f, locale=locale)
+    for entry in catalog:  # Babel reads "#| msgid ..." lines back as comments: the old English again
+        old = [c[1:].strip() for c in entry.user_comments if c.startswith("|")]
+        if old:
+            entry.user_comments = [c for c in entry.user_comments if not c.startswith("|")]
+            quoted = re.findall(r'"(?:[^"\\]|\\.)*"', " ".join(old).removeprefix("msgid"))
+            entry.previous_id = "".join(unescape(q) for q in quoted) or None
+    return catalog
+
+
+def _previous_lines(text: str) -> str:
+    """TEXT as gettext's "#| msgid" lines, one per line of the old English (never wrapped)."""
+    lines = normalize(text, width=0).splitlines()
+    return "".join(f"#| {'msgid ' if i == 0 else ''}{line}\n" for i, line in enumerate(lines))
 
 
 def save(catalog: Catalog, stem: str, locale: str) -> Path:
+    """Write CATALOG; a fuzzy entry keeps the English it was translated from as "#| msgid"
+    lines (Babel would wrap them into comments its own reader cannot parse back)."""
     path = catalogue_path(stem, locale)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        write_po(f, catalog, width=0, include_previous=True, sort_output=False)
+    out = io.BytesIO()
+    write_po(out, catalog, width=0, include_previous=False, sort_output=False)
+    text = out.getvalue().decode()
+    for entry in catalog:
+        if entry.id and entry.fuzzy and entry.previous_id:
+            block = f"msgid {normalize(entry.id, width=0)}\n"
+            old = entry.previous_id if isinstance(entry.previous_id, str) else entry.previous_id[0]
+            text = text.replace(block, _previous_lines(old) + block, 1)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -90,7 +114,11 @@ def update(names: list[str] | None = None) -> int:
                 catalog = fresh
             else:
                 fresh.creation_date = catalog.creation_date  # no header churn on every update
+                before = {m.id: m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id}
                 catalog.update(fresh, no_fuzzy_matching=False, update_header_comment=False)
+                for entry in catalog:  # still fuzzy: keep the English it was translated from
+                    if entry.id in before and entry.fuzzy and not entry.previous_id:
+                        entry.previous_id = before[entry.id]
             print(f"{save(catalog, src.stem, locale).relative_to(NOTEBOOKS.parent)}: "
                   f"{describe(problems(src, catalog))}")
     return 0
