@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import classroom, parsers
 from ..errors import KitError, ParseError
+from ..i18n import N_, _
 from .common import CommandLog, CourseWidget, Engine, failure_line, frame_html, frame_text, one_line
 
 PARTS = ["registry", "user", "image", "tag", "digest"]
@@ -68,7 +69,7 @@ def reference_table(text: str) -> pd.DataFrame:
 class Explorer(CourseWidget):
     """Browse the classroom registry: catalog, skopeo inspect + layers, pull, name parser."""
 
-    title = "Classroom registry explorer"
+    title = N_("Classroom registry explorer")
     css_class = "kh-explorer"
 
     def __init__(self, engine: Engine | None = None, reference: str = EXAMPLE_REFERENCE):
@@ -78,12 +79,12 @@ class Explorer(CourseWidget):
         self.layers = pd.DataFrame()
         self.images = widgets.Select(options=[], rows=6, layout=widgets.Layout(width="24em"))
         self.images.add_class("kh-images")
-        self.pull_button = widgets.Button(description="Pull", icon="download", disabled=True,
+        self.pull_button = widgets.Button(description=_("Pull"), icon="download", disabled=True,
                                           tooltip=f"podman pull {self.host}/REPO:TAG")
         self.pull_button.add_class("kh-pull")
         self.pull_button.on_click(self.guard(lambda _b: self.pull()))
         self.info = widgets.HTML()
-        self.reference = widgets.Text(value=reference, continuous_update=True, description="image name",
+        self.reference = widgets.Text(value=reference, continuous_update=True, description=_("image name"),
                                       style={"description_width": "initial"},
                                       layout=widgets.Layout(width="36em"))
         self.reference.add_class("kh-reference")
@@ -91,10 +92,10 @@ class Explorer(CourseWidget):
         self.parts.add_class("kh-parts")
         self.command_log = CommandLog()
         super().__init__([
-            widgets.HTML(f"<b>Catalog of {html.escape(self.host)}</b> (pick one)"),
+            widgets.HTML(_("<b>Catalog of {host}</b> (pick one)").format(host=html.escape(self.host))),
             widgets.HBox([self.images, self.pull_button]),
             self.info,
-            widgets.HTML("<b>What is in a name?</b> Type any image reference:"),
+            widgets.HTML(_("<b>What is in a name?</b> Type any image reference:")),
             self.reference, self.parts,
             self.command_log,
         ], engine)
@@ -155,7 +156,7 @@ class Explorer(CourseWidget):
             self.parts.value = f'<div class="kh-message kh-error">{html.escape(one_line(exc))}</div>'
 
     def static_text(self) -> str:
-        return frame_text(catalog_frame(self.catalog), "(the classroom catalog is empty or down)")
+        return frame_text(catalog_frame(self.catalog), N_("(the classroom catalog is empty or down)"))
 
     def static_html(self) -> str:
-        return frame_html(catalog_frame(self.catalog), "(the classroom catalog is empty or down)")
+        return frame_html(catalog_frame(self.catalog), N_("(the classroom catalog is empty or down)"))

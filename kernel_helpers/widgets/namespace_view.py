@@ -25,9 +25,10 @@ import pandas as pd
 
 from .. import namespaces as ns
 from ..errors import KitError
+from ..i18n import N_, _
 from .common import Engine, PicksContainer, frame_html, frame_text, one_line
 
-NO_CONTAINER = "(no running container in this sandbox: start one, then press Refresh)"
+NO_CONTAINER = N_("(no running container in this sandbox: start one, then press Refresh)")
 
 
 # how the view finds the host side of each process (podman's hpid/huser can print "?")
@@ -61,7 +62,7 @@ def static_tree(tree: pd.DataFrame) -> pd.DataFrame:
 class NamespaceView(PicksContainer):
     """Host vs container namespaces and the container's process tree."""
 
-    title = "Namespaces: host vs container"
+    title = N_("Namespaces: host vs container")
     css_class = "kh-namespaces"
     ps_args = ["ps"]  # only running containers have namespaces to show
     no_container = NO_CONTAINER
@@ -72,12 +73,12 @@ class NamespaceView(PicksContainer):
         self.table = empty_table()
         self.tree = ns.tree_frame("")
         self.problem = ""  # the one-line error of the last Show, if any
-        self.containers = widgets.Dropdown(options=[], description="container")
+        self.containers = widgets.Dropdown(options=[], description=_("container"))
         self.containers.add_class("kh-containers")
-        self.show_button = widgets.Button(description="Show", icon="eye", button_style="primary")
+        self.show_button = widgets.Button(description=_("Show"), icon="eye", button_style="primary")
         self.show_button.add_class("kh-show")
         self.show_button.on_click(self.guard(lambda _b: self.show()))
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.add_class("kh-refresh")
         self.refresh_button.on_click(self.guard(lambda _b: self.load_containers()))
         self.namespace_html = widgets.HTML()
@@ -100,7 +101,7 @@ class NamespaceView(PicksContainer):
         """Read the namespaces and the process tree of ``container`` (default: the picked one)."""
         container = container or self.containers.value
         if not container:
-            self.say(NO_CONTAINER, error=True)
+            self.say(_(NO_CONTAINER), error=True)
             return
         self.container = container
         self.tree = ns.tree_frame("")
@@ -133,7 +134,7 @@ class NamespaceView(PicksContainer):
     def static_text(self) -> str:
         if self.table.empty:
             if not self.container:
-                return NO_CONTAINER
+                return _(NO_CONTAINER)
             return f"{self.container}: {self.problem or 'nothing to show'}"
         return (f"{self.container}\n{frame_text(self.table)}\n\nprocesses (podman top)\n"
                 f"{frame_text(static_tree(self.tree), empty=self.problem or '(no rows)')}")

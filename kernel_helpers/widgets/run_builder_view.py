@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
+from ..i18n import N_, _
 from ..parsers.argv import ArgvError, parse_publish, published_host_ports
 from .common import CommandLog, CourseWidget, Engine, failure_line
 
@@ -112,21 +113,21 @@ def image_names(images_df) -> list[str]:
 class RunBuilder(CourseWidget):
     """A ``podman run`` form: the command line is built live, Run runs it."""
 
-    title = "podman run builder"
+    title = N_("podman run builder")
     css_class = "kh-run-builder"
 
     def __init__(self, engine: Engine | None = None, image: str = "", name: str = ""):
         wide = widgets.Layout(width="36em")
-        self.image = widgets.Dropdown(options=[], description="image", layout=wide)
-        self.name = widgets.Text(value=name, description="--name", placeholder="(podman picks one)",
+        self.image = widgets.Dropdown(options=[], description=_("image"), layout=wide)
+        self.name = widgets.Text(value=name, description="--name", placeholder=_("(podman picks one)"),
                                  continuous_update=True, layout=wide)
-        self.ports = widgets.Textarea(description="-p", placeholder="HOST:CONTAINER, one per line",
+        self.ports = widgets.Textarea(description="-p", placeholder=_("HOST:CONTAINER, one per line"),
                                       rows=2, continuous_update=True, layout=wide)
-        self.env = widgets.Textarea(description="-e", placeholder="NAME=VALUE, one per line",
+        self.env = widgets.Textarea(description="-e", placeholder=_("NAME=VALUE, one per line"),
                                     rows=2, continuous_update=True, layout=wide)
-        self.volumes = widgets.Textarea(description="-v", placeholder="SOURCE:/path, one per line",
+        self.volumes = widgets.Textarea(description="-v", placeholder=_("SOURCE:/path, one per line"),
                                         rows=2, continuous_update=True, layout=wide)
-        self.command = widgets.Text(description="command", placeholder="(the image's default)",
+        self.command = widgets.Text(description=_("command"), placeholder=_("(the image's default)"),
                                     continuous_update=True, layout=wide)
         self.detach = widgets.Checkbox(value=True, description="-d (in the background)", indent=True)
         self.rm = widgets.Checkbox(value=False, description="--rm (remove when it stops)", indent=True)
@@ -136,7 +137,7 @@ class RunBuilder(CourseWidget):
             box.add_class(f"kh-{css}")
         self.line = widgets.HTML()
         self.line.add_class("kh-command-line")
-        self.run_button = widgets.Button(description="Run", icon="play", button_style="primary")
+        self.run_button = widgets.Button(description=_("Run"), icon="play", button_style="primary")
         self.run_button.add_class("kh-run")
         self.run_button.on_click(self.guard(lambda _b: self.run()))
         self.command_log = CommandLog()
