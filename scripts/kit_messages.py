@@ -91,6 +91,7 @@ def main(argv: list[str]) -> int:
     elif verb == "update":
         catalog = read() if PO.exists() else Catalog(locale="zh_CN", domain=i18n.DOMAIN)
         catalog.update(template(), no_fuzzy_matching=False)
+        catalog.project, catalog.version = "podman-course kernel_helpers", "0.1.0"
         write(catalog, PO)
         print(PO)
     elif verb == "stats":
