@@ -33,6 +33,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 kit: venv
+	$(PY) -m kernel_helpers.i18n compile   # the kit's messages in 简体中文 (.po -> .mo)
 	$(PY) -m kernel_helpers setup
 
 doctor: venv
