@@ -216,6 +216,21 @@ def test_a_lab_in_chinese(chinese):
     assert FinishReport("x", []).to_text() == "实验 x 已结束：没有需要删除的东西"
 
 
+def test_grading_lines_in_chinese(chinese):
+    from kernel_helpers.labs.kinds import REGISTRY
+
+    assert REGISTRY["container_running"].describe({"name": "web"}) == "容器 web 正在运行"
+    assert REGISTRY["unit_enabled"].describe({"unit": "container-web.service", "user": "webadmin"}) \
+        == "webadmin 的单元 container-web.service 已启用"
+    assert REGISTRY["file_content"].describe({"name": "w", "path": "/p", "contains": "hi", "owner": "u"}) \
+        == "容器 w 中的文件 /p 包含 'hi'，属主为 u"
+    i18n.set_language("en")
+    assert REGISTRY["file_content"].describe({"name": "w", "path": "/p", "contains": "hi", "owner": "u"}) \
+        == "file /p in container w contains 'hi', owned by u"
+    assert REGISTRY["namespace_shared"].describe({"name": "a", "namespace": "pid", "shares": "b"}) \
+        == "container a shares the pid namespace of container b"
+
+
 def test_every_lab_text_is_translated_in_chinese(chinese):
     for name, lab in loader.labs().items():
         shown = localized(lab)
