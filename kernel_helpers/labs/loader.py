@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import _
 from .format import Lab, LabError, LabFileError
 from .reader import load_file
 
@@ -54,7 +55,8 @@ def labs() -> dict[str, Lab]:
 def get(name: str) -> Lab:
     every = labs()
     if name not in every:
-        raise LabError(f"no lab named {name!r} (%lab list shows them: {', '.join(every) or 'none'})")
+        raise LabError(_("no lab named {name} (%lab list shows them: {labs})").format(
+            name=repr(name), labs=", ".join(every) or _("none")))
     return every[name]
 
 

@@ -231,7 +231,7 @@ class PicksContainer(CourseWidget):
 
     ps_args: list[str] = ["ps", "-a"]
     no_container = N_("(no container in this sandbox)")
-    missing = "no container {name} here: pick one"
+    missing = N_("no container {name} here: pick one")
     _loading = False  # True while the picker is refilled: its observers must not react
 
     def names(self, ps: pd.DataFrame | None) -> list[str]:
@@ -246,7 +246,7 @@ class PicksContainer(CourseWidget):
         elif not names:
             self.say(_(self.no_container))
         elif prefer and prefer not in names:
-            self.say(self.missing.format(name=prefer), error=True)
+            self.say(_(self.missing).format(name=prefer), error=True)
         keep = prefer or self.containers.value
         self._loading = True
         try:

@@ -207,7 +207,7 @@ class Dashboard(CourseWidget):
         except ValueError as exc:
             self.say(str(exc), error=True)
             return None
-        self.say(f"running: podman {shlex.join(args)}")
+        self.say(_("running: {command}").format(command="podman " + shlex.join(args)))
         result = self.command_log.show(self.engine.run(args))
         self.say("" if result.ok else failure_line(result), error=not result.ok)
         self.refresh()

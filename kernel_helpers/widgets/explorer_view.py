@@ -110,8 +110,8 @@ class Explorer(CourseWidget):
             self.catalog = classroom.catalog()
         except KitError as exc:
             self.catalog = []
-            self.say(f"{one_line(exc)} (start it with: python -m kernel_helpers classroom up)",
-                     error=True)
+            self.say(_("{error} (start it with: python -m kernel_helpers classroom up)").format(
+                error=one_line(exc)), error=True)
         self.images.options = catalog_options(self.catalog)
         self.images.value = None
 
@@ -135,17 +135,17 @@ class Explorer(CourseWidget):
             return
         self.say("")
         self.info.value = (f"<b>{html.escape(repo_tag)}</b>{frame_html(self.details)}"
-                           f"<b>Layers</b> (bottom first){frame_html(self.layers)}")
+                           + _("<b>Layers</b> (bottom first)") + frame_html(self.layers))
 
     def pull(self):
         """Pull the picked image into this sandbox's own store; show the command."""
         if self.images.value is None:
-            self.say("pick an image in the catalog first", error=True)
+            self.say(_("pick an image in the catalog first"), error=True)
             return None
-        self.say(f"pulling {self.host}/{self.images.value} ...")
+        self.say(_("pulling {image} ...").format(image=f"{self.host}/{self.images.value}"))
         result = self.command_log.show(self.engine.run(pull_argv(self.images.value, self.host), table=False))
-        self.say(f"pulled {self.host}/{self.images.value}" if result.ok else failure_line(result),
-                 error=not result.ok)
+        self.say(_("pulled {image}").format(image=f"{self.host}/{self.images.value}") if result.ok
+                 else failure_line(result), error=not result.ok)
         return result
 
     def split(self, text: str) -> None:

@@ -66,7 +66,7 @@ class NamespaceView(PicksContainer):
     css_class = "kh-namespaces"
     ps_args = ["ps"]  # only running containers have namespaces to show
     no_container = NO_CONTAINER
-    missing = "{name} is not running here: pick a running container"
+    missing = N_("{name} is not running here: pick a running container")
 
     def __init__(self, engine: Engine | None = None, container: str = ""):
         self.container = container
@@ -115,17 +115,18 @@ class NamespaceView(PicksContainer):
             self.say(f"{container}: {self.problem}", error=True)
             return
         own = int(self.table["isolated"].sum())
-        self.namespace_html.value = (f"<b>Namespaces of {html.escape(container)} and of the host</b>"
-                                     + frame_html(self.table))
+        self.namespace_html.value = (_("<b>Namespaces of {name} and of the host</b>").format(
+            name=html.escape(container)) + frame_html(self.table))
         try:
             self.tree = ns.process_tree(container, env=self.engine.env)
         except (KitError, OSError, ValueError) as exc:  # the namespaces are still worth showing
             self.tree_html.value = ""
-            self.problem = f"its processes: {one_line(exc)}"
+            self.problem = _("its processes: {error}").format(error=one_line(exc))
             self.say(f"{container}: {self.problem}", error=True)
         else:
-            self.say(f"{container} has {own} of {len(self.table)} namespace types of its own")
-            self.tree_html.value = ("<b>Its processes</b> (podman top; on the host: /proc)"
+            self.say(_("{name} has {own} of {total} namespace types of its own").format(
+                name=container, own=own, total=len(self.table)))
+            self.tree_html.value = (_("<b>Its processes</b> (podman top; on the host: /proc)")
                                     + frame_html(self.tree))
         self.commands.value = ('<pre class="kh-mono" style="color:#555">'
                                + html.escape("\n".join(f"$ {c}" for c in view_commands(container)))

@@ -66,17 +66,19 @@ def problems(form: RunForm) -> list[str]:
     """What stops ``form`` from being run, one short sentence each (empty: fine)."""
     found = []
     if not form.image:
-        found.append("pick an image")
+        found.append(_("pick an image"))
     if form.name and not _NAME.match(form.name):
-        found.append(f"name {form.name!r}: use letters, digits, '_', '.', '-'")
-    found += [f"port {p!r}: write HOST:CONTAINER, e.g. 8080:80" for p in form.ports if not _valid_port(p)]
-    found += [f"environment {e!r}: write NAME=VALUE" for e in form.env if not _ENV.match(e)]
-    found += [f"volume {v!r}: write SOURCE:/path/in/container" for v in form.volumes
-              if ":" not in v or not v.split(":")[1].startswith("/")]
+        found.append(_("name {name}: use letters, digits, '_', '.', '-'").format(name=repr(form.name)))
+    found += [_("port {port}: write HOST:CONTAINER, e.g. 8080:80").format(port=repr(p))
+              for p in form.ports if not _valid_port(p)]
+    found += [_("environment {env}: write NAME=VALUE").format(env=repr(e))
+              for e in form.env if not _ENV.match(e)]
+    found += [_("volume {volume}: write SOURCE:/path/in/container").format(volume=repr(v))
+              for v in form.volumes if ":" not in v or not v.split(":")[1].startswith("/")]
     try:
         shlex.split(form.command)
     except ValueError as exc:
-        found.append(f"command: {exc}")
+        found.append(_("command: {error}").format(error=exc))
     return found
 
 
@@ -191,7 +193,7 @@ class RunBuilder(CourseWidget):
         if busy:
             self.say(busy, error=True)
             return None
-        self.say(f"running: {command_line(argv)}")
+        self.say(_("running: {command}").format(command=command_line(argv)))
         result = self.command_log.show(self.engine.run(argv, table=False))
         self.say("" if result.ok else failure_line(result), error=not result.ok)
         return result
