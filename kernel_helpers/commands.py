@@ -142,7 +142,8 @@ def _run_args(tool: str, args: list[str], cell: str | None, *, rootless_user: bo
                 sandbox.claim_port(port)
             except PortBusy as exc:
                 return CommandResult.not_run(
-                    tool, args, str(exc), f"pick another host port, e.g. {ports.lease(sandbox.id)[0]}")
+                    tool, args, str(exc), _("pick another host port, e.g. {port}").format(
+                        port=ports.lease(sandbox.id)[0]))
         env, prefix, prompt = sandbox.full_env(), None, "$"
         if rootless_user:
             world = rootless.world_for(sandbox.id)
