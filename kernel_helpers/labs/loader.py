@@ -61,7 +61,7 @@ def get(name: str) -> Lab:
 
 
 def table() -> pd.DataFrame:
-    """The labs as a table: name, notebook, title, minutes."""
-    return pd.DataFrame([{"name": lab.name, "notebook": lab.notebook, "title": lab.title,
+    """The labs as a table: name, notebook, title (in the learner's language), minutes."""
+    return pd.DataFrame([{"name": lab.name, "notebook": lab.notebook, "title": _(lab.title),
                           "minutes": lab.minutes} for lab in labs().values()],
                         columns=["name", "notebook", "title", "minutes"])

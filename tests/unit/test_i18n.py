@@ -214,6 +214,8 @@ def test_a_lab_in_chinese(chinese):
                                       "通过  container web is running: web is running"]
     assert "      提示：Publish 8080 <inside>." in grade
     assert FinishReport("x", []).to_text() == "实验 x 已结束：没有需要删除的东西"
+    titles = loader.table().set_index("name")["title"]
+    assert titles["04-web-page"] == "把 Web 服务器发布到主机端口，并提供你自己的页面"
 
 
 def test_grading_lines_in_chinese(chinese):
