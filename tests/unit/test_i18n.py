@@ -5,6 +5,7 @@ byte-identical. No podman here."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.interactiveshell import InteractiveShell
 
-from kernel_helpers import doctor, hints, i18n, magics, paths, privilege
+from kernel_helpers import doctor, hints, i18n, magics, paths, privilege, runner
 from kernel_helpers.labs import loader
 from kernel_helpers.labs.texts import localized, messages
 from kernel_helpers.labs.views import FinishReport, GradeResult, LabSheet, Row
@@ -23,6 +24,7 @@ SPEC = importlib.util.spec_from_file_location("kit_messages", paths.repo_root() 
 kit_messages = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(kit_messages)
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 FIELD = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 ROWS = [Row("running", "container web is running", True, "web is running"),
         Row("page", "http://127.0.0.1:8000/ answers 200", False, "nothing answers on port 8000",
@@ -176,6 +178,27 @@ def test_a_hint_in_chinese_keeps_its_names(chinese):
     assert hint == "名为 web 的容器已经存在：先删除它（`podman rm -f web`），或换一个 --name。"
     assert "`python -m kernel_helpers doctor`" in hints.hint_for(
         "crun: setrlimit `RLIMIT_NPROC`: Operation not permitted")
+
+
+def test_every_recorded_failure_gets_a_chinese_hint(chinese):
+    recordings = sorted((paths.repo_root() / "tests/fake_podman/recordings").glob("*.json"))
+    failures = [json.loads(p.read_text()) for p in recordings]
+    failures = [r for r in failures if r["returncode"] != 0]
+    shown = [hints.hint_for(r["stderr"], [r.get("tool", "podman"), *r["argv"]]) for r in failures]
+    assert len(shown) >= 15 and all(h and CJK.search(h) for h in shown)
+
+
+def test_a_failed_command_in_both_languages(fake_podman):
+    fake_podman.use("run-name-in-use")
+    argv = fake_podman.recording("run-name-in-use")["argv"]
+    english = runner.run("podman", argv).to_text().splitlines()
+    assert english[-2:] == ["exit status 125", "hint: A container named web already exists: remove it "
+                            "(`podman rm -f web`) or choose another --name."]
+    i18n.set_language("zh-CN")
+    chinese = runner.run("podman", argv).to_text().splitlines()
+    assert chinese[-2:] == ["退出状态 125", "提示：名为 web 的容器已经存在：先删除它（`podman rm -f web`），"
+                            "或换一个 --name。"]
+    assert chinese[:-2] == english[:-2]  # podman's own output is never translated
 
 
 def test_doctor_rows_in_chinese_keep_their_english_keys(chinese, monkeypatch):
