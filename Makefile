@@ -38,6 +38,7 @@ $(VENV)/.jupyter-config: $(VENV)/.installed scripts/install-jupyter-config.sh $(
 	touch $@
 
 kit: venv
+	$(PY) -m kernel_helpers.i18n compile   # the kit's messages in 简体中文 (.po -> .mo)
 	$(PY) -m kernel_helpers setup
 
 doctor: venv

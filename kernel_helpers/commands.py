@@ -22,6 +22,7 @@ import shlex
 from . import live as live_view
 from . import ports, rootless, rootless_account, runner, systemd_host
 from .errors import KitError, PortBusy, UsageError
+from .i18n import _
 from .parsers.argv import published_host_ports
 from .results import NOT_RUN, CommandResult
 from .session import kernel_sandbox
@@ -76,7 +77,8 @@ def split_kit_options(line: str, tool: str = "podman") -> tuple[argparse.Namespa
     try:
         tokens = shlex.split(line)
     except ValueError as exc:
-        raise UsageError(f"%{tool}: cannot split the command line: {exc}") from None
+        raise UsageError(_("%{tool}: cannot split the command line: {error}").format(
+            tool=tool, error=exc)) from None
     kit_flags = ("--raw", "--rootless") if tool == "podman" else ("--raw",)
     kit, rest = [], list(tokens)
     while rest and (rest[0] in kit_flags or rest[0].split("=", 1)[0] == "--timeout"):
@@ -85,10 +87,12 @@ def split_kit_options(line: str, tool: str = "podman") -> tuple[argparse.Namespa
             kit.append(rest.pop(0))
     options = _kit_parser(tool).parse_args(kit)
     if options.timeout is not None and not options.timeout > 0:
-        raise UsageError(f"%{tool}: --timeout needs a positive number of seconds, "
-                         f"e.g. %{tool} --timeout 30 ... (usage: {usage(tool)})")
+        raise UsageError(_("%{tool}: --timeout needs a positive number of seconds, "
+                           "e.g. %{tool} --timeout 30 ... (usage: {usage})").format(
+                               tool=tool, usage=usage(tool)))
     if not rest:
-        raise UsageError(f"%{tool}: nothing to run (usage: {usage(tool)}; try %{tool}?)")
+        raise UsageError(_("%{tool}: nothing to run (usage: {usage}; try %{tool}?)").format(
+            tool=tool, usage=usage(tool)))
     return options, rest
 
 
@@ -138,7 +142,8 @@ def _run_args(tool: str, args: list[str], cell: str | None, *, rootless_user: bo
                 sandbox.claim_port(port)
             except PortBusy as exc:
                 return CommandResult.not_run(
-                    tool, args, str(exc), f"pick another host port, e.g. {ports.lease(sandbox.id)[0]}")
+                    tool, args, str(exc), _("pick another host port, e.g. {port}").format(
+                        port=ports.lease(sandbox.id)[0]))
         env, prefix, prompt = sandbox.full_env(), None, "$"
         if rootless_user:
             world = rootless.world_for(sandbox.id)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import engine, paths, privilege, process
 from .errors import KitError, ToolMissing
+from .i18n import N_, _
 
 PROBE_IMAGE = "localhost/course-doctor-probe:latest"
 APT_HINT = "apt-get install podman skopeo buildah runc uidmap slirp4netns"
@@ -53,14 +54,32 @@ class Report:
 
     def frame(self):
         import pandas as pd
-        return pd.DataFrame([asdict(c) for c in self.checks]).rename(columns=str.capitalize)
+        rows = [{**asdict(c), "name": shown_name(c.name)} for c in self.checks]
+        return pd.DataFrame(rows).rename(columns=lambda c: _(c.capitalize()))
 
     def text(self) -> str:
-        rows = [("CHECK", "STATUS", "FINDING", "FIX")] + [
-            (c.name, c.status, c.finding, c.fix) for c in self.checks]
+        rows = [(_("CHECK"), _("STATUS"), _("FINDING"), _("FIX"))] + [
+            (shown_name(c.name), c.status, c.finding, c.fix) for c in self.checks]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}".rstrip()
                          for r in rows)
+
+
+#: The rows' names, kept in English in the report (notebooks and doctor.json key on them)
+#: and translated where the table is shown.
+NAMES = (N_("podman"), N_("skopeo"), N_("container can start"), N_("default ulimits"), N_("cgroups"),
+         N_("SELinux"), N_("free disk"), N_("rootless user"), N_("user mode"), N_("classroom"))
+_COLUMNS = (N_("Name"), N_("Status"), N_("Finding"), N_("Fix"))
+
+
+def shown_name(name: str) -> str:
+    """A row's name in the learner's language (``runtime X`` and ``step X (L)`` too)."""
+    if name.startswith("runtime "):
+        return _("runtime {runtime}").format(runtime=name.split(" ", 1)[1])
+    if name.startswith("step ") and name.endswith(")") and " (" in name:
+        step, lesson = name[len("step "):-1].split(" (", 1)
+        return _("step {step} ({lesson})").format(step=step, lesson=lesson)
+    return _(name)
 
 
 def _cmd(argv: list[str], env: dict | None = None, timeout: float = 60,
@@ -79,7 +98,9 @@ def _last_line(text: str) -> str:
 
 def _why(done: process.Completed) -> str:
     """The reason a probe failed, in a few words."""
-    return f"timed out after {done.timeout:g} s" if done.timed_out else _last_line(done.stderr)
+    if done.timed_out:
+        return _("timed out after {seconds} s").format(seconds=f"{done.timeout:g}")
+    return _last_line(done.stderr)
 
 
 def probe_world() -> engine.World:
@@ -131,78 +152,81 @@ def _find_working(world: engine.World, runtimes: list[str]) -> tuple[dict | None
 def check_engine(report: Report) -> None:
     version = _cmd(["podman", "version", "--format", "{{.Client.Version}}"])
     if not version.ok:
-        report.add("podman", "fail", "not installed", APT_HINT)
+        report.add("podman", "fail", _("not installed"), APT_HINT)
         return
     report.add("podman", "ok", f"podman {version.stdout.strip()}")
     skopeo = _cmd(["skopeo", "--version"])
     report.add("skopeo", "ok" if skopeo.ok else "fail",
-               skopeo.stdout.strip() or "not installed", "" if skopeo.ok else APT_HINT)
+               skopeo.stdout.strip() or _("not installed"), "" if skopeo.ok else APT_HINT)
     world = probe_world()
     world.write(registries_text=engine.KIT_HEADER)
     if not _cmd(["podman", "image", "exists", PROBE_IMAGE], world.full_env()).ok:
         imported = _cmd(["podman", "import", "-", PROBE_IMAGE], world.full_env(), timeout=120,
                         stdin=_probe_tar())
         if not imported.ok:
-            report.add("container can start", "fail", "could not import the probe image: "
-                       + _why(imported), "install busybox-static")
+            report.add("container can start", "fail", _("could not import the probe image: {why}").format(
+                why=_why(imported)), _("install busybox-static"))
             return
     runtimes = [r for r in ("crun", "runc") if shutil.which(r)]
     decisions, failures = _find_working(world, runtimes)
     if decisions is None:
         report.add("container can start", "fail", "; ".join(failures[-2:]),
-                   "see podman's message; 'apt-get install runc' often helps")
+                   _("see podman's message; 'apt-get install runc' often helps"))
         return
     report.decisions.update(decisions)
     workaround = ", ".join(f"{k}={' '.join(v) if isinstance(v, list) else v}"
                            for k, v in decisions.items())
     report.add("container can start", "fixed" if decisions else "ok",
-               "yes" + (f", with {workaround}" if decisions else ", with podman's defaults"),
-               f"kit-owned {paths.engine_conf()} sets {workaround}" if decisions else "")
+               _("yes, with {workaround}").format(workaround=workaround) if decisions
+               else _("yes, with podman's defaults"),
+               _("kit-owned {conf} sets {workaround}").format(conf=paths.engine_conf(), workaround=workaround)
+               if decisions else "")
     chosen = decisions.get("runtime")
     for runtime in runtimes:
         works = _try_start(world, {**decisions, "runtime": runtime})
         report.add(f"runtime {runtime}", "ok" if works.ok else "warn",
-                   "works" if works.ok else f"fails: {_why(works)}",
-                   f"the kit uses {runtime}" if runtime == chosen else "")
+                   _("works") if works.ok else _("fails: {why}").format(why=_why(works)),
+                   _("the kit uses {runtime}").format(runtime=runtime) if runtime == chosen else "")
     plain = _try_start(world, {k: v for k, v in decisions.items() if k != "ulimits"})
     if plain.ok:
-        report.add("default ulimits", "ok", "permitted")
+        report.add("default ulimits", "ok", _("permitted"))
     else:
-        report.add("default ulimits", "fixed", f"not permitted: {_why(plain)}",
-                   f"explicit default_ulimits ({' '.join(decisions.get('ulimits', []))}) "
-                   "in the kit's containers.conf")
+        report.add("default ulimits", "fixed", _("not permitted: {why}").format(why=_why(plain)),
+                   _("explicit default_ulimits ({ulimits}) in the kit's containers.conf").format(
+                       ulimits=" ".join(decisions.get("ulimits", []))))
     _try_start(world, decisions)
 
 
 def check_host(report: Report) -> None:
     fstype = _cmd(["stat", "-fc", "%T", "/sys/fs/cgroup"]).stdout.strip()
     if fstype == "cgroup2fs":
-        report.add("cgroups", "ok", "v2 (unified)")
+        report.add("cgroups", "ok", _("v2 (unified)"))
     else:
         hybrid = Path("/sys/fs/cgroup/unified").is_dir()
-        detail = " (hybrid: v2 mounted at /sys/fs/cgroup/unified)" if hybrid else ""
-        report.add("cgroups", "info", "v1" + detail,
-                   "crun refuses hybrid mode; runc works" if hybrid else "")
+        report.add("cgroups", "info",
+                   _("v1 (hybrid: v2 mounted at /sys/fs/cgroup/unified)") if hybrid else "v1",
+                   _("crun refuses hybrid mode; runc works") if hybrid else "")
     check_rootless(report)
     enforce = Path("/sys/fs/selinux/enforce")
     if enforce.exists():
-        state = "enforcing" if enforce.read_text().strip() == "1" else "permissive"
-        report.add("SELinux", "info", state, ":Z relabels volumes to container_file_t")
+        state = _("enforcing") if enforce.read_text().strip() == "1" else _("permissive")
+        report.add("SELinux", "info", state, _(":Z relabels volumes to container_file_t"))
     else:
-        report.add("SELinux", "info", "off (not in this kernel)", ":Z is accepted and does nothing here")
+        report.add("SELinux", "info", _("off (not in this kernel)"),
+                   _(":Z is accepted and does nothing here"))
     usage = shutil.disk_usage(paths.ensure(paths.state_dir()))
     free_gb = usage.free / 2**30
     report.add("free disk", "ok" if free_gb >= 5 else "warn",
-               f"{free_gb:.1f} GiB free under {paths.state_dir()}",
-               "" if free_gb >= 5 else "course images need about 2 GiB; free some space")
+               _("{gib} GiB free under {where}").format(gib=f"{free_gb:.1f}", where=paths.state_dir()),
+               "" if free_gb >= 5 else _("course images need about 2 GiB; free some space"))
 
 
 def check_rootless(report: Report) -> None:
     """Rootless lessons: the course user, its subordinate ids, /dev/net/tun (fixed as root)."""
     from . import rootless_account
     if rootless_account.turned_off():
-        report.add("rootless user", "info", rootless_account.OFF_REASON,
-                   "no course user is made; the rootless cells say so")
+        report.add("rootless user", "info", rootless_account.unavailable_reason(),
+                   _("no course user is made; the rootless cells say so"))
         return
     try:
         changes = rootless_account.ensure_user()
@@ -212,10 +236,11 @@ def check_rootless(report: Report) -> None:
         failure = None
     reason = failure or rootless_account.unavailable_reason()
     if reason:
-        report.add("rootless user", "warn", reason, "rootless lessons are skipped, with this reason")
+        report.add("rootless user", "warn", reason, _("rootless lessons are skipped, with this reason"))
     else:
         report.add("rootless user", "fixed" if changes else "ok",
-                   f"{rootless_account.user_name()} (subuids, /dev/net/tun 0666, slirp4netns)",
+                   _("{user} (subuids, /dev/net/tun 0666, slirp4netns)").format(
+                       user=rootless_account.user_name()),
                    "; ".join(changes))
 
 
@@ -224,10 +249,11 @@ def check_privilege(report: Report) -> None:
     rootless-equivalent or skip it gets here (root mode adds no row: every step runs)."""
     if not privilege.user_mode():
         return
-    sudo = "works" if privilege.sudo_works() else "not installed" if shutil.which("sudo") is None \
-        else "needs a password"
-    report.add("user mode", "info", f"you are {privilege.user_name()}, not root; sudo -n: {sudo}",
-               "root-only steps below: root, sudo, rootless-equivalent or skip")
+    sudo = _("works") if privilege.sudo_works() else _("not installed") if shutil.which("sudo") is None \
+        else _("needs a password")
+    report.add("user mode", "info", _("you are {user}, not root; sudo -n: {sudo}").format(
+        user=privilege.user_name(), sudo=sudo),
+               _("root-only steps below: root, sudo, rootless-equivalent or skip"))
     for d in privilege.decisions():
         report.add(f"step {d.step} ({d.lesson})", d.how, d.what, d.reason)
 
@@ -235,12 +261,13 @@ def check_privilege(report: Report) -> None:
 def check_classroom(report: Report) -> None:
     from . import classroom
     status = classroom.status()
-    shared = f"shared ({classroom.OWNER}'s), " if status.shared else ""
-    fix = f"ask your teacher: {classroom.OWNER} runs it" if status.shared else \
+    shared = _("shared ({owner}'s), ").format(owner=classroom.OWNER) if status.shared else ""
+    fix = _("ask your teacher: {owner} runs it").format(owner=classroom.OWNER) if status.shared else \
         "python -m kernel_helpers classroom up"
     report.add("classroom", "ok" if status.running else "warn",
-               f"{shared}up at {status.pull_url} (pull) and {status.push_url} (push, login)"
-               if status.running else "; ".join([f"{shared}down", *status.problems.values()]),
+               shared + _("up at {pull} (pull) and {push} (push, login)").format(
+                   pull=status.pull_url, push=status.push_url)
+               if status.running else "; ".join([shared + _("down"), *status.problems.values()]),
                "" if status.running else fix)
 
 

@@ -8,6 +8,8 @@ can assert on them; the magics render them as a short message plus a hint
 
 from __future__ import annotations
 
+from .i18n import _
+
 
 class KitError(Exception):
     """Root of every error raised by the podman course kit."""
@@ -19,7 +21,7 @@ class ToolMissing(KitError):
     def __init__(self, tool: str, install_hint: str = ""):
         self.tool = tool
         self.install_hint = install_hint
-        msg = f"{tool} is not installed"
+        msg = _("{tool} is not installed").format(tool=tool)
         super().__init__(f"{msg}: {install_hint}" if install_hint else msg)
 
 
@@ -43,7 +45,8 @@ class CommandTimeout(KitError):
         self.timeout = timeout
         self.stdout = stdout
         self.stderr = stderr
-        super().__init__(f"{' '.join(argv)} did not finish within {timeout:g} s and was stopped")
+        super().__init__(_("{command} did not finish within {seconds} s and was stopped").format(
+            command=" ".join(argv), seconds=f"{timeout:g}"))
 
 
 class ParseError(KitError):
@@ -66,4 +69,4 @@ class PortBusy(KitError):
     def __init__(self, port: int, holder: str):
         self.port = port
         self.holder = holder
-        super().__init__(f"host port {port} is already taken by {holder}")
+        super().__init__(_("host port {port} is already taken by {holder}").format(port=port, holder=holder))

@@ -39,6 +39,7 @@ from IPython import get_ipython
 from . import commands, portmap, privilege, rootless_account, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
+from .i18n import _
 from .results import CommandResult, tidy_stderr
 from .session import kernel_sandbox
 
@@ -92,7 +93,8 @@ def skopeo(command: str | Sequence[str], cell: str | None = None, *, check: bool
 
 
 def _and(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return words[0] if len(words) == 1 else _("{first} and {last}").format(
+        first=", ".join(words[:-1]), last=words[-1])
 
 
 def containers(rootless: bool = False, columns: Sequence[str] = ("Names", "State"), *,
@@ -104,11 +106,11 @@ def containers(rootless: bool = False, columns: Sequence[str] = ("Names", "State
     (for names podman invented, which change on every run).
     """
     r = podman("ps" if running_only else "ps -a", rootless=rootless)
-    print(f"{r.prompt} {r.command_line}   ({_and(list(columns))} columns)")
+    print(f"{r.prompt} {r.command_line}   " + _("({columns} columns)").format(columns=_and(list(columns))))
     if r.df is None:
         print(tidy_stderr(r.stderr))
     elif r.df.empty:
-        print("(no containers)")
+        print(_("(no containers)"))
     else:
         table = r.df[list(columns)]
         if rename is not None and "Names" in table:
@@ -163,7 +165,7 @@ def wait_until(predicate: Callable[[], Any], *, until: Callable[[Any], Any] = bo
         answers[:] = [predicate()]
         return getattr(answers[0], "is_skipped", False) or until(answers[0])
 
-    done, _ = _poll(attempt, timeout, interval)
+    done, _error = _poll(attempt, timeout, interval)
     if not done:
         last = _last_answer(answers[0]) if answers else "no answer"
         raise KitError(f"gave up waiting for {what} after {timeout:g} s; last: {last}")

@@ -11,7 +11,7 @@ from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import commands, labs, live, plotfonts, runner, session
+from . import commands, i18n, labs, live, plotfonts, runner, session
 from .errors import UsageError
 from .session import kernel_sandbox
 
@@ -130,6 +130,28 @@ class PodmanMagics(Magics):
         except UsageError as exc:
             raise IPythonUsageError(str(exc)) from None
 
+    @line_magic
+    def podman_lang(self, line: str):
+        """Show or set the language of the kit's messages (hints, doctor, widgets, labs).
+
+        Usage:
+            %podman_lang            prints the current language
+            %podman_lang zh-CN      简体中文 (zh_CN and zh work too)
+            %podman_lang en         English
+
+        It wins over the notebook's ``lang`` variable (papermill's parameter) and over
+        ``$PODMAN_COURSE_LANG``. Commands' own output (podman's) is never translated.
+        """
+        value = line.strip()
+        if not value:
+            print(i18n.current())
+            return None
+        try:
+            i18n.set_language(value)
+        except ValueError as exc:
+            raise IPythonUsageError(str(exc)) from None
+        return None
+
     lab.__doc__ = labs.magic_doc()  # the format and the check kinds, from their registry
 
 
@@ -141,6 +163,7 @@ def load(ipython) -> None:
     pd.set_option("display.max_colwidth", 200)
     pd.set_option("display.expand_frame_repr", False)  # one line per row, not column blocks
     plotfonts.configure()
+    i18n.from_namespace(ipython.user_ns)  # papermill's parameter `lang`, if the notebook has one
     kernel_sandbox()
     ipython.register_magics(PodmanMagics)
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .errors import CommandFailed, CommandTimeout, KitError
+from .i18n import _
 
 HEAD_BYTES = 512 * 1024
 TAIL_BYTES = 512 * 1024
@@ -148,13 +149,14 @@ class Completed:
     def note(self) -> str | None:
         """One line for the learner when output was left out, else None."""
         if self.capped:
-            return (f"stopped after more than {_size(self.hard_cap)} of output on {self.capped} "
-                    f"(the kit's cap); a cell keeps the first {HEAD_BYTES // 1024} KiB and "
-                    f"the last {TAIL_BYTES // 1024} KiB")
+            return _("stopped after more than {size} of output on {stream} "
+                     "(the kit's cap); a cell keeps the first {head} KiB and "
+                     "the last {tail} KiB").format(size=_size(self.hard_cap), stream=self.capped,
+                                                   head=HEAD_BYTES // 1024, tail=TAIL_BYTES // 1024)
         if self.left_out:
-            streams = " and ".join(self.left_out)
-            return (f"{streams}: only the first {HEAD_BYTES // 1024} KiB and the last "
-                    f"{TAIL_BYTES // 1024} KiB are kept")
+            streams = _(" and ").join(self.left_out)
+            return _("{streams}: only the first {head} KiB and the last {tail} KiB are "
+                     "kept").format(streams=streams, head=HEAD_BYTES // 1024, tail=TAIL_BYTES // 1024)
         return None
 
     def error(self) -> KitError | None:

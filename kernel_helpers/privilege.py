@@ -16,7 +16,8 @@ Some steps of the course need root. For each one ``decide`` says how it runs her
 - ``rootless-equivalent``: a rootless step that teaches the same point;
 - ``skip``: not run, with a one-line reason the cell prints (``refusal``).
 
-A leaf module: it imports only ``process`` and ``errors``.
+A leaf module: it imports only ``process``, ``errors`` and ``i18n``. The steps' texts are
+translated when a decision is made; the ``skipped:`` marker itself stays English.
 
 Usage:
     privilege.user_mode()                         # False when running as root
@@ -35,10 +36,11 @@ from dataclasses import dataclass
 
 from . import process
 from .errors import KitError
+from .i18n import N_, _
 
 ROOT, SUDO, EQUIVALENT, SKIP = "root", "sudo", "rootless-equivalent", "skip"
 SUDO_TIMEOUT = 5.0  # seconds for `sudo -n true`
-DOCTOR_HINT = "see the doctor"
+DOCTOR_HINT = N_("see the doctor")
 
 
 @dataclass(frozen=True)
@@ -59,24 +61,24 @@ class Step:
 # /init.scope control group: Permission denied"; `--cgroups=disabled` is refused by runc
 # ("not compatible with NoCgroups") and crun refuses hybrid cgroups. So its steps are skipped.
 STEPS: tuple[Step, ...] = (
-    Step("root-containers", "01-06", "containers of the kernel's sandbox run as root",
-         equivalent="the sandbox is your own rootless podman"),
-    Step("course-user", "04-06", "the kit's rootless course user (useradd, /etc/subuid)",
-         equivalent="the rootless lessons run as you, no second account"),
-    Step("tun-device", "04-06", "/dev/net/tun opened to users (chmod 0666), for slirp4netns",
-         equivalent="slirp4netns opens it in your own user namespace"),
-    Step("packet-filters", "04", "reading the host's packet filters (nft, iptables NAT rules)",
-         skip_why="only root reads the host's packet filters; rootless -p uses no NAT rule "
-                  "(rootlessport forwards)"),
-    Step("root-container-facts", "05", "a root container's namespaces, host PIDs, veth and bridge",
-         skip_why="a rootless container has its own user namespace, other uids on the host and "
-                  "a slirp4netns tap0 instead of veth and bridge, so root's facts do not hold"),
-    Step("privileged-port", "04", "root publishes port 80; the rootless user is refused",
-         equivalent="your rootless -p 80 is refused; root's side is described, not run"),
-    Step("systemd-host", "07", "the privileged systemd host (root units, user units)",
-         skip_why="the systemd host is a privileged container that needs root"),
-    Step("lab-systemd-host", "labs 07-root-unit, 07-user-unit", "labs that boot the systemd host",
-         skip_why="these labs boot the privileged systemd host"),
+    Step("root-containers", "01-06", N_("containers of the kernel's sandbox run as root"),
+         equivalent=N_("the sandbox is your own rootless podman")),
+    Step("course-user", "04-06", N_("the kit's rootless course user (useradd, /etc/subuid)"),
+         equivalent=N_("the rootless lessons run as you, no second account")),
+    Step("tun-device", "04-06", N_("/dev/net/tun opened to users (chmod 0666), for slirp4netns"),
+         equivalent=N_("slirp4netns opens it in your own user namespace")),
+    Step("packet-filters", "04", N_("reading the host's packet filters (nft, iptables NAT rules)"),
+         skip_why=N_("only root reads the host's packet filters; rootless -p uses no NAT rule "
+                  "(rootlessport forwards)")),
+    Step("root-container-facts", "05", N_("a root container's namespaces, host PIDs, veth and bridge"),
+         skip_why=N_("a rootless container has its own user namespace, other uids on the host and "
+                  "a slirp4netns tap0 instead of veth and bridge, so root's facts do not hold")),
+    Step("privileged-port", "04", N_("root publishes port 80; the rootless user is refused"),
+         equivalent=N_("your rootless -p 80 is refused; root's side is described, not run")),
+    Step("systemd-host", "07", N_("the privileged systemd host (root units, user units)"),
+         skip_why=N_("the systemd host is a privileged container that needs root")),
+    Step("lab-systemd-host", "labs 07-root-unit, 07-user-unit", N_("labs that boot the systemd host"),
+         skip_why=N_("these labs boot the privileged systemd host")),
 )
 BY_NAME = {step.name: step for step in STEPS}
 
@@ -119,20 +121,22 @@ def sudo_works() -> bool:
 
 
 def _without_root(step: Step) -> str:
-    sudo = "sudo is not installed" if shutil.which("sudo") is None else "no password-less sudo -n"
-    return f"{step.skip_why}; you are {user_name()} without root ({sudo}; {DOCTOR_HINT})"
+    sudo = _("sudo is not installed") if shutil.which("sudo") is None else _("no password-less sudo -n")
+    return _("{why}; you are {user} without root ({sudo}; {doctor})").format(
+        why=_(step.skip_why), user=user_name(), sudo=sudo, doctor=_(DOCTOR_HINT))
 
 
 def decide(name: str, sudo: bool | None = None) -> Decision:
     """How step NAME runs here. SUDO overrides the ``sudo -n`` probe (tests)."""
     step = BY_NAME[name]
+    what = _(step.what)
     if is_root():
-        return Decision(step.name, step.lesson, step.what, ROOT, "you are root")
+        return Decision(step.name, step.lesson, what, ROOT, _("you are root"))
     if step.sudo_ok and (sudo_works() if sudo is None else sudo):
-        return Decision(step.name, step.lesson, step.what, SUDO, "through sudo -n")
+        return Decision(step.name, step.lesson, what, SUDO, _("through sudo -n"))
     if step.equivalent:
-        return Decision(step.name, step.lesson, step.what, EQUIVALENT, step.equivalent)
-    return Decision(step.name, step.lesson, step.what, SKIP, _without_root(step))
+        return Decision(step.name, step.lesson, what, EQUIVALENT, _(step.equivalent))
+    return Decision(step.name, step.lesson, what, SKIP, _without_root(step))
 
 
 def decisions(sudo: bool | None = None) -> list[Decision]:

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import CommandFailed
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from .output import Completed
 
-NO_ROWS = "(no rows)"
+NO_ROWS = N_("(no rows)")
 NOT_RUN = -1  # the exit status of a command the kit did not start
 SKIPPED = "skipped:"  # how a root-only step this mode cannot run starts its one line
 _LOGRUS = re.compile(r'^time="[^"]*" level=(?P<level>\w+) msg="(?P<msg>(?:[^"\\]|\\.)*)"\s*$')
@@ -68,7 +69,7 @@ class CommandResult:
     def not_run(cls, tool: str, args: list[str], message: str, hint: str | None = None) -> CommandResult:
         """A command the kit refused or could not start: exit status -1, shown as typed."""
         return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN,
-                   stderr=f"not run: {message}", hint=hint or None)
+                   stderr=_("not run: {message}").format(message=message), hint=hint or None)
 
     @classmethod
     def skipped(cls, tool: str, args: list[str], reason: str) -> CommandResult:
@@ -122,15 +123,15 @@ class CommandResult:
 
     def _status_line(self) -> str:
         if self.timed_out:
-            return f"stopped by timeout (exit status {self.returncode})"
-        return f"exit status {self.returncode}"
+            return _("stopped by timeout (exit status {code})").format(code=self.returncode)
+        return _("exit status {code}").format(code=self.returncode)
 
     def _table_text(self) -> str:
         if self.df is None:
             return ""
         if self.df.empty:
             header = "  ".join(str(c) for c in self.df.columns)
-            return f"{header}\n{NO_ROWS}" if header else NO_ROWS
+            return f"{header}\n{_(NO_ROWS)}" if header else _(NO_ROWS)
         return self.df.to_string(index=False)
 
     def to_text(self) -> str:
@@ -147,7 +148,7 @@ class CommandResult:
         if not self.ok:
             parts.append(self._status_line())
             if self.hint:
-                parts.append(f"hint: {self.hint}")
+                parts.append(_("hint: {hint}").format(hint=self.hint))
         if self.note:
             parts.append(f"note: {self.note}")
         return "\n".join(parts)
@@ -168,7 +169,7 @@ class CommandResult:
                  f"{esc(self.prompt)} {esc(command)}</div>"]
         if self._as_table:
             if self.df.empty:
-                parts.append(f'<div class="kh-norows"><em>{NO_ROWS}</em></div>')
+                parts.append(f'<div class="kh-norows"><em>{_(NO_ROWS)}</em></div>')
             else:
                 with pd.option_context("display.max_colwidth", None):
                     parts.append(self.df.to_html(index=False, border=0, classes="kh-table",
@@ -183,7 +184,8 @@ class CommandResult:
             box = [esc(err)] if err else []
             box.append(f"<strong>{esc(self._status_line())}</strong>")
             if self.hint:
-                box.append(f"<strong>hint:</strong> {esc(self.hint)}")
+                label = _("hint:")
+                box.append(f"<strong>{label}</strong> {esc(self.hint)}")
             parts.append(f'<div class="kh-error" style="{STYLE_ERR}">' + "\n".join(box) + "</div>")
         if self.note:
             parts.append(f'<div class="kh-note"><em>{esc(self.note)}</em></div>')

@@ -32,10 +32,11 @@ from pathlib import Path
 
 from . import hostchanges, paths, privilege, process, userfs
 from .errors import KitError
+from .i18n import N_, _
 
 USER_ENV = "PODMAN_COURSE_ROOTLESS_USER"
 ROOTLESS_ENV = "PODMAN_COURSE_ROOTLESS"
-OFF_REASON = "rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)"
+OFF_REASON = N_("rootless lessons are turned off (PODMAN_COURSE_ROOTLESS=0)")
 DEFAULT_USER = "podman-student"
 MARKER = "podman course rootless student (kernel_helpers)"
 TUN = Path("/dev/net/tun")
@@ -89,21 +90,23 @@ def _has_range(path: str, name: str) -> bool:
 def unavailable_reason() -> str | None:
     """Why rootless lessons cannot run here (None when they can)."""
     if turned_off():
-        return OFF_REASON
+        return _(OFF_REASON)
     user = account()
     if user is None:
-        return (f"there is no user {user_name()}: run 'make setup' as root "
-                "(the kit creates it)")
+        return _("there is no user {user}: run 'make setup' as root "
+                 "(the kit creates it)").format(user=user_name())
     if user.pw_gecos != MARKER and not privilege.user_mode():
-        return (f"user {user_name()} exists but was not made by the kit: set "
-                f"{USER_ENV} to another name")
+        return _("user {user} exists but was not made by the kit: set "
+                 "{env} to another name").format(user=user_name(), env=USER_ENV)
     if not (_has_range("/etc/subuid", user.pw_name) and _has_range("/etc/subgid", user.pw_name)):
-        fix = " (as root: usermod --add-subuids ... --add-subgids ...)" if privilege.user_mode() else ""
-        return f"{user.pw_name} has no range in /etc/subuid and /etc/subgid{fix}"
+        if privilege.user_mode():
+            return _("{user} has no range in /etc/subuid and /etc/subgid (as root: usermod "
+                     "--add-subuids ... --add-subgids ...)").format(user=user.pw_name)
+        return _("{user} has no range in /etc/subuid and /etc/subgid").format(user=user.pw_name)
     if shutil.which("newuidmap") is None:
-        return "newuidmap is missing: apt-get install uidmap"
+        return _("newuidmap is missing: apt-get install uidmap")
     if not TUN.exists() or TUN.stat().st_mode & 0o006 != 0o006:
-        return "/dev/net/tun is not open to users: chmod 0666 /dev/net/tun (as root)"
+        return _("/dev/net/tun is not open to users: chmod 0666 /dev/net/tun (as root)")
     return None
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import hints, parsers, paths, portmap, process
 from .errors import KitError, ParseError, ToolMissing
+from .i18n import N_, _
 from .parsers import argv, remaps
 from .results import CommandResult
 
@@ -61,9 +62,9 @@ def is_streaming(tool: str, args: list[str]) -> bool:
 
 
 _SHARED_STATE = {
-    ("network", "prune"): "it prunes networks, shared by every sandbox on this host",
-    ("system", "prune"): "it also prunes networks, shared by every sandbox on this host",
-    ("system", "reset"): "it also removes networks, shared by every sandbox on this host",
+    ("network", "prune"): N_("it prunes networks, shared by every sandbox on this host"),
+    ("system", "prune"): N_("it also prunes networks, shared by every sandbox on this host"),
+    ("system", "reset"): N_("it also removes networks, shared by every sandbox on this host"),
 }
 
 
@@ -95,9 +96,9 @@ def disk_refusal(tool: str, args: list[str]) -> str | None:
     free, floor = shutil.disk_usage(where).free // 2**20, min_free_mb()
     if free >= floor:
         return None
-    return (f"only {free} MiB free under {where} (the kit needs at least {floor} MiB): free "
-            "some space (podman container prune, podman image prune, delete files), "
-            f"or lower {MIN_FREE_ENV}")
+    return _("only {free} MiB free under {where} (the kit needs at least {floor} MiB): free "
+             "some space (podman container prune, podman image prune, delete files), "
+             "or lower {env}").format(free=free, where=where, floor=floor, env=MIN_FREE_ENV)
 
 
 def refusal(tool: str, args: list[str]) -> str | None:
@@ -105,8 +106,9 @@ def refusal(tool: str, args: list[str]) -> str | None:
     words = argv.parse(args).words if tool == "podman" else ()
     reason = _SHARED_STATE.get(words)
     if reason:
-        return (f"'podman {' '.join(words)}' is not run from a sandbox: {reason}. "
-                "Use container prune, image prune or volume prune instead.")
+        return _("'podman {command}' is not run from a sandbox: {reason}. "
+                 "Use container prune, image prune or volume prune instead.").format(
+                     command=" ".join(words), reason=_(reason))
     return disk_refusal(tool, args)
 
 
@@ -141,14 +143,14 @@ def prepare(tool: str, args: list[str], cell: str | None) -> Prepared:
             stdin = cell if cell is not None else ""
             if cmd.enabled("--tty"):
                 run_args = cmd.without("--tty")
-                notes.append("-t dropped: a notebook has no terminal; the container read "
-                             "its input from the cell instead")
+                notes.append(_("-t dropped: a notebook has no terminal; the container read "
+                               "its input from the cell instead"))
             if cell is None:
-                notes.append("-i with no input: use %%podman and write the input lines in "
-                             "the cell body")
+                notes.append(_("-i with no input: use %%podman and write the input lines in "
+                               "the cell body"))
             elif cmd.verb == "start" and not cmd.enabled("--attach"):
-                notes.append("start -i without -a does not attach: the cell body was not read "
-                             "(use start -ai)")
+                notes.append(_("start -i without -a does not attach: the cell body was not read "
+                               "(use start -ai)"))
     elif cell is not None:
         stdin = cell
     return Prepared([tool, *run_args], stdin, is_streaming(tool, args), notes)

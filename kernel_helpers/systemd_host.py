@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 
 from . import classroom, images, privilege, process
 from .errors import KitError
+from .i18n import _
 from .results import CommandResult
 
 IMAGE_TAG = "course/systemd-host:latest"
@@ -171,7 +172,8 @@ class SystemdHost:
         done = process.run(full, stdin=stdin, env=self.env, timeout=timeout)
         who = user or "root"
         prompt = f"[{who}@{HOSTNAME} {cwd or '~'}]{'#' if who == 'root' else '$'}"
-        note = f"did not finish within {timeout:g} s and was stopped" if done.timed_out else None
+        note = _("did not finish within {seconds} s and was stopped").format(seconds=f"{timeout:g}") \
+            if done.timed_out else None
         return CommandResult.from_completed(done, shown_argv=argv, note=note, prompt=prompt)
 
     def sh(self, script: str, user: str | None = None, cwd: str | None = None,

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from . import paths, process, procinfo
 from .errors import ToolMissing, UsageError
+from .i18n import N_, _
 from .owners import is_alive
 from .sandbox import Sandbox
 
@@ -50,8 +51,8 @@ HTTP_TIMEOUT = 10.0  # seconds for one call to the Jupyter server
 MAX_BODY = 1 << 20  # bytes read from a server answer or a jpserver file
 WATCH_INTERVAL = 1.0  # seconds between two looks at the sandbox
 HANGUP_GRACE = 3.0  # seconds between SIGHUP and SIGKILL to what is left of the session
-NO_SERVER = ("%podman_terminal: a terminal needs JupyterLab, and no Jupyter server runs this "
-             "kernel (papermill, nbval or a console): nothing was opened")
+NO_SERVER = N_("%podman_terminal: a terminal needs JupyterLab, and no Jupyter server runs this "
+               "kernel (papermill, nbval or a console): nothing was opened")
 RCFILE_TEXT = """\
 # The shell of a JupyterLab terminal in a podman-course sandbox (kernel_helpers/terminal.py):
 # bash reads this instead of ~/.bashrc. The usual files first, then the kernel's Python first
@@ -170,7 +171,7 @@ def find_server(kernel: str, files: list[Path] | None = None) -> Server | None:
             continue
         server = Server(url.rstrip("/") + "/", str(info.get("token") or ""))
         try:
-            status, _ = server.call(f"kernels/{kernel}")
+            status, _answer = server.call(f"kernels/{kernel}")
         except OSError:
             continue
         if status == 200:
@@ -214,10 +215,10 @@ class Terminal:
         return self.name is not None
 
     def __repr__(self) -> str:
-        return self.message
+        return _(self.message)  # NO_SERVER is translated here; the others when they are made
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = {"text/plain": self.message}
+        bundle = {"text/plain": _(self.message)}
         if self.opened:  # JupyterLab runs it (a trusted output) and opens the terminal
             bundle["application/javascript"] = _OPEN_JS % {
                 "name": json.dumps(self.name), "sandbox": json.dumps(self.sandbox_id)}
@@ -232,26 +233,28 @@ def open_terminal(sandbox: Sandbox, cwd: str | None = None, kernel: str | None =
     if server is None:
         return Terminal(sandbox.id)
     name = terminal_name(sandbox.id)
-    shown = (f"terminal {name}: a shell in sandbox {sandbox.id} (prompt '(sandbox {sandbox.id})'); "
-             "it closes when this kernel's sandbox goes")
+    shown = _("terminal {name}: a shell in sandbox {sandbox} (prompt '(sandbox {sandbox})'); "
+              "it closes when this kernel's sandbox goes").format(name=name, sandbox=sandbox.id)
     try:
-        status, _ = server.call(f"terminals/{name}")
+        status, _answer = server.call(f"terminals/{name}")
         if status == 200:
             return Terminal(sandbox.id, name, shown)
         body = terminal_request(sandbox.id, cwd or os.getcwd(), os.environ.get("PYTHONPATH"))
         status, answer = server.call("terminals", "POST", body)
     except OSError as exc:
-        return Terminal(sandbox.id, message=f"%podman_terminal: the Jupyter server did not answer: {exc}")
+        return Terminal(sandbox.id, message=_("%podman_terminal: the Jupyter server did not answer: "
+                                              "{error}").format(error=exc))
     if status != 200 or not isinstance(answer, dict) or answer.get("name") != name:
-        return Terminal(sandbox.id, message=f"%podman_terminal: the Jupyter server refused a terminal "
-                        f"(HTTP {status}): are terminals enabled (ServerApp.terminals_enabled)?")
+        return Terminal(sandbox.id, message=_("%podman_terminal: the Jupyter server refused a terminal "
+                                              "(HTTP {status}): are terminals enabled "
+                                              "(ServerApp.terminals_enabled)?").format(status=status))
     return Terminal(sandbox.id, name, shown)
 
 
 def open_line(line: str, sandbox: Sandbox) -> Terminal:
     """``%podman_terminal`` (no arguments)."""
     if line.strip():
-        raise UsageError("%podman_terminal takes no arguments (usage: %podman_terminal)")
+        raise UsageError(_("%podman_terminal takes no arguments (usage: %podman_terminal)"))
     return open_terminal(sandbox)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from ..i18n import N_, _
 from .kinds import Outcome, Param, failed, passed, register
 from .probe import Probe
 
@@ -30,14 +31,19 @@ def _host_pid(probe: Probe, name: str) -> tuple[int | None, Outcome | None]:
         return None, failed(probe.missing(name))
     state = info.get("State") or {}
     if state.get("Status") != "running" or not state.get("Pid"):
-        return None, failed(f"{name} is {state.get('Status', 'unknown')}, not running")
+        return None, failed(_("{name} is {state}, not running").format(
+            name=name, state=state.get("Status", "unknown")))
     return int(state["Pid"]), None
 
 
-@register("namespace_shared", lambda p: f"container {p['name']} "
-          + ("shares" if p["same"] else "does not share")
-          + f" the {p['namespace']} namespace of "
-          + ("the host" if p["shares"] == "host" else f"container {p['shares']}"),
+def _shared_label(p: dict) -> str:
+    where = _("the host") if p["shares"] == "host" else _("container {name}").format(name=p["shares"])
+    text = _("container {name} shares the {namespace} namespace of {where}") if p["same"] else \
+        _("container {name} does not share the {namespace} namespace of {where}")
+    return text.format(name=p["name"], namespace=p["namespace"], where=where)
+
+
+@register("namespace_shared", _shared_label,
           "The running container NAME is (SAME) or is not (SAME=false) in the NAMESPACE namespace "
           "of SHARES: the host (the namespaces podman runs in), or another running container "
           "(compared on the host: /proc/PID/ns/NAMESPACE of each main process).",
@@ -50,7 +56,7 @@ def namespace_shared(probe: Probe, name: str, namespace: str, shares: str = "hos
     pid, problem = _host_pid(probe, name)
     if problem:
         return problem
-    other, where = "self", "the host"
+    other, where = "self", _("the host")
     if shares != "host":
         other, problem = _host_pid(probe, shares)
         if problem:
@@ -58,14 +64,18 @@ def namespace_shared(probe: Probe, name: str, namespace: str, shares: str = "hos
         where = shares
     mine, theirs = _namespace(pid, namespace), _namespace(other, namespace)
     if mine is None or theirs is None:
-        return failed(f"cannot read the {namespace} namespace of {name if mine is None else where}")
+        return failed(_("cannot read the {namespace} namespace of {where}").format(
+            namespace=namespace, where=name if mine is None else where))
     if (mine == theirs) == same:
-        verb = "shares" if same else "does not share"
-        return passed(f"{name} {verb} the {namespace} namespace of {where} ({mine})")
+        text = _("{name} shares the {namespace} namespace of {where} ({id})") if same else \
+            _("{name} does not share the {namespace} namespace of {where} ({id})")
+        return passed(text.format(name=name, namespace=namespace, where=where, id=mine))
     if same:
-        return failed(f"{name} has a {namespace} namespace of its own ({mine}), not that of "
-                      f"{where} ({theirs})")
-    return failed(f"{name} is in the {namespace} namespace of {where} ({mine})")
+        return failed(_("{name} has a {namespace} namespace of its own ({id}), not that of "
+                        "{where} ({other})").format(name=name, namespace=namespace, id=mine,
+                                                    where=where, other=theirs))
+    return failed(_("{name} is in the {namespace} namespace of {where} ({id})").format(
+        name=name, namespace=namespace, where=where, id=mine))
 
 
 def uid_map(probe: Probe) -> list[tuple[int, int, int]] | None:
@@ -97,7 +107,7 @@ def inner_uid(mapping: list[tuple[int, int, int]] | None, uid: int) -> int | Non
     return None
 
 
-@register("host_path_owner", "host path {path} belongs to uid {uid} of the containers",
+@register("host_path_owner", N_("host path {path} belongs to uid {uid} of the containers"),
           "The host file or folder PATH exists and is owned by the host uid that the lab's world "
           "maps the container uid UID to (rootless: the course user's uid map, podman unshare "
           "cat /proc/self/uid_map; root: UID itself).",
@@ -107,16 +117,19 @@ def host_path_owner(probe: Probe, path: str, uid: int) -> Outcome:
     try:
         owner = os.stat(path, follow_symlinks=False).st_uid
     except OSError:
-        return failed(f"there is no {path} on the host")
+        return failed(_("there is no {path} on the host").format(path=path))
     mapping = uid_map(probe)
     if mapping == []:
-        return failed("podman unshare did not show the course user's uid map")
+        return failed(_("podman unshare did not show the course user's uid map"))
     want = host_uid(mapping, uid)
     if owner == want:
-        return passed(f"{path} is owned by host uid {owner}, uid {uid} in the containers")
+        return passed(_("{path} is owned by host uid {owner}, uid {uid} in the containers").format(
+            path=path, owner=owner, uid=uid))
     seen = inner_uid(mapping, owner)
-    shown = f"uid {seen} in the containers" if seen is not None else "no uid in the containers"
-    return failed(f"{path} is owned by host uid {owner} ({shown}), not {want} (uid {uid} there)")
+    shown = _("uid {uid} in the containers").format(uid=seen) if seen is not None \
+        else _("no uid in the containers")
+    return failed(_("{path} is owned by host uid {owner} ({shown}), not {want} (uid {uid} there)").format(
+        path=path, owner=owner, shown=shown, want=want, uid=uid))
 
 
 def _published(info: dict) -> list[tuple[int, str]]:
@@ -131,7 +144,7 @@ def _published(info: dict) -> list[tuple[int, str]]:
     return found
 
 
-@register("unprivileged_ports", "containers publish host ports from {below} up only, and one does",
+@register("unprivileged_ports", N_("containers publish host ports from {below} up only, and one does"),
           "At least one container of the lab's world publishes a port, and none (running, stopped "
           "or only created) publishes a host port below BELOW: in a rootless world such a "
           "container cannot start, and it keeps asking for that port.",
@@ -143,10 +156,11 @@ def unprivileged_ports(probe: Probe, below: int = 1024) -> Outcome:
         name = (entry.get("Names") or [entry["Id"][:12]])[0]
         state = (info.get("State") or {}).get("Status", "unknown")
         for host, inner in _published(info):
-            shown = f"{name} ({state}) has -p {host}:{inner.split('/')[0]}"
+            shown = _("{name} ({state}) has -p {host}:{inner}").format(
+                name=name, state=state, host=host, inner=inner.split("/")[0])
             (low if host < below else good).append(shown)
     if low:
         return failed("; ".join(low))
     if not good:
-        return failed(f"no container in {probe.where} publishes a port")
-    return passed(f"{'; '.join(good)}: none below {below}")
+        return failed(_("no container in {where} publishes a port").format(where=probe.where))
+    return passed(_("{ports}: none below {below}").format(ports="; ".join(good), below=below))

@@ -15,6 +15,7 @@ import urllib.request
 
 from .. import endpoints, registry_api
 from ..errors import KitError
+from ..i18n import N_, _
 from .kinds import Outcome, Param, failed, passed, register
 from .probe import Probe
 
@@ -44,11 +45,13 @@ def _not_running(probe: Probe, container: str) -> Outcome | None:
     if info is None:
         return failed(probe.missing(container))
     state = (info.get("State") or {}).get("Status")
-    return None if state == "running" else failed(f"{container} is {state}, not running")
+    return None if state == "running" else failed(_("{name} is {state}, not running").format(
+        name=container, state=state))
 
 
-@register("http_get", lambda p: f"http://127.0.0.1:{p['port']}{p['path']} answers {p['status']}"
-          + (f" with {p['contains']!r}" if p["contains"] else ""),
+@register("http_get", lambda p: (
+          _("{url} answers {status} with {text}") if p["contains"] else _("{url} answers {status}")).format(
+              url=f"http://127.0.0.1:{p['port']}{p['path']}", status=p["status"], text=repr(p["contains"])),
           "An HTTP GET of http://127.0.0.1:PORT/PATH answers STATUS, and its page contains "
           "CONTAINS if given (while CONTAINER runs, waits up to WAIT seconds for it to answer).",
           port=PORT, path=Param(str, "/", "the path, starting with /"),
@@ -76,17 +79,20 @@ def http_get(probe: Probe, port: int, path: str = "/", status: int = 200, contai
         got, page = _retry(get, wait, refused)
     except OSError as exc:
         reason = getattr(exc, "reason", exc)
-        return failed(f"nothing answers on port {port}: {reason}")
+        return failed(_("nothing answers on port {port}: {error}").format(port=port, error=reason))
     if got != status:
-        return failed(f"{url} answered {got}, not {status}")
+        return failed(_("{url} answered {got}, not {status}").format(url=url, got=got, status=status))
     if contains and contains not in page:
         title = re.search(r"<h1>(.*?)</h1>", page, re.S)
-        shown = f"its <h1> is {title[1].strip()[:60]!r}" if title else "it is another page"
-        return failed(f"the page does not contain {contains!r}: {shown}")
-    return passed(f"{url} answered {got}" + (f" with {contains!r}" if contains else ""))
+        shown = _("its <h1> is {title}").format(title=repr(title[1].strip()[:60])) if title \
+            else _("it is another page")
+        return failed(_("the page does not contain {text}: {shown}").format(text=repr(contains), shown=shown))
+    if contains:
+        return passed(_("{url} answered {got} with {text}").format(url=url, got=got, text=repr(contains)))
+    return passed(_("{url} answered {got}").format(url=url, got=got))
 
 
-@register("registry_tag", "the classroom registry ({endpoint}) has {repository}:{tag}",
+@register("registry_tag", N_("the classroom registry ({endpoint}) has {repository}:{tag}"),
           "The classroom registry's ENDPOINT (push: localhost:5001, read with the course "
           "login; pull: localhost:5000) holds REPOSITORY:TAG.",
           repository=Param(str, doc="the repository, e.g. {SANDBOX}/myubi"),
@@ -103,11 +109,12 @@ def registry_tag(probe: Probe, repository: str, tag: str = "latest", endpoint: s
         return failed(str(exc))
     where = f"localhost:{port}"
     if digest is None:
-        return failed(f"{where} has no {repository}:{tag}")
-    return passed(f"{where} has {repository}:{tag}")
+        return failed(_("{where} has no {repository}:{tag}").format(
+            where=where, repository=repository, tag=tag))
+    return passed(_("{where} has {repository}:{tag}").format(where=where, repository=repository, tag=tag))
 
 
-@register("logged_in", "logged in to {registry} as {user}",
+@register("logged_in", N_("logged in to {registry} as {user}"),
           "The lab's world holds a login for REGISTRY as USER (podman login --get-login).",
           registry=Param(str, doc="host:port of the registry, e.g. {PUSH}"),
           user=Param(str, endpoints.COURSE_USER, "the user name"))
@@ -115,10 +122,11 @@ def logged_in(probe: Probe, registry: str, user: str = endpoints.COURSE_USER) ->
     result = probe.run("login", "--get-login", registry)
     who = result.stdout.strip()
     if not result.ok:
-        return failed(f"not logged in to {registry}")
+        return failed(_("not logged in to {registry}").format(registry=registry))
     if who != user:
-        return failed(f"logged in to {registry} as {who}, not {user}")
-    return passed(f"logged in to {registry} as {who}")
+        return failed(_("logged in to {registry} as {who}, not {user}").format(
+            registry=registry, who=who, user=user))
+    return passed(_("logged in to {registry} as {who}").format(registry=registry, who=who))
 
 
 # -- the database (MariaDB/MySQL through pymysql) -------------------------------------
@@ -135,7 +143,7 @@ def _query(probe: Probe, port: int, user: str, password: str, database: str, con
     try:
         import pymysql
     except ImportError:
-        return None, failed("pymysql is not installed: the grader cannot reach a database")
+        return None, failed(_("pymysql is not installed: the grader cannot reach a database"))
     problem = _not_running(probe, container)
     if problem:
         return None, problem
@@ -151,27 +159,29 @@ def _query(probe: Probe, port: int, user: str, password: str, database: str, con
         connection = _retry(connect, wait, starting)
     except pymysql.err.MySQLError as exc:
         message = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
-        return None, failed(f"port {port}: {message.split(' (')[0]}")
+        return None, failed(_("port {port}: {error}").format(port=port, error=message.split(" (")[0]))
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql or "select 1", args)
             return list(cursor.fetchall()), None
     except pymysql.err.MySQLError as exc:
-        return None, failed(f"the query failed: {exc.args[1] if len(exc.args) > 1 else exc}")
+        return None, failed(_("the query failed: {error}").format(
+            error=exc.args[1] if len(exc.args) > 1 else exc))
     finally:
         connection.close()
 
 
-@register("db_login", "{user} logs in to database {database} on port {port}",
+@register("db_login", N_("{user} logs in to database {database} on port {port}"),
           "USER logs in with PASSWORD to DATABASE on 127.0.0.1:PORT (a MariaDB/MySQL "
           "server, through the port its container publishes).", **DB)
 def db_login(probe: Probe, port: int, user: str, password: str, database: str, container: str = "",
              wait: int = 30) -> Outcome:
     _rows, problem = _query(probe, port, user, password, database, container, wait)
-    return problem or passed(f"{user} logged in to {database} on port {port}")
+    return problem or passed(_("{user} logged in to {database} on port {port}").format(
+        user=user, database=database, port=port))
 
 
-@register("db_table", "database {database} has a table {table}",
+@register("db_table", N_("database {database} has a table {table}"),
           "As db_login, and DATABASE holds the table TABLE.",
           **DB, table=Param(str, doc="the table's name"))
 def db_table(probe: Probe, port: int, user: str, password: str, database: str, table: str,
@@ -183,22 +193,26 @@ def db_table(probe: Probe, port: int, user: str, password: str, database: str, t
         return problem
     names = sorted(str(r[0]) for r in rows)
     if table in names:
-        return passed(f"{database} has a table {table}")
-    return failed(f"{database} has no table {table} (its tables: {', '.join(names) or 'none'})")
+        return passed(_("{database} has a table {table}").format(database=database, table=table))
+    return failed(_("{database} has no table {table} (its tables: {tables})").format(
+        database=database, table=table, tables=", ".join(names) or _("none")))
 
 
-@register("db_row", "table {table} has a row with {column} = {value!r}",
+@register("db_row", N_("table {table} has a row with {column} = {value!r}"),
           "As db_table, and the table TABLE has a row whose COLUMN is VALUE.",
           **DB, table=Param(str, doc="the table's name"), column=Param(str, doc="a column"),
           value=Param(str, doc="the value a row must have in COLUMN"))
 def db_row(probe: Probe, port: int, user: str, password: str, database: str, table: str, column: str,
            value: str, container: str = "", wait: int = 30) -> Outcome:
     if not (IDENT.match(table) and IDENT.match(column)):
-        return failed(f"the lab names an odd table or column: {table}.{column}")
+        return failed(_("the lab names an odd table or column: {table}.{column}").format(
+            table=table, column=column))
     rows, problem = _query(probe, port, user, password, database, container, wait,
                            f"select count(*) from `{table}` where `{column}` = %s", (value,))
     if problem:
         return problem
     if rows and rows[0][0]:
-        return passed(f"{table} has a row with {column} = {value!r}")
-    return failed(f"{table} has no row with {column} = {value!r}")
+        return passed(_("{table} has a row with {column} = {value!r}").format(
+            table=table, column=column, value=value))
+    return failed(_("{table} has no row with {column} = {value!r}").format(
+        table=table, column=column, value=value))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from .. import systemd_host
+from ..i18n import N_, _
 from .kinds import Outcome, Param, failed, passed, register
 from .probe import Probe
 
@@ -35,9 +36,10 @@ def _host_down(probe: Probe, host: str) -> Outcome | None:
     root = probe if not probe.rootless else Probe(False)
     info = root.container(host)
     if info is None:
-        return failed(f"there is no systemd host {host} (%lab start boots it)")
+        return failed(_("there is no systemd host {host} (%lab start boots it)").format(host=host))
     state = (info.get("State") or {}).get("Status")
-    return None if state == "running" else failed(f"the systemd host {host} is {state}")
+    return None if state == "running" else failed(_("the systemd host {host} is {state}").format(
+        host=host, state=state))
 
 
 def _systemctl(probe: Probe, host: str, user: str, *args: str):
@@ -45,15 +47,17 @@ def _systemctl(probe: Probe, host: str, user: str, *args: str):
 
 
 def _last(result) -> str:
-    return (result.stdout.strip() or result.stderr.strip() or f"exit status {result.returncode}") \
-        .splitlines()[-1][:160]
+    text = result.stdout.strip() or result.stderr.strip() or \
+        _("exit status {code}").format(code=result.returncode)
+    return text.splitlines()[-1][:160]
 
 
 def _who(user: str) -> str:
-    return f"{user}'s" if user else "the system's"
+    return _("{user}'s").format(user=user) if user else _("the system's")
 
 
-@register("unit_verify", lambda p: f"{_who(p['user'])} unit {p['unit']} passes systemd-analyze verify",
+@register("unit_verify", lambda p: _("{who} unit {unit} passes systemd-analyze verify").format(
+          who=_who(p["user"]), unit=p["unit"]),
           "The unit file UNIT, in USER's ~/.config/systemd/user (or /etc/systemd/system), "
           "exists and systemd-analyze verify finds no problem in it (in the systemd host HOST).",
           unit=UNIT, user=USER, host=HOST)
@@ -63,16 +67,18 @@ def unit_verify(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME) 
         return problem
     folder = unit_folder(user)
     if not _inside(probe, host, ["test", "-f", f"{folder}/{unit}"], user).ok:
-        return failed(f"there is no {folder}/{unit} in {host}")
+        return failed(_("there is no {path} in {host}").format(path=f"{folder}/{unit}", host=host))
     args = ["systemd-analyze", *(["--user"] if user else []), "verify", "--man=no", unit]
     result = _inside(probe, host, args, user, cwd=folder)
     complaints = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     if result.ok and not complaints:
-        return passed(f"systemd-analyze verify finds no problem in {unit}")
-    return failed(f"systemd-analyze verify: {complaints[0][:160] if complaints else _last(result)}")
+        return passed(_("systemd-analyze verify finds no problem in {unit}").format(unit=unit))
+    return failed(_("systemd-analyze verify: {error}").format(
+        error=complaints[0][:160] if complaints else _last(result)))
 
 
-@register("unit_enabled", lambda p: f"{_who(p['user'])} unit {p['unit']} is enabled",
+@register("unit_enabled", lambda p: _("{who} unit {unit} is enabled").format(
+          who=_who(p["user"]), unit=p["unit"]),
           "systemctl [--user] is-enabled UNIT says enabled (in the systemd host HOST): the unit "
           "starts with its user's service manager, or at boot.",
           unit=UNIT, user=USER, host=HOST)
@@ -83,11 +89,12 @@ def unit_enabled(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME)
     result = _systemctl(probe, host, user, "is-enabled", unit)
     state = _last(result)
     if result.ok and state == "enabled":
-        return passed(f"{unit} is enabled")
-    return failed(f"{unit} is {state}, not enabled")
+        return passed(_("{unit} is enabled").format(unit=unit))
+    return failed(_("{unit} is {state}, not enabled").format(unit=unit, state=state))
 
 
-@register("unit_active", lambda p: f"{_who(p['user'])} unit {p['unit']} is active",
+@register("unit_active", lambda p: _("{who} unit {unit} is active").format(
+          who=_who(p["user"]), unit=p["unit"]),
           "systemctl [--user] is-active UNIT says active (in the systemd host HOST); while it "
           "is activating, or the host is booting, waits up to WAIT seconds.",
           unit=UNIT, user=USER, host=HOST,
@@ -101,14 +108,14 @@ def unit_active(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME, 
         result = _systemctl(probe, host, user, "is-active", unit)
         state = _last(result)
         if result.ok and state == "active":
-            return passed(f"{unit} is active")
+            return passed(_("{unit} is active").format(unit=unit))
         starting = state in ("activating", "reloading") or not result.stdout.strip()
         if not starting or time.monotonic() > deadline:
-            return failed(f"{unit} is {state}, not active")
+            return failed(_("{unit} is {state}, not active").format(unit=unit, state=state))
         time.sleep(1)
 
 
-@register("linger", "user {user} lingers (its services run without a login)",
+@register("linger", N_("user {user} lingers (its services run without a login)"),
           "loginctl show-user USER says Linger=yes (in the systemd host HOST): systemd starts "
           "the user's service manager at boot, and keeps it when nobody is logged in.",
           user=Param(str, doc="the user, e.g. webadmin"), host=HOST)
@@ -119,7 +126,7 @@ def linger(probe: Probe, user: str, host: str = HOST_NAME) -> Outcome:
     result = _inside(probe, host, ["loginctl", "show-user", user, "--property=Linger"])
     value = result.stdout.strip()
     if value == "Linger=yes":
-        return passed(f"{user} lingers")
+        return passed(_("{user} lingers").format(user=user))
     if not result.ok and "not logged in" in result.stderr.lower():
-        return failed(f"{user} does not linger (and is not logged in)")
-    return failed(f"{user} does not linger ({value or _last(result)})")
+        return failed(_("{user} does not linger (and is not logged in)").format(user=user))
+    return failed(_("{user} does not linger ({why})").format(user=user, why=value or _last(result)))

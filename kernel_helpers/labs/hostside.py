@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import rootless
 from ..errors import KitError
+from ..i18n import _
 from ..session import kernel_sandbox
 from .format import Lab, LabError
 from .probe import Probe
@@ -52,7 +53,7 @@ def remove(lab: Lab, paths: tuple[str, ...]) -> list[str]:
     base, lines = folder(lab), []
     for path in paths:
         if not _inside(path, base):
-            lines.append(f"could not remove {path}: it is not under {base}")
+            lines.append(_("could not remove {what}: it is not under {base}").format(what=path, base=base))
             continue
         if not os.path.lexists(path):
             continue
@@ -65,7 +66,8 @@ def remove(lab: Lab, paths: tuple[str, ...]) -> list[str]:
                 ok, why = True, ""
             except OSError as exc:
                 ok, why = False, exc.strerror or str(exc)
-        lines.append(f"removed {path}" if ok else f"could not remove {path}: {why}")
+        lines.append(_("removed {what}").format(what=path) if ok
+                     else _("could not remove {what}: {error}").format(what=path, error=why))
     return lines
 
 

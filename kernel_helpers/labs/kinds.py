@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..i18n import _
+
 REQUIRED = object()
 
 
@@ -64,7 +66,7 @@ class CheckKind:
     def describe(self, params: dict) -> str:
         """The checklist's wording for these params ("container rhel7 is running")."""
         values = self.with_defaults(params)
-        text = self.label(values) if callable(self.label) else self.label.format(**values)
+        text = self.label(values) if callable(self.label) else _(self.label).format(**values)
         return " ".join(text.split())
 
 

@@ -17,12 +17,14 @@ import subprocess
 
 from .. import commands, endpoints, ports, privilege, rootless, systemd_host
 from ..errors import KitError, PortBusy
+from ..i18n import _
 from ..session import kernel_sandbox
 from . import hostside, loader, pushed, records, state
 from .checks_units import HOST_NAME
 from .format import Lab, LabError, Step
 from .kinds import REGISTRY, failed
 from .probe import Probe, ProbeError
+from .texts import localized
 from .views import FinishReport, GradeResult, LabSheet, Row, Skipped
 
 STEP_TIMEOUT = 300.0  # seconds for one step of a set-up, solution or wrong attempt
@@ -110,7 +112,7 @@ def start(name: str, preferred: dict | None = None) -> LabSheet | Skipped:
     takes its value when that port is free for this sandbox, so the notebook's cells and
     the lab use one port. A port this sandbox held before start stays its own at finish.
     """
-    lab = loader.get(name)
+    lab = localized(loader.get(name))
     refused = needs_root(lab)
     if refused:
         return refused
@@ -122,7 +124,7 @@ def start(name: str, preferred: dict | None = None) -> LabSheet | Skipped:
     try:
         snapshots = {key: state.Snapshot.take(probe) for key, probe in _worlds(lab).items()}
     except ProbeError as exc:
-        raise LabError(f"lab {name}: cannot read the sandbox: {exc}") from None
+        raise LabError(_("lab {lab}: cannot read the sandbox: {error}").format(lab=name, error=exc)) from None
     leased = [values[key] for key, _ in lab.ports if values[key] not in held]
     state.save(sandbox.dir, state.Saved(name, {k: values[k] for k, _ in lab.ports}, leased, snapshots,
                                         sorted(held)))  # ports held before start stay the sandbox's
@@ -133,8 +135,9 @@ def start(name: str, preferred: dict | None = None) -> LabSheet | Skipped:
     for step in setup + list(bound.setup_steps):
         ok, text = run_step(bound, step)
         if not ok:
-            raise LabError(f"lab {name}: set-up step {step.shown()} failed: "
-                           f"{(text.strip().splitlines() or ['?'])[-1]} (try %lab start {name} again)")
+            raise LabError(_("lab {lab}: set-up step {step} failed: {last} "
+                             "(try %lab start {lab} again)").format(
+                lab=name, step=step.shown(), last=(text.strip().splitlines() or ["?"])[-1]))
     return LabSheet(bound, booted + [s.shown() for s in setup + list(bound.setup_steps)], reset)
 
 
@@ -144,19 +147,21 @@ def needs_root(lab: Lab) -> Skipped | None:
     refused = privilege.refusal("lab-systemd-host") if lab.systemd_host else None
     if not refused:
         return None
-    line = f"{refused} (lab {lab.name} needs root)"
+    line = refused + _(" (lab {lab} needs root)").format(lab=lab.name)
     systemd_host.mark_skipped(HOST_NAME, line)
     return Skipped(line)
 
 
 def grade(name: str) -> GradeResult | Skipped:
     """Check the lab's state, read-only: one row per check."""
-    lab = loader.get(name)
+    english = loader.get(name)
+    lab = localized(english)
     refused = needs_root(lab)
     if refused:
         return refused
     saved = state.load(kernel_sandbox().dir, name)
-    bound = lab.bind(variables(lab, saved))
+    values = variables(lab, saved)
+    bound = lab.bind(values)
     probe = Probe(lab.rootless)
     if saved is not None:
         probe.since = state.started_at(kernel_sandbox().dir, name)
@@ -166,10 +171,10 @@ def grade(name: str) -> GradeResult | Skipped:
         try:
             outcome = kind.function(probe, **check.params)
         except (KitError, OSError, ValueError, KeyError, TypeError) as exc:
-            outcome = failed(f"the check could not run: {exc}")
+            outcome = failed(_("the check could not run: {error}").format(error=exc))
         rows.append(Row(check.id, check.describe(), outcome.passed, outcome.reason,
                         "" if outcome.passed else check.hint))
-    result = GradeResult(bound.name, bound.title, rows, started=saved is not None)
+    result = GradeResult(bound.name, english.bind(values).title, rows, started=saved is not None)
     result.note = records.save(result)  # never raises; "" unless recording went wrong
     return result
 
@@ -191,14 +196,14 @@ def finish(name: str) -> FinishReport:
         try:
             lines += pushed.delete_repository(repository)
         except KitError as exc:
-            lines.append(f"could not clean {repository}: {exc}")
+            lines.append(_("could not clean {repository}: {error}").format(repository=repository, error=exc))
     lines += hostside.remove(bound, bound.cleanup.paths)
     if bound.systemd_host:
         hostside.forget_systemd_host(HOST_NAME)
     probe = Probe(lab.rootless)
     for registry in bound.cleanup.logout:
         if probe.run("logout", registry).ok:
-            lines.append(f"logged out of {registry}")
+            lines.append(_("logged out of {registry}").format(registry=registry))
     # the lab's ports, and those the learner's -p leased since start (its containers are gone)
     for port in sorted(set(ports.leases(sandbox.id)) - set(saved.held)) if saved else []:
         ports.release(port, sandbox.id)

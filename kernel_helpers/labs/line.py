@@ -14,6 +14,7 @@ import sys
 
 from .. import session
 from ..errors import UsageError
+from ..i18n import _
 from ..sandbox import SANDBOX_ENV, Sandbox
 from . import lifecycle, loader
 
@@ -26,17 +27,19 @@ def parse(line: str) -> tuple[str, str | None]:
     try:
         words = shlex.split(line)
     except ValueError as exc:
-        raise UsageError(f"%lab: cannot split the line: {exc} (usage: {USAGE})") from None
+        raise UsageError(_("%lab: cannot split the line: {error} (usage: {usage})").format(
+            error=exc, usage=USAGE)) from None
     verb, rest = (words[0], words[1:]) if words else ("list", [])
     if verb not in VERBS:
-        raise UsageError(f"%lab: unknown action {verb!r} (usage: {USAGE})")
+        raise UsageError(_("%lab: unknown action {verb} (usage: {usage})").format(
+            verb=repr(verb), usage=USAGE))
     if verb == "list":
         if rest:
-            raise UsageError(f"%lab list takes no lab name (usage: {USAGE})")
+            raise UsageError(_("%lab list takes no lab name (usage: {usage})").format(usage=USAGE))
         return verb, None
     if len(rest) != 1:
-        raise UsageError(f"%lab {verb} needs one lab name, e.g. %lab {verb} 03-rhel7 "
-                         f"(%lab list shows them)")
+        raise UsageError(_("%lab {verb} needs one lab name, e.g. %lab {verb} 03-rhel7 "
+                           "(%lab list shows them)").format(verb=verb))
     return verb, rest[0]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import _
 from .format import Lab, LabError, LabFileError
 from .reader import load_file
 
@@ -54,12 +55,13 @@ def labs() -> dict[str, Lab]:
 def get(name: str) -> Lab:
     every = labs()
     if name not in every:
-        raise LabError(f"no lab named {name!r} (%lab list shows them: {', '.join(every) or 'none'})")
+        raise LabError(_("no lab named {name} (%lab list shows them: {labs})").format(
+            name=repr(name), labs=", ".join(every) or _("none")))
     return every[name]
 
 
 def table() -> pd.DataFrame:
-    """The labs as a table: name, notebook, title, minutes."""
-    return pd.DataFrame([{"name": lab.name, "notebook": lab.notebook, "title": lab.title,
+    """The labs as a table: name, notebook, title (in the learner's language), minutes."""
+    return pd.DataFrame([{"name": lab.name, "notebook": lab.notebook, "title": _(lab.title),
                           "minutes": lab.minutes} for lab in labs().values()],
                         columns=["name", "notebook", "title", "minutes"])

@@ -12,6 +12,7 @@ import json
 
 from .. import commands, rootless_account
 from ..errors import KitError
+from ..i18n import _
 from ..results import CommandResult
 
 TIMEOUT = 60.0  # seconds for one quick podman command (inspect, ps, images)
@@ -38,7 +39,9 @@ class Probe:
     @property
     def where(self) -> str:
         """Where the containers are, for reasons: 'this sandbox' or the rootless user's world."""
-        return f"{rootless_account.user_name()}'s rootless world" if self.rootless else "this sandbox"
+        if self.rootless:
+            return _("{user}'s rootless world").format(user=rootless_account.user_name())
+        return _("this sandbox")
 
     @property
     def flag(self) -> str:
@@ -88,8 +91,10 @@ class Probe:
 
     def missing(self, name: str) -> str:
         """The reason for a container that is not there (a hint at --rootless when it matters)."""
-        extra = " (did you type %podman --rootless ...?)" if self.rootless else ""
-        return f"there is no container named {name} in {self.where}{extra}"
+        if self.rootless:
+            return _("there is no container named {name} in {where} (did you type %podman --rootless "
+                     "...?)").format(name=name, where=self.where)
+        return _("there is no container named {name} in {where}").format(name=name, where=self.where)
 
     # -- images ----------------------------------------------------------------------
     def images(self) -> list[dict]:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import paths
+from ..i18n import _
 from .probe import Probe, ProbeError, full_name
 
 RM_TIMEOUT = 90.0
@@ -92,10 +93,10 @@ def forget(sandbox_dir: Path, lab: str) -> None:
 def _remove(probe: Probe, what: str, args: list[str], lines: list[str]) -> None:
     result = probe.run(*args, timeout=RM_TIMEOUT)
     if result.ok:
-        lines.append(f"removed {what}")
+        lines.append(_("removed {what}").format(what=what))
     elif "no such" not in result.stderr.lower() and "not known" not in result.stderr.lower():
         last = (result.stderr.strip().splitlines() or ["?"])[-1]
-        lines.append(f"could not remove {what}: {last}")
+        lines.append(_("could not remove {what}: {error}").format(what=what, error=last))
 
 
 def _clear_images(probe: Probe, now: Snapshot, base: Snapshot) -> list[str]:
@@ -107,15 +108,17 @@ def _clear_images(probe: Probe, now: Snapshot, base: Snapshot) -> list[str]:
         probe.run("rmi", "-f", *sorted(new), timeout=RM_TIMEOUT)
     for image_id, names in sorted(now.images.items()):
         for name in sorted(set(names) - set(base.images.get(image_id, names))):
-            _remove(probe, f"image name {name}", ["untag", image_id, name], lines)
+            _remove(probe, _("image name {name}").format(name=name), ["untag", image_id, name], lines)
     probe.forget()
     left = Snapshot.take(probe).images
     gone = [names for i, names in new.items() if i not in left]
-    lines += [f"removed image {name}" for name in sorted(n for names in gone for n in names)]
+    lines += [_("removed {what}").format(what=_("image {name}").format(name=name))
+              for name in sorted(n for names in gone for n in names)]
     unnamed = sum(1 for names in gone if not names)
     if unnamed:
-        lines.append(f"removed {unnamed} unnamed image(s) (build layers)")
-    lines += [f"could not remove image {', '.join(sorted(left[i])) or 'an unnamed image'}"
+        lines.append(_("removed {count} unnamed image(s) (build layers)").format(count=unnamed))
+    lines += [_("could not remove image {name}").format(
+        name=", ".join(sorted(left[i])) or _("an unnamed image"))
               for i in sorted(new) if i in left]
     return lines
 
@@ -134,27 +137,30 @@ def clear(probe: Probe, before: Snapshot | None, names: dict[str, tuple[str, ...
     try:
         now = Snapshot.take(probe)
     except ProbeError as exc:
-        return [f"could not read the sandbox: {exc}"]
+        return [_("could not read the sandbox: {error}").format(error=exc)]
     base = before or now
     pods = probe.json("pod", "ps", "--format", "json") or []
     for pod in sorted(pods, key=lambda p: p["Name"]):
         if pod["Id"] not in base.pods:
-            _remove(probe, f"pod {pod['Name']}", ["pod", "rm", "-f", "-t", "0", pod["Id"]], lines)
+            _remove(probe, _("pod {name}").format(name=pod["Name"]),
+                    ["pod", "rm", "-f", "-t", "0", pod["Id"]], lines)
     containers = {c["Id"]: (c.get("Names") or [c["Id"][:12]])[0] for c in probe.containers()}
     doomed = {cid for cid in containers if cid not in base.containers}
     doomed |= {cid for cid, name in containers.items() if name in names.get("containers", ())}
     for cid in sorted(doomed, key=containers.get):
-        _remove(probe, f"container {containers[cid]}", ["rm", "-f", "-t", "0", cid], lines)
+        _remove(probe, _("container {name}").format(name=containers[cid]),
+                ["rm", "-f", "-t", "0", cid], lines)
     probe.forget()
     lines += _clear_images(probe, now, base)
     for name in names.get("images", ()):
         if probe.image_id(name) and not _read_only(probe, name):
-            _remove(probe, f"image {full_name(name)}", ["rmi", full_name(name)], lines)
+            _remove(probe, _("image {name}").format(name=full_name(name)), ["rmi", full_name(name)], lines)
     declared = set(names.get("volumes", ())) & set(now.volumes)
     volumes = sorted((set(now.volumes) - set(base.volumes)) | declared)
     for volume in volumes:  # an anonymous volume (an image's VOLUME) is named by a 64-hex id
-        shown = "an anonymous volume" if ANONYMOUS.match(volume) else f"volume {volume}"
+        shown = _("an anonymous volume") if ANONYMOUS.match(volume) \
+            else _("volume {name}").format(name=volume)
         _remove(probe, shown, ["volume", "rm", "-f", volume], lines)
     for network in sorted(set(names.get("networks", ())) & set(now.networks)):
-        _remove(probe, f"network {network}", ["network", "rm", "-f", network], lines)
+        _remove(probe, _("network {name}").format(name=network), ["network", "rm", "-f", network], lines)
     return lines

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..i18n import N_, _
 from ..results import STYLE_CMD
 from .format import Lab
 
 PASS, FAIL = "PASS", "FAIL"
+_SHOWN = {PASS: N_("PASS"), FAIL: N_("FAIL")}  # translated where shown; ``result`` stays a code
+_HEADINGS = (N_("check"), N_("result"), N_("reason"), N_("hint"))
 _COLOURS = {PASS: "#1e7b34", FAIL: "#c0392b"}
 _CELL = "text-align:left;padding:2px 8px;vertical-align:top"
 
@@ -91,27 +94,30 @@ class GradeResult(_Text):
     @property
     def summary(self) -> str:
         good = sum(r.passed for r in self.rows)
-        verdict = "all checks pass: well done" if self.passed else f"{good} of {len(self.rows)} checks pass"
-        note = "" if self.started else f" (not started: %lab start {self.lab} prepares it)"
-        return f"lab {self.lab}: {verdict}{note}"
+        verdict = _("all checks pass: well done") if self.passed else \
+            _("{good} of {total} checks pass").format(good=good, total=len(self.rows))
+        note = "" if self.started else \
+            _(" (not started: %lab start {lab} prepares it)").format(lab=self.lab)
+        return _("lab {lab}: {verdict}{note}").format(lab=self.lab, verdict=verdict, note=note)
 
     def to_text(self) -> str:
-        lines = [self.summary] + ([f"note: {self.note}"] if self.note else [])
+        lines = [self.summary] + ([_("note: {note}").format(note=self.note)] if self.note else [])
         for r in self.rows:
-            lines.append(f"{r.result}  {r.check}: {r.reason}")
+            lines.append(f"{_(_SHOWN[r.result])}  {r.check}: {r.reason}")
             if r.hint:
-                lines.append(f"      hint: {r.hint}")
+                lines.append("      " + _("hint: {hint}").format(hint=r.hint))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("check", "result", "reason", "hint"))
+        head = "".join(f'<th style="{_CELL}">{_(h)}</th>' for h in _HEADINGS)
         body = []
         for r in self.rows:
-            mark = f'<strong style="color:{_COLOURS[r.result]}">{r.result}</strong>'
+            mark = f'<strong style="color:{_COLOURS[r.result]}">{_(_SHOWN[r.result])}</strong>'
             body.append("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in (
                 esc(r.check), mark, esc(r.reason), esc(r.hint))) + "</tr>")
-        note = f'<div style="{STYLE_CMD}">note: {esc(self.note)}</div>' if self.note else ""
+        note = esc(_("note: {note}").format(note=self.note)) if self.note else ""
+        note = f'<div style="{STYLE_CMD}">{note}</div>' if note else ""
         return (f'<div class="kh-lab-grade"><div style="{STYLE_CMD}">{esc(self.summary)}</div>{note}'
                 f'<table class="kh-table"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table></div>")
@@ -127,22 +133,23 @@ class LabSheet(_Text):
 
     def _intro(self) -> str:
         lab = self.lab
-        world = " (as the course's unprivileged user: %podman --rootless ...)" if lab.rootless else ""
-        return (f"Lab {lab.name}: {lab.title}\nnotebook {lab.notebook}, about {lab.minutes} "
-                f"minutes{world}")
+        world = _(" (as the course's unprivileged user: %podman --rootless ...)") if lab.rootless else ""
+        return _("Lab {name}: {title}\nnotebook {notebook}, about {minutes} minutes{world}").format(
+            name=lab.name, title=lab.title, notebook=lab.notebook, minutes=lab.minutes, world=world)
 
     def _footer(self, quote: str = "") -> str:
         grade, again, clean = (f"{quote}%lab {verb} {self.lab.name}{quote}"
                                for verb in ("grade", "start", "finish"))
-        return f"When you are done: {grade}. To start again: {again}. To clean up: {clean}."
+        return _("When you are done: {grade}. To start again: {again}. To clean up: {clean}.").format(
+            grade=grade, again=again, clean=clean)
 
     def _prepared(self) -> list[str]:
-        lines = [f"reset: {line}" for line in self.reset]
-        return lines + [f"set-up: {line}" for line in self.setup]
+        lines = [_("reset: {line}").format(line=line) for line in self.reset]
+        return lines + [_("set-up: {line}").format(line=line) for line in self.setup]
 
     def to_text(self) -> str:
         parts = [self._intro(), "", self.lab.task, ""]
-        parts += [f"hint {i}: {hint}" for i, hint in enumerate(self.lab.hints, 1)]
+        parts += [_("hint {n}: {hint}").format(n=i, hint=hint) for i, hint in enumerate(self.lab.hints, 1)]
         parts += ["", self._footer()] + self._prepared()
         return "\n".join(parts)
 
@@ -151,11 +158,13 @@ class LabSheet(_Text):
         title, where = self._intro().split("\n")
         parts = [f"### {title}", f"*{where}*", "", lab.task, ""]
         for i, hint in enumerate(lab.hints, 1):
-            parts += [f"<details><summary>Hint {i}</summary>", "", hint, "", "</details>"]
+            label = _("Hint {n}").format(n=i)
+            parts += [f"<details><summary>{label}</summary>", "", hint, "", "</details>"]
         parts += ["", self._footer(quote="`")]
         prepared = self._prepared()
         if prepared:
-            parts += ["", "<details><summary>What start did</summary>", "", "```",
+            label = _("What start did")
+            parts += ["", f"<details><summary>{label}</summary>", "", "```",
                       *prepared, "```", "", "</details>"]
         return "\n".join(parts)
 
@@ -169,6 +178,7 @@ class FinishReport(_Text):
 
     def to_text(self) -> str:
         if not self.lines:
-            return f"lab {self.lab} finished: nothing to remove"
-        return "\n".join([f"lab {self.lab} finished:"] + [f"  {line}" for line in self.lines])
+            return _("lab {lab} finished: nothing to remove").format(lab=self.lab)
+        head = _("lab {lab} finished:").format(lab=self.lab)
+        return "\n".join([head] + [f"  {line}" for line in self.lines])
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 import shlex
 
 from ..errors import UsageError
+from ..i18n import N_, _
 from . import dashboard_view, explorer_view, run_builder_view
 from .common import Notice
 
-USAGE = "usage: %podman_widget dashboard | explorer | namespaces NAME | run | units NAME"
+USAGE = N_("usage: %podman_widget dashboard | explorer | namespaces NAME | run | units NAME")
 NEEDS_NAME = {"namespaces", "units"}
 KINDS = ("dashboard", "explorer", "namespaces", "run", "units")
 
@@ -69,13 +70,15 @@ def parse_widget_line(line: str) -> tuple[str, str | None]:
     except ValueError as exc:
         raise UsageError(f"{exc}; {USAGE}") from None
     if not words or words[0] not in KINDS:
-        raise UsageError(USAGE if not words else f"no widget {words[0]!r}; {USAGE}")
+        raise UsageError(_(USAGE) if not words else _("no widget {name}; {usage}").format(
+            name=repr(words[0]), usage=_(USAGE)))
     kind, rest = words[0], words[1:]
     if kind in NEEDS_NAME and len(rest) != 1:
-        raise UsageError(f"%podman_widget {kind} needs one container name, e.g. "
-                         f"%podman_widget {kind} web")
+        raise UsageError(_("%podman_widget {kind} needs one container name, e.g. "
+                           "%podman_widget {kind} web").format(kind=kind))
     if kind not in NEEDS_NAME and rest:
-        raise UsageError(f"%podman_widget {kind} takes no arguments; {USAGE}")
+        raise UsageError(_("%podman_widget {kind} takes no arguments; {usage}").format(
+            kind=kind, usage=_(USAGE)))
     return kind, rest[0] if rest else None
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import runner
 from ..errors import KitError, PortBusy
+from ..i18n import N_, _
 from ..results import CommandResult
 
 ACTION_TIMEOUT = 120.0
@@ -101,13 +102,13 @@ class Engine:
 
 def frame_text(df: pd.DataFrame | None, empty: str = "(no rows)") -> str:
     if df is None or df.empty:
-        return empty
+        return _(empty)
     return df.to_string(index=False)
 
 
 def frame_html(df: pd.DataFrame | None, empty: str = "(no rows)") -> str:
     if df is None or df.empty:
-        return f"<em>{html.escape(empty)}</em>"
+        return f"<em>{html.escape(_(empty))}</em>"
     with pd.option_context("display.max_colwidth", None):
         return df.to_html(index=False, border=0, classes="kh-table", na_rep="", escape=True)
 
@@ -169,13 +170,13 @@ class CourseWidget(widgets.VBox):
     ``static_text``/``static_html``: deterministic tables and command lines, no model ids.
     """
 
-    title = "widget"
+    title = N_("widget")
     css_class = ""
 
     def __init__(self, children, engine: Engine | None = None):
         self.engine = engine or Engine.for_kernel()
         self.message = widgets.HTML()
-        self.heading = widgets.HTML(f'<div class="kh-title">{html.escape(self.title)}</div>')
+        self.heading = widgets.HTML(f'<div class="kh-title">{html.escape(_(self.title))}</div>')
         super().__init__([widgets.HTML(CSS), self.heading, *children, self.message])
         self.add_class("kh-widget")
         if self.css_class:
@@ -206,10 +207,10 @@ class CourseWidget(widgets.VBox):
         try:
             text, body = self.static_text(), self.static_html()
         except Exception as exc:  # a summary must never break the display of the widget
-            text = f"{self.title}: {one_line(exc)}"
+            text = f"{_(self.title)}: {one_line(exc)}"
             body = html.escape(text)
-        data["text/plain"] = f"{self.title}\n{text}"
-        data["text/html"] = (f'<div class="kh-static"><strong>{html.escape(self.title)}</strong>'
+        data["text/plain"] = f"{_(self.title)}\n{text}"
+        data["text/html"] = (f'<div class="kh-static"><strong>{html.escape(_(self.title))}</strong>'
                              f"{body}</div>")
         return data
 
@@ -229,8 +230,8 @@ class PicksContainer(CourseWidget):
     """
 
     ps_args: list[str] = ["ps", "-a"]
-    no_container = "(no container in this sandbox)"
-    missing = "no container {name} here: pick one"
+    no_container = N_("(no container in this sandbox)")
+    missing = N_("no container {name} here: pick one")
     _loading = False  # True while the picker is refilled: its observers must not react
 
     def names(self, ps: pd.DataFrame | None) -> list[str]:
@@ -243,9 +244,9 @@ class PicksContainer(CourseWidget):
         if not result.ok:
             self.say(failure_line(result), error=True)
         elif not names:
-            self.say(self.no_container)
+            self.say(_(self.no_container))
         elif prefer and prefer not in names:
-            self.say(self.missing.format(name=prefer), error=True)
+            self.say(_(self.missing).format(name=prefer), error=True)
         keep = prefer or self.containers.value
         self._loading = True
         try:

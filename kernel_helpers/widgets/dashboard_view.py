@@ -27,13 +27,14 @@ import weakref
 import ipywidgets as widgets
 import pandas as pd
 
+from ..i18n import N_, _
 from .common import CommandLog, CourseWidget, Engine, failure_line, frame_html, frame_text
 
 COLUMNS = ["Name", "Image", "Status", "Ports"]
 ACTIONS = {"start": ["start"], "stop": ["stop"], "restart": ["restart"], "remove": ["rm"],
            "logs": ["logs", "--tail", "50"]}
-LABELS = {"start": "Start", "stop": "Stop", "restart": "Restart", "remove": "Remove",
-          "logs": "Logs"}
+LABELS = {"start": N_("Start"), "stop": N_("Stop"), "restart": N_("Restart"), "remove": N_("Remove"),
+          "logs": N_("Logs")}
 DEFAULT_INTERVAL = 5.0
 _OPEN: weakref.WeakSet = weakref.WeakSet()  # dashboards of this kernel (their timers)
 
@@ -88,7 +89,7 @@ def header_label(table: pd.DataFrame) -> str:
 class Dashboard(CourseWidget):
     """Live table of the sandbox's containers with start/stop/restart/rm/logs/exec."""
 
-    title = "Containers in this notebook's sandbox"
+    title = N_("Containers in this notebook's sandbox")
     css_class = "kh-dashboard"
 
     def __init__(self, engine: Engine | None = None, interval: float = DEFAULT_INTERVAL):
@@ -102,21 +103,22 @@ class Dashboard(CourseWidget):
         self.rows.add_class("kh-rows")
         self.buttons = {}
         for action in ACTIONS:
-            button = widgets.Button(description=LABELS[action], tooltip=f"podman {ACTIONS[action][0]}")
+            button = widgets.Button(description=_(LABELS[action]), tooltip=f"podman {ACTIONS[action][0]}")
             button.add_class(f"kh-{action}")
             button.on_click(self.guard(lambda _b, a=action: self.act(a)))
             self.buttons[action] = button
-        self.exec_command = widgets.Text(placeholder="command, e.g. ps -ef",
+        self.exec_command = widgets.Text(placeholder=_("command, e.g. ps -ef"),
                                          layout=widgets.Layout(width="16em"))
         self.exec_command.add_class("kh-exec-command")
-        self.buttons["exec"] = widgets.Button(description="Exec", tooltip="podman exec")
+        self.buttons["exec"] = widgets.Button(description=_("Exec"), tooltip="podman exec")
         self.buttons["exec"].add_class("kh-exec")
         self.buttons["exec"].on_click(self.guard(lambda _b: self.act("exec")))
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.add_class("kh-refresh")
         self.refresh_button.on_click(self.guard(lambda _b: self.refresh()))
         self.auto = widgets.Checkbox(value=interval > 0, indent=False,
-                                     description=f"auto-refresh every {interval:g} s",
+                                     description=_("auto-refresh every {seconds} s").format(
+                                         seconds=f"{interval:g}"),
                                      disabled=interval <= 0)
         self.command_log = CommandLog()
         actions = [self.buttons[a] for a in ACTIONS]
@@ -205,7 +207,7 @@ class Dashboard(CourseWidget):
         except ValueError as exc:
             self.say(str(exc), error=True)
             return None
-        self.say(f"running: podman {shlex.join(args)}")
+        self.say(_("running: {command}").format(command="podman " + shlex.join(args)))
         result = self.command_log.show(self.engine.run(args))
         self.say("" if result.ok else failure_line(result), error=not result.ok)
         self.refresh()
@@ -226,7 +228,7 @@ class Dashboard(CourseWidget):
 
     # -- static views ----------------------------------------------------------------
     def static_text(self) -> str:
-        return frame_text(self.table, "(no containers in this sandbox)")
+        return frame_text(self.table, N_("(no containers in this sandbox)"))
 
     def static_html(self) -> str:
-        return frame_html(self.table, "(no containers in this sandbox)")
+        return frame_html(self.table, N_("(no containers in this sandbox)"))

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import classroom, parsers
 from ..errors import KitError, ParseError
+from ..i18n import N_, _
 from .common import CommandLog, CourseWidget, Engine, failure_line, frame_html, frame_text, one_line
 
 PARTS = ["registry", "user", "image", "tag", "digest"]
@@ -68,7 +69,7 @@ def reference_table(text: str) -> pd.DataFrame:
 class Explorer(CourseWidget):
     """Browse the classroom registry: catalog, skopeo inspect + layers, pull, name parser."""
 
-    title = "Classroom registry explorer"
+    title = N_("Classroom registry explorer")
     css_class = "kh-explorer"
 
     def __init__(self, engine: Engine | None = None, reference: str = EXAMPLE_REFERENCE):
@@ -78,12 +79,12 @@ class Explorer(CourseWidget):
         self.layers = pd.DataFrame()
         self.images = widgets.Select(options=[], rows=6, layout=widgets.Layout(width="24em"))
         self.images.add_class("kh-images")
-        self.pull_button = widgets.Button(description="Pull", icon="download", disabled=True,
+        self.pull_button = widgets.Button(description=_("Pull"), icon="download", disabled=True,
                                           tooltip=f"podman pull {self.host}/REPO:TAG")
         self.pull_button.add_class("kh-pull")
         self.pull_button.on_click(self.guard(lambda _b: self.pull()))
         self.info = widgets.HTML()
-        self.reference = widgets.Text(value=reference, continuous_update=True, description="image name",
+        self.reference = widgets.Text(value=reference, continuous_update=True, description=_("image name"),
                                       style={"description_width": "initial"},
                                       layout=widgets.Layout(width="36em"))
         self.reference.add_class("kh-reference")
@@ -91,10 +92,10 @@ class Explorer(CourseWidget):
         self.parts.add_class("kh-parts")
         self.command_log = CommandLog()
         super().__init__([
-            widgets.HTML(f"<b>Catalog of {html.escape(self.host)}</b> (pick one)"),
+            widgets.HTML(_("<b>Catalog of {host}</b> (pick one)").format(host=html.escape(self.host))),
             widgets.HBox([self.images, self.pull_button]),
             self.info,
-            widgets.HTML("<b>What is in a name?</b> Type any image reference:"),
+            widgets.HTML(_("<b>What is in a name?</b> Type any image reference:")),
             self.reference, self.parts,
             self.command_log,
         ], engine)
@@ -109,8 +110,8 @@ class Explorer(CourseWidget):
             self.catalog = classroom.catalog()
         except KitError as exc:
             self.catalog = []
-            self.say(f"{one_line(exc)} (start it with: python -m kernel_helpers classroom up)",
-                     error=True)
+            self.say(_("{error} (start it with: python -m kernel_helpers classroom up)").format(
+                error=one_line(exc)), error=True)
         self.images.options = catalog_options(self.catalog)
         self.images.value = None
 
@@ -134,17 +135,17 @@ class Explorer(CourseWidget):
             return
         self.say("")
         self.info.value = (f"<b>{html.escape(repo_tag)}</b>{frame_html(self.details)}"
-                           f"<b>Layers</b> (bottom first){frame_html(self.layers)}")
+                           + _("<b>Layers</b> (bottom first)") + frame_html(self.layers))
 
     def pull(self):
         """Pull the picked image into this sandbox's own store; show the command."""
         if self.images.value is None:
-            self.say("pick an image in the catalog first", error=True)
+            self.say(_("pick an image in the catalog first"), error=True)
             return None
-        self.say(f"pulling {self.host}/{self.images.value} ...")
+        self.say(_("pulling {image} ...").format(image=f"{self.host}/{self.images.value}"))
         result = self.command_log.show(self.engine.run(pull_argv(self.images.value, self.host), table=False))
-        self.say(f"pulled {self.host}/{self.images.value}" if result.ok else failure_line(result),
-                 error=not result.ok)
+        self.say(_("pulled {image}").format(image=f"{self.host}/{self.images.value}") if result.ok
+                 else failure_line(result), error=not result.ok)
         return result
 
     def split(self, text: str) -> None:
@@ -155,7 +156,7 @@ class Explorer(CourseWidget):
             self.parts.value = f'<div class="kh-message kh-error">{html.escape(one_line(exc))}</div>'
 
     def static_text(self) -> str:
-        return frame_text(catalog_frame(self.catalog), "(the classroom catalog is empty or down)")
+        return frame_text(catalog_frame(self.catalog), N_("(the classroom catalog is empty or down)"))
 
     def static_html(self) -> str:
-        return frame_html(catalog_frame(self.catalog), "(the classroom catalog is empty or down)")
+        return frame_html(catalog_frame(self.catalog), N_("(the classroom catalog is empty or down)"))

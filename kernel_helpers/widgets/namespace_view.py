@@ -25,9 +25,10 @@ import pandas as pd
 
 from .. import namespaces as ns
 from ..errors import KitError
+from ..i18n import N_, _
 from .common import Engine, PicksContainer, frame_html, frame_text, one_line
 
-NO_CONTAINER = "(no running container in this sandbox: start one, then press Refresh)"
+NO_CONTAINER = N_("(no running container in this sandbox: start one, then press Refresh)")
 
 
 # how the view finds the host side of each process (podman's hpid/huser can print "?")
@@ -61,23 +62,23 @@ def static_tree(tree: pd.DataFrame) -> pd.DataFrame:
 class NamespaceView(PicksContainer):
     """Host vs container namespaces and the container's process tree."""
 
-    title = "Namespaces: host vs container"
+    title = N_("Namespaces: host vs container")
     css_class = "kh-namespaces"
     ps_args = ["ps"]  # only running containers have namespaces to show
     no_container = NO_CONTAINER
-    missing = "{name} is not running here: pick a running container"
+    missing = N_("{name} is not running here: pick a running container")
 
     def __init__(self, engine: Engine | None = None, container: str = ""):
         self.container = container
         self.table = empty_table()
         self.tree = ns.tree_frame("")
         self.problem = ""  # the one-line error of the last Show, if any
-        self.containers = widgets.Dropdown(options=[], description="container")
+        self.containers = widgets.Dropdown(options=[], description=_("container"))
         self.containers.add_class("kh-containers")
-        self.show_button = widgets.Button(description="Show", icon="eye", button_style="primary")
+        self.show_button = widgets.Button(description=_("Show"), icon="eye", button_style="primary")
         self.show_button.add_class("kh-show")
         self.show_button.on_click(self.guard(lambda _b: self.show()))
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.add_class("kh-refresh")
         self.refresh_button.on_click(self.guard(lambda _b: self.load_containers()))
         self.namespace_html = widgets.HTML()
@@ -100,7 +101,7 @@ class NamespaceView(PicksContainer):
         """Read the namespaces and the process tree of ``container`` (default: the picked one)."""
         container = container or self.containers.value
         if not container:
-            self.say(NO_CONTAINER, error=True)
+            self.say(_(NO_CONTAINER), error=True)
             return
         self.container = container
         self.tree = ns.tree_frame("")
@@ -114,17 +115,18 @@ class NamespaceView(PicksContainer):
             self.say(f"{container}: {self.problem}", error=True)
             return
         own = int(self.table["isolated"].sum())
-        self.namespace_html.value = (f"<b>Namespaces of {html.escape(container)} and of the host</b>"
-                                     + frame_html(self.table))
+        self.namespace_html.value = (_("<b>Namespaces of {name} and of the host</b>").format(
+            name=html.escape(container)) + frame_html(self.table))
         try:
             self.tree = ns.process_tree(container, env=self.engine.env)
         except (KitError, OSError, ValueError) as exc:  # the namespaces are still worth showing
             self.tree_html.value = ""
-            self.problem = f"its processes: {one_line(exc)}"
+            self.problem = _("its processes: {error}").format(error=one_line(exc))
             self.say(f"{container}: {self.problem}", error=True)
         else:
-            self.say(f"{container} has {own} of {len(self.table)} namespace types of its own")
-            self.tree_html.value = ("<b>Its processes</b> (podman top; on the host: /proc)"
+            self.say(_("{name} has {own} of {total} namespace types of its own").format(
+                name=container, own=own, total=len(self.table)))
+            self.tree_html.value = (_("<b>Its processes</b> (podman top; on the host: /proc)")
                                     + frame_html(self.tree))
         self.commands.value = ('<pre class="kh-mono" style="color:#555">'
                                + html.escape("\n".join(f"$ {c}" for c in view_commands(container)))
@@ -133,7 +135,7 @@ class NamespaceView(PicksContainer):
     def static_text(self) -> str:
         if self.table.empty:
             if not self.container:
-                return NO_CONTAINER
+                return _(NO_CONTAINER)
             return f"{self.container}: {self.problem or 'nothing to show'}"
         return (f"{self.container}\n{frame_text(self.table)}\n\nprocesses (podman top)\n"
                 f"{frame_text(static_tree(self.tree), empty=self.problem or '(no rows)')}")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
+from ..i18n import N_, _
 from ..parsers.argv import ArgvError, parse_publish, published_host_ports
 from .common import CommandLog, CourseWidget, Engine, failure_line
 
@@ -65,17 +66,19 @@ def problems(form: RunForm) -> list[str]:
     """What stops ``form`` from being run, one short sentence each (empty: fine)."""
     found = []
     if not form.image:
-        found.append("pick an image")
+        found.append(_("pick an image"))
     if form.name and not _NAME.match(form.name):
-        found.append(f"name {form.name!r}: use letters, digits, '_', '.', '-'")
-    found += [f"port {p!r}: write HOST:CONTAINER, e.g. 8080:80" for p in form.ports if not _valid_port(p)]
-    found += [f"environment {e!r}: write NAME=VALUE" for e in form.env if not _ENV.match(e)]
-    found += [f"volume {v!r}: write SOURCE:/path/in/container" for v in form.volumes
-              if ":" not in v or not v.split(":")[1].startswith("/")]
+        found.append(_("name {name}: use letters, digits, '_', '.', '-'").format(name=repr(form.name)))
+    found += [_("port {port}: write HOST:CONTAINER, e.g. 8080:80").format(port=repr(p))
+              for p in form.ports if not _valid_port(p)]
+    found += [_("environment {env}: write NAME=VALUE").format(env=repr(e))
+              for e in form.env if not _ENV.match(e)]
+    found += [_("volume {volume}: write SOURCE:/path/in/container").format(volume=repr(v))
+              for v in form.volumes if ":" not in v or not v.split(":")[1].startswith("/")]
     try:
         shlex.split(form.command)
     except ValueError as exc:
-        found.append(f"command: {exc}")
+        found.append(_("command: {error}").format(error=exc))
     return found
 
 
@@ -112,21 +115,21 @@ def image_names(images_df) -> list[str]:
 class RunBuilder(CourseWidget):
     """A ``podman run`` form: the command line is built live, Run runs it."""
 
-    title = "podman run builder"
+    title = N_("podman run builder")
     css_class = "kh-run-builder"
 
     def __init__(self, engine: Engine | None = None, image: str = "", name: str = ""):
         wide = widgets.Layout(width="36em")
-        self.image = widgets.Dropdown(options=[], description="image", layout=wide)
-        self.name = widgets.Text(value=name, description="--name", placeholder="(podman picks one)",
+        self.image = widgets.Dropdown(options=[], description=_("image"), layout=wide)
+        self.name = widgets.Text(value=name, description="--name", placeholder=_("(podman picks one)"),
                                  continuous_update=True, layout=wide)
-        self.ports = widgets.Textarea(description="-p", placeholder="HOST:CONTAINER, one per line",
+        self.ports = widgets.Textarea(description="-p", placeholder=_("HOST:CONTAINER, one per line"),
                                       rows=2, continuous_update=True, layout=wide)
-        self.env = widgets.Textarea(description="-e", placeholder="NAME=VALUE, one per line",
+        self.env = widgets.Textarea(description="-e", placeholder=_("NAME=VALUE, one per line"),
                                     rows=2, continuous_update=True, layout=wide)
-        self.volumes = widgets.Textarea(description="-v", placeholder="SOURCE:/path, one per line",
+        self.volumes = widgets.Textarea(description="-v", placeholder=_("SOURCE:/path, one per line"),
                                         rows=2, continuous_update=True, layout=wide)
-        self.command = widgets.Text(description="command", placeholder="(the image's default)",
+        self.command = widgets.Text(description=_("command"), placeholder=_("(the image's default)"),
                                     continuous_update=True, layout=wide)
         self.detach = widgets.Checkbox(value=True, description="-d (in the background)", indent=True)
         self.rm = widgets.Checkbox(value=False, description="--rm (remove when it stops)", indent=True)
@@ -136,7 +139,7 @@ class RunBuilder(CourseWidget):
             box.add_class(f"kh-{css}")
         self.line = widgets.HTML()
         self.line.add_class("kh-command-line")
-        self.run_button = widgets.Button(description="Run", icon="play", button_style="primary")
+        self.run_button = widgets.Button(description=_("Run"), icon="play", button_style="primary")
         self.run_button.add_class("kh-run")
         self.run_button.on_click(self.guard(lambda _b: self.run()))
         self.command_log = CommandLog()
@@ -190,7 +193,7 @@ class RunBuilder(CourseWidget):
         if busy:
             self.say(busy, error=True)
             return None
-        self.say(f"running: {command_line(argv)}")
+        self.say(_("running: {command}").format(command=command_line(argv)))
         result = self.command_log.show(self.engine.run(argv, table=False))
         self.say("" if result.ok else failure_line(result), error=not result.ok)
         return result

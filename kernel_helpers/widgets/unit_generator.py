@@ -23,10 +23,11 @@ import pandas as pd
 
 from .. import units as unit_tools
 from ..errors import KitError
+from ..i18n import N_, _
 from ..results import CommandResult
 from .common import Engine, PicksContainer, failure_line, one_line, result_html
 
-NO_CONTAINER = "(no container in this sandbox: create one, then press Refresh)"
+NO_CONTAINER = N_("(no container in this sandbox: create one, then press Refresh)")
 
 
 def generate_argv(container: str, new: bool) -> list[str]:
@@ -46,7 +47,7 @@ def pre(text: str, css: str) -> str:
 class UnitGenerator(PicksContainer):
     """``podman generate systemd [--new]``: unit text, verify result, diff of both variants."""
 
-    title = "systemd unit generator"
+    title = N_("systemd unit generator")
     css_class = "kh-units"
     no_container = NO_CONTAINER  # any container, running or not, can have a unit
 
@@ -54,12 +55,12 @@ class UnitGenerator(PicksContainer):
         self.container = container
         self.units: dict[bool, str] = {}
         self.verified: CommandResult | None = None
-        self.containers = widgets.Dropdown(options=[], description="container")
+        self.containers = widgets.Dropdown(options=[], description=_("container"))
         self.containers.add_class("kh-containers")
         self.new = widgets.ToggleButton(value=new, description="--new", icon="check",
-                                        tooltip="create a fresh container at every start")
+                                        tooltip=_("create a fresh container at every start"))
         self.new.add_class("kh-new")
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.add_class("kh-refresh")
         self.refresh_button.on_click(self.guard(lambda _b: self.load_containers()))
         self.unit_html = widgets.HTML()
@@ -92,7 +93,7 @@ class UnitGenerator(PicksContainer):
         """Generate both variants, verify the one picked, show it and the diff."""
         container, new = self.containers.value, self.new.value
         if not container:
-            self.say(NO_CONTAINER, error=True)
+            self.say(_(NO_CONTAINER), error=True)
             return
         self.container = container
         picked, other = self._unit(container, new), self._unit(container, not new)
@@ -122,7 +123,7 @@ class UnitGenerator(PicksContainer):
 
     def static_text(self) -> str:
         if not self.units:
-            return NO_CONTAINER if not self.container else f"{self.container}: no unit"
+            return _(NO_CONTAINER) if not self.container else _("{name}: no unit").format(name=self.container)
         new = self.new.value
         verify = "ok" if self.verified is not None and self.verified.ok else "failed"
         return (f"$ {shlex.join(['podman', *generate_argv(self.container, new)])}\n"

@@ -25,3 +25,5 @@ def test_an_install_carries_the_lab_files(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     installed = sorted(p.name for p in (out / "kernel_helpers" / "labs" / "catalog").glob("*.toml"))
     assert installed == sorted(p.name for p in loader.CATALOG.glob("*.toml")) != []
+    # and the kit's message catalogue (kernel_helpers.i18n): the .po, compiled at first use
+    assert (out / "kernel_helpers" / "locale" / "zh_CN" / "LC_MESSAGES" / "kernel_helpers.po").exists()
