@@ -18,6 +18,14 @@ needs_font = pytest.mark.skipif(not plotfonts.font_files(),
 CHINESE = "容器与镜像"
 
 
+@pytest.fixture(autouse=True)
+def default_fonts():
+    """matplotlib's own defaults for each test (a kernel test may have loaded the kit before)."""
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        yield
+
+
 def draw(title: str) -> tuple[bytes, list[str]]:
     """Render a small figure titled TITLE with Agg: its pixels and the warnings it raised."""
     fig = Figure(figsize=(3, 1), dpi=72)
