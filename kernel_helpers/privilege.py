@@ -71,8 +71,9 @@ STEPS: tuple[Step, ...] = (
          skip_why=N_("only root reads the host's packet filters; rootless -p uses no NAT rule "
                   "(rootlessport forwards)")),
     Step("root-container-facts", "05", N_("a root container's namespaces, host PIDs, veth and bridge"),
-         skip_why=N_("a rootless container has its own user namespace, other uids on the host and "
-                  "a slirp4netns tap0 instead of veth and bridge, so root's facts do not hold")),
+         # short: with the doctor's "; you are USER without root (...)" it fits pandas' 200 columns
+         skip_why=N_("rootless containers have their own user namespace and a tap0, not veth and "
+                  "bridge: root's facts do not hold")),
     Step("privileged-port", "04", N_("root publishes port 80; the rootless user is refused"),
          equivalent=N_("your rootless -p 80 is refused; root's side is described, not run")),
     Step("systemd-host", "07", N_("the privileged systemd host (root units, user units)"),
