@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import classroom, engine, locks, paths, process, registry_api
+from . import classroom, engine, locks, paths, privilege, process, registry_api
 from .errors import CommandFailed, CommandTimeout, KitError, ToolMissing, UsageError
 
 DESCRIPTION = ("Podman course stand-in for {what}, built locally from Debian packages "
@@ -64,6 +64,7 @@ class Recipe:
     host_files: tuple[str, ...] = ()  # host files copied in: part of the hash too
     push: bool = True  # False: kit infrastructure, kept out of the classroom catalog
     learner_seed: bool = False  # also pushed to the learners' endpoint (notebooks copy next to it)
+    needs_step: str = ""  # a root-only step (privilege.STEPS) the image serves: not built without it
 
     @property
     def group(self) -> str:
@@ -72,11 +73,11 @@ class Recipe:
 
 
 def _r(name, tags, parent=None, args=(), what="", prepare=None, host_files=(), group=None,
-       push=True, learner_seed=False):
+       push=True, learner_seed=False, needs_step=""):
     return Recipe(name=name, dir=paths.recipes_dir() / (group or name), tags=tuple(tags),
                   parent=parent, build_args=tuple(args), stands_in_for=what,
                   prepare=prepare, host_files=tuple(host_files), push=push,
-                  learner_seed=learner_seed)
+                  learner_seed=learner_seed, needs_step=needs_step)
 
 
 RECIPES: tuple[Recipe, ...] = (
@@ -92,7 +93,8 @@ RECIPES: tuple[Recipe, ...] = (
        what="registry.redhat.io/rhel8/mariadb-103"),
     # Not a course image: a Debian 13 machine booting systemd, for notebook 07 (not pushed).
     _r("systemd-host", ["course/systemd-host:latest"], what="a host running systemd",
-       args=[("SOURCE_DATE_EPOCH", ROOTFS_EPOCH)], prepare="rootfs", push=False),
+       args=[("SOURCE_DATE_EPOCH", ROOTFS_EPOCH)], prepare="rootfs", push=False,
+       needs_step="systemd-host"),
 )
 
 
@@ -145,8 +147,8 @@ def pull_name(tag: str) -> str:
 def select(names=None, recipes=None) -> list[Recipe]:
     """Recipes to consider, in build order: the named ones (by name or group) and ancestors."""
     recipes = list(RECIPES if recipes is None else recipes)
-    if not names:
-        return recipes
+    if not names:  # all, but what only a root-only step uses when this mode skips that step
+        return [r for r in recipes if not (r.needs_step and privilege.refusal(r.needs_step))]
     table = _by_name(recipes)
     unknown = [n for n in names if n not in table and n not in {r.group for r in recipes}]
     if unknown:
@@ -327,6 +329,9 @@ def _build_locked(names, force: bool, log: Callable[[str], None]) -> list[BuildR
     build_log.write_text(f"# course image build, {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
     runner = _Runner(world, build_log)
     selected = select(names)
+    for recipe in RECIPES if not names else ():
+        if recipe not in selected:
+            log(f"{recipe.name}: not built, {privilege.refusal(recipe.needs_step)}")
     rebuilt: set[str] = set()
     results = []
     for recipe in selected:

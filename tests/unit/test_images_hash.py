@@ -89,3 +89,14 @@ def test_course_recipes_are_ordered_and_hashable():
             assert names.index(recipe.parent) < index
         assert (recipe.dir / "Containerfile").is_file()
         assert len(recipe_hash(recipe)) == 64
+
+
+def test_an_ordinary_user_does_not_build_the_image_of_a_skipped_root_only_step(monkeypatch):
+    from kernel_helpers import images, privilege
+    monkeypatch.setattr(privilege, "is_root", lambda: True)
+    assert "systemd-host" in [r.name for r in images.select()]
+    monkeypatch.setattr(privilege, "is_root", lambda: False)
+    monkeypatch.setattr(privilege, "sudo_works", lambda: False)
+    names = [r.name for r in images.select()]
+    assert "systemd-host" not in names and "ubi" in names and "mariadb" in names
+    assert [r.name for r in images.select(["systemd-host"])] == ["systemd-host"]  # asked for: built
