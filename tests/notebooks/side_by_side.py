@@ -8,7 +8,10 @@ their run times are kept in ``test-artifacts/notebooks`` for inspection.
 The notebooks with labs run in their STUDENT edition here (solutions replaced by prompts,
 see test_student_edition.py, which checks those runs): nbval already executes every teacher
 notebook from top to bottom, so one papermill run per notebook is enough. The notebooks
-without labs (whose student edition is the teacher's) run as they are.
+without labs (whose student edition is the teacher's) run as they are, in English; the student
+edition is the zh-CN one where that edition exists (its code is the English edition's, a unit
+test compares them, and its kernel speaks Chinese), so each language runs under papermill.
+Each notebook runs with the kernel its metadata names.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from kernel_helpers import paths, ports
 from kernel_helpers.sandbox import Sandbox
 
 NOTEBOOKS = sorted((paths.repo_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ZH_CN = paths.repo_root() / "notebooks" / "zh-CN"  # the Chinese edition (same code, other kernel)
 ARTIFACTS = paths.repo_root() / "test-artifacts" / "notebooks"
 KERNEL = "podman-course"
 # jupyter_client picks a kernel's five ZMQ ports by binding port 0 and closing it again; kernels
@@ -51,8 +55,9 @@ def _start(path: Path, owner: Sandbox, out: Path = ARTIFACTS) -> tuple[subproces
     """Start papermill on PATH (output into the folder OUT), its *_PORT parameters leased."""
     port_names = [n for n in parameter_names(path) if n.endswith("_PORT")]
     leased = owner.lease_ports(len(port_names)) if port_names else []
+    kernel = nbformat.read(path, as_version=4).metadata.get("kernelspec", {}).get("name", KERNEL)
     argv = [sys.executable, "-m", "papermill", str(path), str(out / path.name),
-            "-k", KERNEL, "--cwd", str(path.parent), "--no-progress-bar",
+            "-k", kernel, "--cwd", str(path.parent), "--no-progress-bar",
             "--execution-timeout", "600"]
     for name, port in zip(port_names, leased, strict=True):
         argv += ["-p", name, str(port)]
