@@ -248,9 +248,11 @@ class NotebookPage:
         self.page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         self.page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
         line = self.page.locator(".jp-OutputArea-output", has_text="sandbox:").first
-        line.wait_for(timeout=WIDGET_TIMEOUT_MS)
-        found = re.search(r"sandbox: (\S+)", line.inner_text())
-        assert found, line.inner_text()
+        # attached, not visible: a later cell may open a tab (a terminal) over the notebook
+        line.wait_for(state="attached", timeout=WIDGET_TIMEOUT_MS)
+        text = line.text_content() or ""
+        found = re.search(r"sandbox: (\S+)", text)
+        assert found, text
         self.sandbox_id = found[1]
 
     @property
