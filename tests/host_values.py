@@ -78,6 +78,9 @@ def _alternatives(values) -> str:
 def sanitizer_text(hosts: list[dict]) -> str:
     """nbval cfg sections masking every host's values (the recording ones and this one)."""
     sections = []
+    # ASCII word characters only: in the zh-CN edition a value may touch a CJK character, which
+    # Python's \w matches
+    w = "A-Za-z0-9_"
 
     def add(name: str, regex: str, replace: str) -> None:
         if regex:
@@ -87,19 +90,19 @@ def sanitizer_text(hosts: list[dict]) -> str:
     folders = sorted({(h.get(k), k) for h in hosts for k in ("state_dir", "runtime_dir", "home")
                       if h.get(k) and h.get(k) != "/"}, key=lambda pair: -len(pair[0]))
     for folder, kind in folders:
-        add(f"{kind}_{len(sections)}", f"{re.escape(folder)}(?![\\w.-])", kind.upper().replace("_", "-"))
+        add(f"{kind}_{len(sections)}", f"{re.escape(folder)}(?![{w}.-])", kind.upper().replace("_", "-"))
     kernels = _alternatives(h.get("kernel_release") for h in hosts)
-    add("kernel_release", f"(?<![\\w.-])(?:{kernels})(?![\\w.-])" if kernels else "", "KERNEL-RELEASE")
+    add("kernel_release", f"(?<![{w}.-])(?:{kernels})(?![{w}.-])" if kernels else "", "KERNEL-RELEASE")
     ranges = {h.get(k) for h in hosts for k in ("subuid_start", "subgid_start")} - {None}
     subids = "|".join(f"(?:{range_regex(s, s + SUBID_COUNT - 1)})" for s in sorted(ranges))
     # a number alone, not a part of a name such as the sandbox id kernel-3257-123456
-    add("subids", f"(?<![\\w.-])(?:{subids})(?![\\w.-])" if subids else "", "SUBID")
+    add("subids", f"(?<![{w}.-])(?:{subids})(?![{w}.-])" if subids else "", "SUBID")
     uids = _alternatives(h.get("uid") for h in hosts)
-    add("course_uid", f"(?<![\\w.-])(?:{uids})(?![\\w.-])" if uids else "", "COURSE-UID")
+    add("course_uid", f"(?<![{w}.-])(?:{uids})(?![{w}.-])" if uids else "", "COURSE-UID")
     users = _alternatives(h.get("user") for h in hosts)
-    add("course_user", f"(?<![\\w-])(?:{users})(?![\\w-])" if users else "", "COURSE-USER")
+    add("course_user", f"(?<![{w}-])(?:{users})(?![{w}-])" if users else "", "COURSE-USER")
     # the rootless world of a notebook: in the course user's home (root mode), inside the kernel's
     # sandbox in the learner's own state folder (user mode); after the values above
-    add("rootless_world", r"/home/COURSE-USER/\.local/share/podman-course/sandboxes/SANDBOX-ID(?![\w.-])"
-        r"|STATE-DIR/sandboxes/SANDBOX-ID/rootless(?![\w.-])", "ROOTLESS-WORLD")
+    add("rootless_world", rf"/home/COURSE-USER/\.local/share/podman-course/sandboxes/SANDBOX-ID(?![{w}.-])"
+        rf"|STATE-DIR/sandboxes/SANDBOX-ID/rootless(?![{w}.-])", "ROOTLESS-WORLD")
     return "\n".join(sections)
