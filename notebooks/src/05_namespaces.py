@@ -620,9 +620,9 @@ podman("rm -f -t 0 {RNAME}", rootless=True)  # left by an earlier run of this ce
 %podman --rootless run -d --name {RNAME} registry.redhat.io/rhel8/httpd-24:latest
 
 # %% [markdown]
-# (The warning is podman's own: this host's `/` is not a *shared* mount, which matters only
-# for special volume setups. It appears once, when the user's first podman command sets up
-# its user namespace.)
+# (If a warning appears above, it is podman's own: the host's `/` is not a *shared* mount,
+# which matters only for special volume setups. It appears once, when the user's first podman
+# command sets up its user namespace; on this host it usually does not show.)
 #
 # Its namespaces, next to the host's:
 

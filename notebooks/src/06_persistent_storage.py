@@ -390,8 +390,9 @@ if rootless_available():
     print("inside 27 (mysql in the MariaDB image) -> host", host_id(27))
 
 # %% [markdown]
-# (The warning is podman's own, printed when the user's namespace is first set up: this host's
-# `/` is not a *shared* mount, which matters only for mounts made after a container started.)
+# (If a warning appears above, it is podman's own, printed when the user's namespace is first
+# set up: the host's `/` is not a *shared* mount, which matters only for mounts made after a
+# container started. On this host it usually does not show.)
 #
 # So **root inside is the user itself** (its own uid: 1001 here, for `podman-student`; yours as
 # an ordinary user), and every other id inside
