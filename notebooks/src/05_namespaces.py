@@ -540,9 +540,16 @@ OVERLAYS = {"overlay": "the kernel's overlay file system",
             "fuse.fuse-overlayfs": "fuse-overlayfs (overlay in user space)"}
 
 
+PODMAN_FILES = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/run/.containerenv"}
+
+
 def mount_group(point, kind):
     """How the table groups a mount point of the container: a single file, overlay, or its type."""
-    if Path(f"/proc/{host_pid}/root{point}").is_file():  # wherever the host keeps that file
+    try:
+        single = Path(f"/proc/{host_pid}/root{point}").is_file()  # wherever the host keeps that file
+    except PermissionError:  # a host that lets no ordinary user look inside: podman's own files
+        single = point in PODMAN_FILES
+    if single:
         return "file from the host"
     return "overlay" if kind in OVERLAYS else kind
 
