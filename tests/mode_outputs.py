@@ -38,8 +38,12 @@ MODE = "user"
 RECORD_HINT = ("re-record as an ordinary user: `make record-user` as root (see tests/mode_outputs.py)")
 
 
+def _digest(source: str) -> str:
+    return hashlib.sha1(source.strip().encode()).hexdigest()[:12]
+
+
 def cell_key(source: str, occurrence: int) -> str:
-    return f"{hashlib.sha1(source.strip().encode()).hexdigest()[:12]}#{occurrence}"
+    return f"{_digest(source)}#{occurrence}"
 
 
 def keys(nb) -> dict[int, str]:
@@ -49,8 +53,8 @@ def keys(nb) -> dict[int, str]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        digest = cell_key(cell.source, 0).split("#")[0]
-        found[id(cell)] = f"{digest}#{seen.get(digest, 0)}"
+        digest = _digest(cell.source)
+        found[id(cell)] = cell_key(cell.source, seen.get(digest, 0))
         seen[digest] = seen.get(digest, 0) + 1
     return found
 
