@@ -20,8 +20,8 @@ import re
 import shlex
 
 from . import live as live_view
-from . import ports, rootless, rootless_account, runner, systemd_host
-from .errors import KitError, PortBusy, UsageError
+from . import parsers, ports, replay, rootless, rootless_account, runner, systemd_host
+from .errors import KitError, ParseError, PortBusy, UsageError
 from .i18n import _
 from .parsers.argv import published_host_ports
 from .results import NOT_RUN, CommandResult
@@ -118,8 +118,11 @@ def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_us
     ``live``: show the output in the cell as it arrives (``live.LiveView``), then empty it.
     """
     args = list(args)
+    if replay.active():
+        return replayed(tool, args, rootless_user=rootless_user, table=table)
     result = _run_args(tool, args, cell, rootless_user=rootless_user, timeout=timeout, table=table,
                        default_timeout=default_timeout, stream_window=stream_window, live=live)
+    replay.record_command(tool, args, rootless_user, result)  # only while `make record` runs
     if rootless_user and result.returncode == NOT_RUN:  # refused: still say who would have run it
         result.prompt = f"{rootless_account.user_name()}$"
     return result
@@ -158,6 +161,29 @@ def _run_args(tool: str, args: list[str], cell: str | None, *, rootless_user: bo
                 watch.close()
     except KitError as exc:
         return CommandResult.not_run(tool, args, str(exc))
+
+
+def replayed(tool: str, args: list[str], *, rootless_user: bool = False,
+             table: bool = True) -> CommandResult:
+    """Replay mode: the recorded result of this command here (a table again from the recorded
+    JSON), marked as a recording; one line when it was never recorded."""
+    entry = replay.find_command(tool, args, rootless_user)
+    if entry is None:
+        return CommandResult.not_recorded(tool, args, _(replay.NOT_RECORDED))
+    fields = replay.result_fields(entry)
+    plan = parsers.plan(args, tool) if table else None
+    kind = plan.kind if plan else None
+    df = None
+    if kind and fields["returncode"] == 0:
+        try:
+            df = parsers.to_frame(kind, fields["stdout"] or "")
+        except ParseError:
+            df = None
+    mark = _("recorded output ({about})").format(about=replay.about())
+    return CommandResult(argv=[tool, *args], shown_argv=[tool, *args], returncode=fields["returncode"],
+                         stdout=fields["stdout"] or "", stderr=fields["stderr"] or "", df=df,
+                         note="; ".join(filter(None, [fields["note"], mark])), hint=fields["hint"],
+                         prompt=fields["prompt"] or "$", show_table=not plan.as_text if kind else True)
 
 
 def _live_view(tool: str, args: list[str], prompt: str) -> live_view.LiveView:

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 from IPython import get_ipython
 
-from . import commands, portmap, privilege, rootless_account, runner
+from . import commands, portmap, privilege, replay, rootless_account, runner
 from . import rootless as rootless_kit  # not `rootless`: podman() and containers() take that keyword
 from .errors import KitError
 from .i18n import _
@@ -206,7 +206,10 @@ def fetch(url_or_port: str | int, *, wait: float = 30.0, timeout: float = 5.0) -
     A web server needs a moment to start listening, so connection errors are retried for
     WAIT seconds; any HTTP answer counts, 404 and 500 included. KitError when none came.
     In a hub classroom a notes port (8080) is reached on the learner's own (``portmap``).
+    Replay mode: ``replay.NotRecorded`` (no server runs there).
     """
+    if replay.active():
+        raise replay.NotRecorded(f"fetch({url_or_port!r})")
     url = f"http://127.0.0.1:{_reach(url_or_port)}/" if isinstance(url_or_port, int) \
         else _reach_url(url_or_port)
 
@@ -233,6 +236,8 @@ def mariadb(port: int, user: str = "user1", password: str = "redhat123", databas
     a refused login is tried again for WAIT seconds. KitError with the last refusal after that.
     In a hub classroom a notes port (3306) is reached on the learner's own (``portmap``).
     """
+    if replay.active():
+        raise replay.NotRecorded(f"mariadb({port!r})")
     import pymysql  # only the notebooks that query a database need it
 
     port = _reach(port)

@@ -11,7 +11,7 @@ from IPython.core.error import UsageError as IPythonUsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from traitlets import Float
 
-from . import commands, i18n, labs, live, plotfonts, runner, session
+from . import commands, i18n, labs, live, plotfonts, replay, replay_cells, runner, session
 from .errors import UsageError
 from .session import kernel_sandbox
 
@@ -101,6 +101,7 @@ class PodmanMagics(Magics):
         """
         from .widgets import open_widget
 
+        _live_only(f"%podman_widget {line}".strip())
         return open_widget(line)
 
     @line_magic
@@ -118,6 +119,7 @@ class PodmanMagics(Magics):
         """
         from . import terminal
 
+        _live_only("%podman_terminal")
         try:
             return terminal.open_line(line, kernel_sandbox())
         except UsageError as exc:
@@ -125,6 +127,8 @@ class PodmanMagics(Magics):
 
     @line_magic
     def lab(self, line: str):
+        if (line.split() or ["list"])[0] != "list":
+            _live_only(f"%lab {line}".strip())
         try:
             return labs.run_line(line, namespace=self.shell.user_ns if self.shell else None)
         except UsageError as exc:
@@ -155,6 +159,12 @@ class PodmanMagics(Magics):
     lab.__doc__ = labs.magic_doc()  # the format and the check kinds, from their registry
 
 
+def _live_only(what: str) -> None:
+    """Replay mode: what needs the real engine (labs, widgets, terminals) says so in one line."""
+    if replay.active():
+        raise IPythonUsageError(str(replay.NotRecorded(what)))
+
+
 def load(ipython) -> None:
     """Register the magics and give this kernel its sandbox; show whole cells in tables,
     Chinese plot labels with a CJK font."""
@@ -164,9 +174,16 @@ def load(ipython) -> None:
     pd.set_option("display.expand_frame_repr", False)  # one line per row, not column blocks
     plotfonts.configure()
     i18n.from_namespace(ipython.user_ns)  # papermill's parameter `lang`, if the notebook has one
-    kernel_sandbox()
+    try:
+        replay.force(ipython.user_ns.get("mode"))  # papermill's parameter `mode` (live, replay)
+    except ValueError:
+        pass  # a bad value: the environment and the machine decide
+    replay_cells.install(ipython)  # replay mode's banner and recorded cells; `make record`'s hooks
+    if not replay.active():
+        kernel_sandbox()
     ipython.register_magics(PodmanMagics)
 
 
 def unload(ipython) -> None:
+    replay_cells.uninstall(ipython)
     session.close()

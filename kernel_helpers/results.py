@@ -64,6 +64,7 @@ class CommandResult:
     timed_out: bool = False
     prompt: str = "$"  # "[root@systemd-host ~]#" when the command ran inside another machine
     show_table: bool = True  # False: the learner asked for JSON, shown as text (``df`` still set)
+    only_line: bool = False  # shown as its stderr alone, one line (``skipped``, ``not_recorded``)
 
     @classmethod
     def not_run(cls, tool: str, args: list[str], message: str, hint: str | None = None) -> CommandResult:
@@ -77,10 +78,16 @@ class CommandResult:
         line = reason if reason.startswith(SKIPPED) else f"{SKIPPED} {reason}"
         return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN, stderr=line)
 
+    @classmethod
+    def not_recorded(cls, tool: str, args: list[str], message: str) -> CommandResult:
+        """Replay mode, a command no recording holds: shown as one line, MESSAGE."""
+        return cls(argv=[tool, *args], shown_argv=[tool, *args], returncode=NOT_RUN, stderr=message,
+                   only_line=True)
+
     @property
     def is_skipped(self) -> bool:
         """True for a ``skipped`` result: it never ran and never will in this mode."""
-        return self.returncode == NOT_RUN and self.stderr.startswith(SKIPPED)
+        return self.returncode == NOT_RUN and (self.only_line or self.stderr.startswith(SKIPPED))
 
     @classmethod
     def from_completed(cls, completed: Completed, *, shown_argv: list[str] | None = None,

@@ -14,6 +14,7 @@ Usage:
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import re
@@ -106,3 +107,29 @@ def sanitizer_text(hosts: list[dict]) -> str:
     add("rootless_world", rf"/home/COURSE-USER/\.local/share/podman-course/sandboxes/SANDBOX-ID(?![{w}.-])"
         rf"|STATE-DIR/sandboxes/SANDBOX-ID/rootless(?![{w}.-])", "ROOTLESS-WORLD")
     return "\n".join(sections)
+
+
+def recorded_hosts(notebooks: Path) -> list[dict]:
+    """The recording machines' values, from the metadata of the stored notebooks below NOTEBOOKS."""
+    found = []
+    for path in sorted(notebooks.rglob("*.ipynb")):
+        try:
+            meta = json.loads(path.read_text()).get("metadata", {}).get(META_KEY, {})
+        except (OSError, ValueError):
+            continue
+        if meta.get("recorded_host") and meta["recorded_host"] not in found:
+            found.append(meta["recorded_host"])
+    return found
+
+
+PADDING_SECTION = "[column_padding]"
+
+
+def combined_sanitizer(static: str, hosts: list[dict]) -> str:
+    """The static sanitizer text with the sections of HOSTS' values (and this machine's) added:
+    after the static ids (a sandbox id may hold digits that look like a uid), before the last
+    static section, which removes the blanks some of them rely on."""
+    text = sanitizer_text([*hosts, current()])
+    cut = static.find(PADDING_SECTION)
+    cut = cut if cut >= 0 else len(static)
+    return f"{static[:cut]}\n{text}\n{static[cut:]}"

@@ -28,9 +28,10 @@ A notebook's NAME is its path below ``notebooks/`` without ``.ipynb``, so that e
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+
+from kernel_helpers.replay import cell_digest
 
 FOLDER = Path(__file__).resolve().parent / "data" / "user-mode-outputs"
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -39,7 +40,7 @@ RECORD_HINT = ("re-record as an ordinary user: `make record-user` as root (see t
 
 
 def _digest(source: str) -> str:
-    return hashlib.sha1(source.strip().encode()).hexdigest()[:12]
+    return cell_digest(source)
 
 
 def cell_key(source: str, occurrence: int) -> str:
