@@ -36,8 +36,8 @@ def _host_pid(probe: Probe, name: str) -> tuple[int | None, Outcome | None]:
     return int(state["Pid"]), None
 
 
-# The messages that name whose namespace: {where} (a container), or the host's own wording
-# (Chinese puts no spaces around 主机, so the host is not a {where} value).
+# The messages that name whose namespace: {where} (a container's name), or the host's own
+# wording (Chinese puts no space between 共享 and 主机 or 容器: neither is a {where} value).
 _OF = {
     "shares": (N_("{name} shares the {namespace} namespace of {where} ({id})"),
                N_("{name} shares the {namespace} namespace of the host ({id})")),
@@ -49,9 +49,9 @@ _OF = {
            N_("{name} is in the {namespace} namespace of the host ({id})")),
     "unread": (N_("cannot read the {namespace} namespace of {where}"),
                N_("cannot read the {namespace} namespace of the host")),
-    "label-shares": (N_("container {name} shares the {namespace} namespace of {where}"),
+    "label-shares": (N_("container {name} shares the {namespace} namespace of container {where}"),
                      N_("container {name} shares the {namespace} namespace of the host")),
-    "label-apart": (N_("container {name} does not share the {namespace} namespace of {where}"),
+    "label-apart": (N_("container {name} does not share the {namespace} namespace of container {where}"),
                     N_("container {name} does not share the {namespace} namespace of the host")),
 }
 
@@ -63,7 +63,7 @@ def _of(message: str, where: str | None, **fields) -> str:
 
 
 def _shared_label(p: dict) -> str:
-    where = None if p["shares"] == "host" else _("container {name}").format(name=p["shares"])
+    where = None if p["shares"] == "host" else p["shares"]
     return _of("label-shares" if p["same"] else "label-apart", where,
                name=p["name"], namespace=p["namespace"])
 
