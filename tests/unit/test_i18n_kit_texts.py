@@ -112,3 +112,17 @@ def test_the_grades_page_speaks_the_teachers_language():
     assert grades_service.language_of(None, "fr-FR,zh-CN;q=0.8,en;q=0.5") == i18n.ZH
     assert grades_service.language_of(None, "en-US,zh;q=0.5") == i18n.EN
     assert grades_service.language_of(None, None) == i18n.EN
+
+
+def test_the_remap_note_in_both_languages():
+    from kernel_helpers.parsers.remaps import remap_args
+
+    remaps = [("registry.redhat.io", "localhost:5000")]
+    args, note = remap_args("podman", ["search", "registry.redhat.io/rhel8"], remaps)
+    assert args == ["search", "localhost:5000/rhel8"] and note == (
+        "registry.redhat.io is remapped to localhost:5000 by the kit's registries.conf: "
+        "searched localhost:5000/rhel8")
+    chinese()
+    assert remap_args("skopeo", ["list-tags", "docker://registry.redhat.io/x"], remaps)[1] == (
+        "工具包的 registries.conf 把 registry.redhat.io 重映射到 localhost:5000："
+        "列出的是 docker://localhost:5000/x 的标签")
