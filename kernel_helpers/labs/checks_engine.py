@@ -59,7 +59,7 @@ def container_absent(probe: Probe, name: str) -> Outcome:
 
 @register("container_removed", N_("container {name} was made, then removed"),
           N_("A container called NAME was removed since the lab started (podman events show its "
-          "remove), and no container called NAME is left."), name=NAME)
+             "remove), and no container called NAME is left."), name=NAME)
 def container_removed(probe: Probe, name: str) -> Outcome:
     info = probe.container(name)
     if info is not None:
@@ -109,7 +109,7 @@ def container_exited(probe: Probe, name: str, exit_code: int = -1) -> Outcome:
 
 @register("container_restarted", N_("container {name} was stopped and started again"),
           N_("The container NAME was started at least STARTS times (podman stop + start, or "
-          "restart: its events show the starts) and is running now."),
+             "restart: its events show the starts) and is running now."),
           name=NAME, starts=Param(int, 2, "how many starts its events must show"))
 def container_restarted(probe: Probe, name: str, starts: int = 2) -> Outcome:
     cid = probe.container_id(name)
@@ -169,10 +169,10 @@ def _flag_matches(flag: str, have: str, want: str) -> bool:
 
 @register("container_flag", _flag_label,
           N_("The container NAME was made with FLAG = VALUE (read with podman inspect): image "
-          "(a full name), env (NAME=VALUE, or NAME), port (HOST:CONTAINER[/tcp], or "
-          "CONTAINER), mount (SOURCE:DEST, or DEST; SOURCE is a host path or volume "
-          "name), restart (no, always, on-failure...), entrypoint or cmd (the words, "
-          "space-separated)."),
+             "(a full name), env (NAME=VALUE, or NAME), port (HOST:CONTAINER[/tcp], or "
+             "CONTAINER), mount (SOURCE:DEST, or DEST; SOURCE is a host path or volume "
+             "name), restart (no, always, on-failure...), entrypoint or cmd (the words, "
+             "space-separated)."),
           name=NAME, flag=Param(str, doc="which setting", choices=FLAGS),
           value=Param(str, doc="what it must be"))
 def container_flag(probe: Probe, name: str, flag: str, value: str) -> Outcome:
@@ -213,7 +213,7 @@ def container_process(probe: Probe, name: str, process: str) -> Outcome:
               path=p["path"], name=p["name"], text=repr(p["contains"]))
           + (_(", owned by {owner}").format(owner=p["owner"]) if p["owner"] else ""),
           N_("The file PATH in the running container NAME contains the text CONTAINS and, if "
-          "given, is owned by OWNER (user, or user:group) (read with podman exec)."),
+             "given, is owned by OWNER (user, or user:group) (read with podman exec)."),
           name=NAME, path=Param(str, doc="the file's path in the container"),
           contains=Param(str, "", "text the file must contain"),
           owner=Param(str, "", "user or user:group that must own it"))
@@ -268,7 +268,7 @@ def image_absent(probe: Probe, image: str) -> Outcome:
 
 @register("image_same", N_("image {image} is the same image as {same_as}"),
           N_("The names IMAGE and SAME_AS point to one image (the same image ID): a tag that "
-          "moved, or a copy under a new name."),
+             "moved, or a copy under a new name."),
           image=IMAGE, same_as=Param(str, doc="the other name"))
 def image_same(probe: Probe, image: str, same_as: str) -> Outcome:
     first, second = probe.image_id(image), probe.image_id(same_as)

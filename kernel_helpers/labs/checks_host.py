@@ -70,8 +70,8 @@ def _shared_label(p: dict) -> str:
 
 @register("namespace_shared", _shared_label,
           N_("The running container NAME is (SAME) or is not (SAME=false) in the NAMESPACE namespace "
-          "of SHARES: the host (the namespaces podman runs in), or another running container "
-          "(compared on the host: /proc/PID/ns/NAMESPACE of each main process)."),
+             "of SHARES: the host (the namespaces podman runs in), or another running container "
+             "(compared on the host: /proc/PID/ns/NAMESPACE of each main process)."),
           name=Param(str, doc="the container's name"),
           namespace=Param(str, doc="which namespace", choices=NAMESPACES),
           shares=Param(str, "host", "host, or the name of another container"),
@@ -128,8 +128,8 @@ def inner_uid(mapping: list[tuple[int, int, int]] | None, uid: int) -> int | Non
 
 @register("host_path_owner", N_("host path {path} belongs to uid {uid} of the containers"),
           N_("The host file or folder PATH exists and is owned by the host uid that the lab's world "
-          "maps the container uid UID to (rootless: the course user's uid map, podman unshare "
-          "cat /proc/self/uid_map; root: UID itself)."),
+             "maps the container uid UID to (rootless: the course user's uid map, podman unshare "
+             "cat /proc/self/uid_map; root: UID itself)."),
           path=Param(str, doc="the path on the host, e.g. {FILES}/dbdata"),
           uid=Param(int, doc="the uid as the containers see it (0: root, 27: mysql)"))
 def host_path_owner(probe: Probe, path: str, uid: int) -> Outcome:
@@ -165,8 +165,8 @@ def _published(info: dict) -> list[tuple[int, str]]:
 
 @register("unprivileged_ports", N_("containers publish host ports from {below} up only, and one does"),
           N_("At least one container of the lab's world publishes a port, and none (running, stopped "
-          "or only created) publishes a host port below BELOW: in a rootless world such a "
-          "container cannot start, and it keeps asking for that port."),
+             "or only created) publishes a host port below BELOW: in a rootless world such a "
+             "container cannot start, and it keeps asking for that port."),
           below=Param(int, 1024, "the first port that is allowed"))
 def unprivileged_ports(probe: Probe, below: int = 1024) -> Outcome:
     low, good = [], []

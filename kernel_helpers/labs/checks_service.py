@@ -53,7 +53,7 @@ def _not_running(probe: Probe, container: str) -> Outcome | None:
           _("{url} answers {status} with {text}") if p["contains"] else _("{url} answers {status}")).format(
               url=f"http://127.0.0.1:{p['port']}{p['path']}", status=p["status"], text=repr(p["contains"])),
           N_("An HTTP GET of http://127.0.0.1:PORT/PATH answers STATUS, and its page contains "
-          "CONTAINS if given (while CONTAINER runs, waits up to WAIT seconds for it to answer)."),
+             "CONTAINS if given (while CONTAINER runs, waits up to WAIT seconds for it to answer)."),
           port=PORT, path=Param(str, "/", "the path, starting with /"),
           status=Param(int, 200, "the HTTP status it must answer"),
           contains=Param(str, "", "text the page must contain"),
@@ -94,7 +94,7 @@ def http_get(probe: Probe, port: int, path: str = "/", status: int = 200, contai
 
 @register("registry_tag", N_("the classroom registry ({endpoint}) has {repository}:{tag}"),
           N_("The classroom registry's ENDPOINT (push: localhost:5001, read with the course "
-          "login; pull: localhost:5000) holds REPOSITORY:TAG."),
+             "login; pull: localhost:5000) holds REPOSITORY:TAG."),
           repository=Param(str, doc="the repository, e.g. {SANDBOX}/myubi"),
           tag=Param(str, "latest", "the tag"),
           endpoint=Param(str, "push", "which endpoint", choices=("push", "pull")))
@@ -173,7 +173,7 @@ def _query(probe: Probe, port: int, user: str, password: str, database: str, con
 
 @register("db_login", N_("{user} logs in to database {database} on port {port}"),
           N_("USER logs in with PASSWORD to DATABASE on 127.0.0.1:PORT (a MariaDB/MySQL "
-          "server, through the port its container publishes)."), **DB)
+             "server, through the port its container publishes)."), **DB)
 def db_login(probe: Probe, port: int, user: str, password: str, database: str, container: str = "",
              wait: int = 30) -> Outcome:
     _rows, problem = _query(probe, port, user, password, database, container, wait)
