@@ -26,20 +26,24 @@ import pandas as pd
 
 from . import process
 from .errors import KitError
+from .i18n import N_, _
 
-# One line per namespace type: what a process inside it gets its own copy of.
+# One line per namespace type: what a process inside it gets its own copy of. Shown in the
+# learner's language (``compare``); ``MEANING_COLUMN`` is the one column whose name is
+# translated too: the others (namespace, host, container, isolated) are read by name.
 MEANING = {
-    "cgroup": "its view of the cgroup tree (resource limits)",
-    "ipc": "shared memory and message queues",
-    "mnt": "mounted file systems (its own /)",
-    "net": "network interfaces, addresses, ports, routes",
-    "pid": "process numbers (its own PID 1)",
-    "pid_for_children": "process numbers of the children it starts",
-    "time": "boot and monotonic clocks",
-    "time_for_children": "clocks of the children it starts",
-    "user": "user and group ids (root inside = someone else outside)",
-    "uts": "host name and domain name",
+    "cgroup": N_("its view of the cgroup tree (resource limits)"),
+    "ipc": N_("shared memory and message queues"),
+    "mnt": N_("mounted file systems (its own /)"),
+    "net": N_("network interfaces, addresses, ports, routes"),
+    "pid": N_("process numbers (its own PID 1)"),
+    "pid_for_children": N_("process numbers of the children it starts"),
+    "time": N_("boot and monotonic clocks"),
+    "time_for_children": N_("clocks of the children it starts"),
+    "user": N_("user and group ids (root inside = someone else outside)"),
+    "uts": N_("host name and domain name"),
 }
+MEANING_COLUMN = N_("a namespace of its own means")
 
 
 def _target(env: dict | None, rootless: bool) -> tuple[dict, list[str]]:
@@ -67,7 +71,8 @@ def container_pid(container: str, env: dict | None = None, rootless: bool = Fals
     out = podman_output(["inspect", "--format", "{{.State.Pid}}", container], env, rootless)
     pid = int(out.strip() or 0)
     if pid <= 0:
-        raise KitError(f"container {container} is not running: it has no process to look at")
+        raise KitError(_("container {name} is not running: it has no process to look at").format(
+            name=container))
     return pid
 
 
@@ -84,15 +89,16 @@ def namespaces_of(pid: int | str = "self") -> dict[str, str]:
 
 
 def compare(host: dict[str, str], container: dict[str, str]) -> pd.DataFrame:
-    """One row per namespace type: both identities and whether the container is isolated."""
+    """One row per namespace type: both identities and whether the container is isolated.
+    The last column (what a namespace of its own means) is in the learner's language."""
+    meaning = _(MEANING_COLUMN)
     rows = []
     for kind in sorted(set(host) | set(container)):
         h, c = host.get(kind, ""), container.get(kind, "")
         rows.append({"namespace": kind, "host": h, "container": c,
                      "isolated": bool(h and c and h != c),
-                     "a namespace of its own means": MEANING.get(kind, "")})
-    return pd.DataFrame(rows, columns=["namespace", "host", "container", "isolated",
-                                       "a namespace of its own means"])
+                     meaning: _(MEANING[kind]) if kind in MEANING else ""})
+    return pd.DataFrame(rows, columns=["namespace", "host", "container", "isolated", meaning])
 
 
 def namespace_table(container: str, env: dict | None = None, rootless: bool = False) -> pd.DataFrame:

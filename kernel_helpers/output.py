@@ -61,7 +61,7 @@ def stop_group(proc: subprocess.Popen) -> None:
 
 
 def left_out_line(count: int) -> str:
-    return f"… {count} bytes left out …"
+    return _("… {count} bytes left out …").format(count=count)
 
 
 def _decode(data: bytes) -> str:

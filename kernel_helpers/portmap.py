@@ -24,6 +24,7 @@ import os
 import pandas as pd
 
 from .errors import KitError
+from .i18n import _
 from .parsers.argv import PUBLISHING, ArgvError, parse, parse_publish
 
 MAP_ENV = "PODMAN_COURSE_PORT_MAP"
@@ -67,7 +68,9 @@ def reserved() -> frozenset[int]:
 def line(port: int) -> str | None:
     """``port 8080 is 10080 in this classroom`` when PORT is mapped, else None."""
     mapped = host_port(port)
-    return f"port {port} is {mapped} in this classroom" if mapped != port else None
+    if mapped == port:
+        return None
+    return _("port {port} is {mapped} in this classroom").format(port=port, mapped=mapped)
 
 
 def _with_host_port(spec: str, mapped: int) -> str:

@@ -157,7 +157,7 @@ class CommandResult:
             if self.hint:
                 parts.append(_("hint: {hint}").format(hint=self.hint))
         if self.note:
-            parts.append(f"note: {self.note}")
+            parts.append(_("note: {note}").format(note=self.note))
         return "\n".join(parts)
 
     def __repr__(self) -> str:

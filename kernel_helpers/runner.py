@@ -187,7 +187,8 @@ def _stop_leftovers(launcher: list[str], env: dict | None, since_ns: int) -> str
         process.run([*launcher, "stop", "-t", "0", *stopped], env=env, timeout=60)
     if not mine:
         return None
-    return "its container was still running: the kit " + ("removed it (--rm)" if removed else "stopped it")
+    return _("its container was still running: the kit removed it (--rm)") if removed else \
+        _("its container was still running: the kit stopped it")
 
 
 def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None = None,
@@ -227,11 +228,12 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
     code, out, err, timed_out = got.returncode, got.stdout, got.stderr, got.timed_out
     notes = [remap_note, port_note, *prepared.notes]
     if timed_out and prepared.streaming:
-        notes.append(f"streaming command: showing what arrived in {limit:g} s, then stopped it")
+        notes.append(_("streaming command: showing what arrived in {seconds} s, then stopped it").format(
+            seconds=f"{limit:g}"))
         code = 0  # stopped by the kit on purpose: what arrived is the result
     elif timed_out:
-        notes.append(f"did not finish within {limit:g} s and was stopped "
-                     "(%podman --timeout SECONDS ... to wait longer)")
+        notes.append(_("did not finish within {seconds} s and was stopped "
+                       "(%podman --timeout SECONDS ... to wait longer)").format(seconds=f"{limit:g}"))
     if got.note:
         notes.append(got.note)
     if launcher and (timed_out or got.capped):
@@ -243,7 +245,7 @@ def run(tool: str, args: list[str], *, cell: str | None = None, env: dict | None
             df, shown_as = portmap.notes_view(df)
             notes.append(shown_as)
         except ParseError as exc:
-            notes.append(f"shown as text: {exc}")
+            notes.append(_("shown as text: {error}").format(error=exc))
     hint = hints.hint_for(err, run_argv) if code != 0 else None
     return CommandResult.from_completed(got, shown_argv=[tool, *args], returncode=code, df=df,
                                         note="; ".join(filter(None, notes)) or None, hint=hint,

@@ -8,7 +8,8 @@ Below the hub's URL, at ``/services/grades/``:
   (``grades_store.validate``: 400 with one line); every attempt is kept in SQLite
   (429 past ``grades_store.ATTEMPT_CAP`` of one learner's).
 - ``GET /`` (teacher only: a hub admin or a member of the ``teachers`` group; others 403):
-  the live table, learners x labs, reloaded every ``REFRESH`` seconds; ``GET grades.csv``
+  the live table, learners x labs, reloaded every ``REFRESH`` seconds, in English or 简体中文
+  (``?lang=zh-CN``, else the browser's Accept-Language, else ``$PODMAN_COURSE_LANG``); ``GET grades.csv``
   the same as CSV and ``GET api/table`` as JSON. Learners the hub knows who have no attempt
   are listed too (the service's own token: ``list:users``, ``read:users:name``,
   ``read:users:groups``).
@@ -33,6 +34,8 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.log import app_log
 
+from .. import i18n
+from ..i18n import N_
 from ..paths import repo_root
 from . import SERVICE_NAME
 from .grades_store import BadGrade, Store, TooMany, table, to_csv, validate
@@ -58,7 +61,8 @@ def service_config(python: str, state: Path, port: int | None = None) -> tuple[d
                "command": [python, "-m", "kernel_helpers.hub.grades_service"],
                "cwd": str(repo_root()), "oauth_no_confirm": True, "display": True,
                "environment": {DIR_ENV: str(Path(state) / SERVICE_NAME),
-                               "PYTHONPATH": str(repo_root())}}
+                               "PYTHONPATH": str(repo_root()),  # the table's default language:
+                               **{k: os.environ[k] for k in (i18n.ENV,) if os.environ.get(k)}}}
     roles = [{"name": f"{SERVICE_NAME}-service", "description": "the grades service reads the users",
               "scopes": ["list:users", "read:users:name", "read:users:groups"],
               "services": [SERVICE_NAME]},
@@ -132,7 +136,9 @@ def _handlers():
         @web.authenticated
         async def get(self):
             self.set_header("Cache-Control", "no-store")
-            self.finish(page(await self.rows()))
+            language = language_of(self.get_argument("lang", None),
+                                   self.request.headers.get("Accept-Language"))
+            self.finish(page(await self.rows(), language))
 
     class TableJSON(Base):
         async def get(self):
@@ -188,9 +194,26 @@ class Hub:
             offset = following["offset"]
 
 
-def page(rows: list[dict]) -> str:
-    """The teacher's table: a row per learner, a column per lab; it reloads itself."""
+def language_of(asked: str | None, accept: str | None) -> str:
+    """The table's language: ``?lang=`` (ASKED), else the browser's first of en/zh in its
+    Accept-Language, else the service's own (``$PODMAN_COURSE_LANG``)."""
+    for value in [asked, *[part.split(";")[0] for part in (accept or "").split(",")]]:
+        try:
+            language = i18n.normalize(value)
+        except ValueError:
+            continue  # a language the kit does not speak (fr, de...)
+        if language:
+            return language
+    return i18n.current()
+
+
+def page(rows: list[dict], language: str = i18n.EN) -> str:
+    """The teacher's table in LANGUAGE: a row per learner, a column per lab; it reloads itself."""
     esc = html.escape
+
+    def tr(message: str) -> str:
+        return i18n.gettext_for(language, message)
+
     labs = sorted({r["lab"] for r in rows if r["lab"]})
     learners = sorted({r["learner"] for r in rows})
     cells = {(r["learner"], r["lab"]): r for r in rows}
@@ -201,19 +224,23 @@ def page(rows: list[dict]) -> str:
         tds = []
         for lab in labs:
             r = cells.get((learner, lab))
+            tries = tr(N_("{n} attempt") if r and r["attempts"] == 1 else N_("{n} attempts"))
             tds.append("<td></td>" if r is None else (
-                f'<td><strong style="color:{colour[r["result"]]}">{r["result"]}</strong> '
+                f'<td><strong style="color:{colour[r["result"]]}">{tr(r["result"])}</strong> '
                 f'{esc(r["checks"])}<br><small>{esc(r["last_attempt"])} &middot; '
-                f'{r["attempts"]} attempt{"s" if r["attempts"] != 1 else ""}</small></td>'))
+                f'{esc(tries.format(n=r["attempts"]))}</small></td>'))
         body.append(f"<tr><th>{esc(learner)}</th>{''.join(tds)}</tr>")
-    return (f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" '
-            f'content="{REFRESH}"><title>Grades</title><style>body{{font-family:sans-serif}}'
+    lang = "zh-CN" if language == i18n.ZH else "en"
+    title, learner_heading = esc(tr(N_("Grades"))), esc(tr(N_("learner")))
+    reloads = esc(tr(N_("Last attempt per learner and lab (UTC); this page reloads every "
+                        "{seconds} s.")).format(seconds=REFRESH))
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta http-equiv="refresh" '
+            f'content="{REFRESH}"><title>{title}</title><style>body{{font-family:sans-serif}}'
             "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
-            "table{border-collapse:collapse}</style></head><body><h1>Grades</h1>"
-            f"<p>Last attempt per learner and lab (UTC); this page reloads every {REFRESH} s. "
-            '<a href="grades.csv">CSV</a></p>'
-            f"<table><thead><tr><th>learner</th>{head}</tr></thead><tbody>{''.join(body)}"
-            "</tbody></table></body></html>")
+            f"table{{border-collapse:collapse}}</style></head><body><h1>{title}</h1>"
+            f'<p>{reloads} <a href="grades.csv">CSV</a></p>'
+            f"<table><thead><tr><th>{learner_heading}</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></body></html>")
 
 
 def make_app(store: Store, prefix: str, hub: Hub) -> web.Application:

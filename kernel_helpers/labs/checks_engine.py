@@ -14,7 +14,20 @@ from .probe import Probe, full_name
 
 NAME = Param(str, doc="the container's name")
 FLAGS = ("image", "env", "port", "mount", "restart", "entrypoint", "cmd")
+# How a sentence names each FLAG (English: the flag itself; translated where shown, ``flag_word``)
+FLAG_WORDS = {"image": N_("image"), "env": N_("env"), "port": N_("port"), "mount": N_("mount"),
+              "restart": N_("restart"), "entrypoint": N_("entrypoint"), "cmd": N_("cmd")}
 MAX_FILE = 4096  # bytes of a file read by file_content
+
+
+def flag_word(flag: str) -> str:
+    """FLAG (a lab's ``flag``) as the checklist's sentences name it, in the learner's language."""
+    return _(FLAG_WORDS[flag]) if flag in FLAG_WORDS else flag
+
+
+def _flag_label(p: dict) -> str:
+    return _("container {name} has {flag} {value}").format(
+        name=p["name"], flag=flag_word(p["flag"]), value=p["value"])
 
 
 def _state(info: dict) -> str:
@@ -27,7 +40,7 @@ def _no_events(result) -> Outcome:
 
 
 @register("container_exists", N_("container {name} exists"),
-          "A container called NAME exists (running or not).", name=NAME)
+          N_("A container called NAME exists (running or not)."), name=NAME)
 def container_exists(probe: Probe, name: str) -> Outcome:
     info = probe.container(name)
     if info is None:
@@ -36,7 +49,7 @@ def container_exists(probe: Probe, name: str) -> Outcome:
 
 
 @register("container_absent", N_("container {name} is gone"),
-          "No container called NAME is left (removed).", name=NAME)
+          N_("No container called NAME is left (removed)."), name=NAME)
 def container_absent(probe: Probe, name: str) -> Outcome:
     info = probe.container(name)
     if info is None:
@@ -45,8 +58,8 @@ def container_absent(probe: Probe, name: str) -> Outcome:
 
 
 @register("container_removed", N_("container {name} was made, then removed"),
-          "A container called NAME was removed since the lab started (podman events show its "
-          "remove), and no container called NAME is left.", name=NAME)
+          N_("A container called NAME was removed since the lab started (podman events show its "
+             "remove), and no container called NAME is left."), name=NAME)
 def container_removed(probe: Probe, name: str) -> Outcome:
     info = probe.container(name)
     if info is not None:
@@ -64,7 +77,7 @@ def container_removed(probe: Probe, name: str) -> Outcome:
 
 
 @register("container_running", N_("container {name} is running"),
-          "The container NAME is running now.", name=NAME)
+          N_("The container NAME is running now."), name=NAME)
 def container_running(probe: Probe, name: str) -> Outcome:
     info = probe.container(name)
     if info is None:
@@ -79,7 +92,7 @@ def container_running(probe: Probe, name: str) -> Outcome:
 @register("container_exited", lambda p: _("container {name} has stopped with exit code {code}").format(
           name=p["name"], code=p["exit_code"]) if p["exit_code"] >= 0
           else _("container {name} has stopped").format(name=p["name"]),
-          "The container NAME exists and has stopped (exited), with EXIT_CODE if given.",
+          N_("The container NAME exists and has stopped (exited), with EXIT_CODE if given."),
           name=NAME, exit_code=Param(int, -1, "the exit code it must have stopped with (-1: any)"))
 def container_exited(probe: Probe, name: str, exit_code: int = -1) -> Outcome:
     info = probe.container(name)
@@ -95,8 +108,8 @@ def container_exited(probe: Probe, name: str, exit_code: int = -1) -> Outcome:
 
 
 @register("container_restarted", N_("container {name} was stopped and started again"),
-          "The container NAME was started at least STARTS times (podman stop + start, or "
-          "restart: its events show the starts) and is running now.",
+          N_("The container NAME was started at least STARTS times (podman stop + start, or "
+             "restart: its events show the starts) and is running now."),
           name=NAME, starts=Param(int, 2, "how many starts its events must show"))
 def container_restarted(probe: Probe, name: str, starts: int = 2) -> Outcome:
     cid = probe.container_id(name)
@@ -154,12 +167,12 @@ def _flag_matches(flag: str, have: str, want: str) -> bool:
     return have == want
 
 
-@register("container_flag", N_("container {name} has {flag} {value}"),
-          "The container NAME was made with FLAG = VALUE (read with podman inspect): image "
-          "(a full name), env (NAME=VALUE, or NAME), port (HOST:CONTAINER[/tcp], or "
-          "CONTAINER), mount (SOURCE:DEST, or DEST; SOURCE is a host path or volume "
-          "name), restart (no, always, on-failure...), entrypoint or cmd (the words, "
-          "space-separated).",
+@register("container_flag", _flag_label,
+          N_("The container NAME was made with FLAG = VALUE (read with podman inspect): image "
+             "(a full name), env (NAME=VALUE, or NAME), port (HOST:CONTAINER[/tcp], or "
+             "CONTAINER), mount (SOURCE:DEST, or DEST; SOURCE is a host path or volume "
+             "name), restart (no, always, on-failure...), entrypoint or cmd (the words, "
+             "space-separated)."),
           name=NAME, flag=Param(str, doc="which setting", choices=FLAGS),
           value=Param(str, doc="what it must be"))
 def container_flag(probe: Probe, name: str, flag: str, value: str) -> Outcome:
@@ -168,17 +181,17 @@ def container_flag(probe: Probe, name: str, flag: str, value: str) -> Outcome:
         return failed(probe.missing(name))
     have = _flag_values(info, flag)
     if any(_flag_matches(flag, h, value) for h in have):
-        return passed(_("{name} has {flag} {value}").format(name=name, flag=flag, value=value))
+        return passed(_("{name} has {flag} {value}").format(name=name, flag=flag_word(flag), value=value))
     if flag == "env":
         key = value.split("=", 1)[0]
         have = [h for h in have if h.split("=", 1)[0] == key] or [_("no {key}").format(key=key)]
     shown = ", ".join(have) if any(have) else _("none")
     return failed(_("{name} has {flag} {shown}, not {value}").format(
-        name=name, flag=flag, shown=shown, value=value))
+        name=name, flag=flag_word(flag), shown=shown, value=value))
 
 
 @register("container_process", N_("a process {process} runs in container {name}"),
-          "A process whose command name is PROCESS runs in the container NAME (podman top).",
+          N_("A process whose command name is PROCESS runs in the container NAME (podman top)."),
           name=NAME, process=Param(str, doc="the command name, as ps -o comm shows it"))
 def container_process(probe: Probe, name: str, process: str) -> Outcome:
     info = probe.container(name)
@@ -199,8 +212,8 @@ def container_process(probe: Probe, name: str, process: str) -> Outcome:
           else _("file {path} in container {name} exists")).format(
               path=p["path"], name=p["name"], text=repr(p["contains"]))
           + (_(", owned by {owner}").format(owner=p["owner"]) if p["owner"] else ""),
-          "The file PATH in the running container NAME contains the text CONTAINS and, if "
-          "given, is owned by OWNER (user, or user:group) (read with podman exec).",
+          N_("The file PATH in the running container NAME contains the text CONTAINS and, if "
+             "given, is owned by OWNER (user, or user:group) (read with podman exec)."),
           name=NAME, path=Param(str, doc="the file's path in the container"),
           contains=Param(str, "", "text the file must contain"),
           owner=Param(str, "", "user or user:group that must own it"))
@@ -232,7 +245,7 @@ IMAGE = Param(str, doc="the image's full name, registry/user/name:tag (no tag: l
 
 
 @register("image_present", N_("image {image} is in local storage"),
-          "Local storage has an image called IMAGE (podman images).", image=IMAGE)
+          N_("Local storage has an image called IMAGE (podman images)."), image=IMAGE)
 def image_present(probe: Probe, image: str) -> Outcome:
     if probe.image_id(image):
         return passed(_("{image} is there").format(image=full_name(image)))
@@ -246,7 +259,7 @@ def image_present(probe: Probe, image: str) -> Outcome:
 
 
 @register("image_absent", N_("image {image} is removed"),
-          "Local storage has no image called IMAGE any more (podman rmi).", image=IMAGE)
+          N_("Local storage has no image called IMAGE any more (podman rmi)."), image=IMAGE)
 def image_absent(probe: Probe, image: str) -> Outcome:
     if probe.image_id(image):
         return failed(_("{image} is still there").format(image=full_name(image)))
@@ -254,8 +267,8 @@ def image_absent(probe: Probe, image: str) -> Outcome:
 
 
 @register("image_same", N_("image {image} is the same image as {same_as}"),
-          "The names IMAGE and SAME_AS point to one image (the same image ID): a tag that "
-          "moved, or a copy under a new name.",
+          N_("The names IMAGE and SAME_AS point to one image (the same image ID): a tag that "
+             "moved, or a copy under a new name."),
           image=IMAGE, same_as=Param(str, doc="the other name"))
 def image_same(probe: Probe, image: str, same_as: str) -> Outcome:
     first, second = probe.image_id(image), probe.image_id(same_as)

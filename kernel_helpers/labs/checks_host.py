@@ -36,17 +36,42 @@ def _host_pid(probe: Probe, name: str) -> tuple[int | None, Outcome | None]:
     return int(state["Pid"]), None
 
 
+# The messages that name whose namespace: {where} (a container's name), or the host's own
+# wording (Chinese puts no space between 共享 and 主机 or 容器: neither is a {where} value).
+_OF = {
+    "shares": (N_("{name} shares the {namespace} namespace of {where} ({id})"),
+               N_("{name} shares the {namespace} namespace of the host ({id})")),
+    "apart": (N_("{name} does not share the {namespace} namespace of {where} ({id})"),
+              N_("{name} does not share the {namespace} namespace of the host ({id})")),
+    "own": (N_("{name} has a {namespace} namespace of its own ({id}), not that of {where} ({other})"),
+            N_("{name} has a {namespace} namespace of its own ({id}), not that of the host ({other})")),
+    "in": (N_("{name} is in the {namespace} namespace of {where} ({id})"),
+           N_("{name} is in the {namespace} namespace of the host ({id})")),
+    "unread": (N_("cannot read the {namespace} namespace of {where}"),
+               N_("cannot read the {namespace} namespace of the host")),
+    "label-shares": (N_("container {name} shares the {namespace} namespace of container {where}"),
+                     N_("container {name} shares the {namespace} namespace of the host")),
+    "label-apart": (N_("container {name} does not share the {namespace} namespace of container {where}"),
+                    N_("container {name} does not share the {namespace} namespace of the host")),
+}
+
+
+def _of(message: str, where: str | None, **fields) -> str:
+    """The _OF MESSAGE about WHERE's namespace (None: the host's), translated and filled."""
+    text = _OF[message][where is None]
+    return _(text).format(where=where, **fields)
+
+
 def _shared_label(p: dict) -> str:
-    where = _("the host") if p["shares"] == "host" else _("container {name}").format(name=p["shares"])
-    text = _("container {name} shares the {namespace} namespace of {where}") if p["same"] else \
-        _("container {name} does not share the {namespace} namespace of {where}")
-    return text.format(name=p["name"], namespace=p["namespace"], where=where)
+    where = None if p["shares"] == "host" else p["shares"]
+    return _of("label-shares" if p["same"] else "label-apart", where,
+               name=p["name"], namespace=p["namespace"])
 
 
 @register("namespace_shared", _shared_label,
-          "The running container NAME is (SAME) or is not (SAME=false) in the NAMESPACE namespace "
-          "of SHARES: the host (the namespaces podman runs in), or another running container "
-          "(compared on the host: /proc/PID/ns/NAMESPACE of each main process).",
+          N_("The running container NAME is (SAME) or is not (SAME=false) in the NAMESPACE namespace "
+             "of SHARES: the host (the namespaces podman runs in), or another running container "
+             "(compared on the host: /proc/PID/ns/NAMESPACE of each main process)."),
           name=Param(str, doc="the container's name"),
           namespace=Param(str, doc="which namespace", choices=NAMESPACES),
           shares=Param(str, "host", "host, or the name of another container"),
@@ -56,7 +81,7 @@ def namespace_shared(probe: Probe, name: str, namespace: str, shares: str = "hos
     pid, problem = _host_pid(probe, name)
     if problem:
         return problem
-    other, where = "self", _("the host")
+    other, where = "self", None  # None: the host
     if shares != "host":
         other, problem = _host_pid(probe, shares)
         if problem:
@@ -64,18 +89,12 @@ def namespace_shared(probe: Probe, name: str, namespace: str, shares: str = "hos
         where = shares
     mine, theirs = _namespace(pid, namespace), _namespace(other, namespace)
     if mine is None or theirs is None:
-        return failed(_("cannot read the {namespace} namespace of {where}").format(
-            namespace=namespace, where=name if mine is None else where))
+        return failed(_of("unread", name if mine is None else where, namespace=namespace))
     if (mine == theirs) == same:
-        text = _("{name} shares the {namespace} namespace of {where} ({id})") if same else \
-            _("{name} does not share the {namespace} namespace of {where} ({id})")
-        return passed(text.format(name=name, namespace=namespace, where=where, id=mine))
+        return passed(_of("shares" if same else "apart", where, name=name, namespace=namespace, id=mine))
     if same:
-        return failed(_("{name} has a {namespace} namespace of its own ({id}), not that of "
-                        "{where} ({other})").format(name=name, namespace=namespace, id=mine,
-                                                    where=where, other=theirs))
-    return failed(_("{name} is in the {namespace} namespace of {where} ({id})").format(
-        name=name, namespace=namespace, where=where, id=mine))
+        return failed(_of("own", where, name=name, namespace=namespace, id=mine, other=theirs))
+    return failed(_of("in", where, name=name, namespace=namespace, id=mine))
 
 
 def uid_map(probe: Probe) -> list[tuple[int, int, int]] | None:
@@ -108,9 +127,9 @@ def inner_uid(mapping: list[tuple[int, int, int]] | None, uid: int) -> int | Non
 
 
 @register("host_path_owner", N_("host path {path} belongs to uid {uid} of the containers"),
-          "The host file or folder PATH exists and is owned by the host uid that the lab's world "
-          "maps the container uid UID to (rootless: the course user's uid map, podman unshare "
-          "cat /proc/self/uid_map; root: UID itself).",
+          N_("The host file or folder PATH exists and is owned by the host uid that the lab's world "
+             "maps the container uid UID to (rootless: the course user's uid map, podman unshare "
+             "cat /proc/self/uid_map; root: UID itself)."),
           path=Param(str, doc="the path on the host, e.g. {FILES}/dbdata"),
           uid=Param(int, doc="the uid as the containers see it (0: root, 27: mysql)"))
 def host_path_owner(probe: Probe, path: str, uid: int) -> Outcome:
@@ -145,9 +164,9 @@ def _published(info: dict) -> list[tuple[int, str]]:
 
 
 @register("unprivileged_ports", N_("containers publish host ports from {below} up only, and one does"),
-          "At least one container of the lab's world publishes a port, and none (running, stopped "
-          "or only created) publishes a host port below BELOW: in a rootless world such a "
-          "container cannot start, and it keeps asking for that port.",
+          N_("At least one container of the lab's world publishes a port, and none (running, stopped "
+             "or only created) publishes a host port below BELOW: in a rootless world such a "
+             "container cannot start, and it keeps asking for that port."),
           below=Param(int, 1024, "the first port that is allowed"))
 def unprivileged_ports(probe: Probe, below: int = 1024) -> Outcome:
     low, good = [], []

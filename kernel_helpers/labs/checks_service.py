@@ -52,8 +52,8 @@ def _not_running(probe: Probe, container: str) -> Outcome | None:
 @register("http_get", lambda p: (
           _("{url} answers {status} with {text}") if p["contains"] else _("{url} answers {status}")).format(
               url=f"http://127.0.0.1:{p['port']}{p['path']}", status=p["status"], text=repr(p["contains"])),
-          "An HTTP GET of http://127.0.0.1:PORT/PATH answers STATUS, and its page contains "
-          "CONTAINS if given (while CONTAINER runs, waits up to WAIT seconds for it to answer).",
+          N_("An HTTP GET of http://127.0.0.1:PORT/PATH answers STATUS, and its page contains "
+             "CONTAINS if given (while CONTAINER runs, waits up to WAIT seconds for it to answer)."),
           port=PORT, path=Param(str, "/", "the path, starting with /"),
           status=Param(int, 200, "the HTTP status it must answer"),
           contains=Param(str, "", "text the page must contain"),
@@ -93,8 +93,8 @@ def http_get(probe: Probe, port: int, path: str = "/", status: int = 200, contai
 
 
 @register("registry_tag", N_("the classroom registry ({endpoint}) has {repository}:{tag}"),
-          "The classroom registry's ENDPOINT (push: localhost:5001, read with the course "
-          "login; pull: localhost:5000) holds REPOSITORY:TAG.",
+          N_("The classroom registry's ENDPOINT (push: localhost:5001, read with the course "
+             "login; pull: localhost:5000) holds REPOSITORY:TAG."),
           repository=Param(str, doc="the repository, e.g. {SANDBOX}/myubi"),
           tag=Param(str, "latest", "the tag"),
           endpoint=Param(str, "push", "which endpoint", choices=("push", "pull")))
@@ -115,7 +115,7 @@ def registry_tag(probe: Probe, repository: str, tag: str = "latest", endpoint: s
 
 
 @register("logged_in", N_("logged in to {registry} as {user}"),
-          "The lab's world holds a login for REGISTRY as USER (podman login --get-login).",
+          N_("The lab's world holds a login for REGISTRY as USER (podman login --get-login)."),
           registry=Param(str, doc="host:port of the registry, e.g. {PUSH}"),
           user=Param(str, endpoints.COURSE_USER, "the user name"))
 def logged_in(probe: Probe, registry: str, user: str = endpoints.COURSE_USER) -> Outcome:
@@ -172,8 +172,8 @@ def _query(probe: Probe, port: int, user: str, password: str, database: str, con
 
 
 @register("db_login", N_("{user} logs in to database {database} on port {port}"),
-          "USER logs in with PASSWORD to DATABASE on 127.0.0.1:PORT (a MariaDB/MySQL "
-          "server, through the port its container publishes).", **DB)
+          N_("USER logs in with PASSWORD to DATABASE on 127.0.0.1:PORT (a MariaDB/MySQL "
+             "server, through the port its container publishes)."), **DB)
 def db_login(probe: Probe, port: int, user: str, password: str, database: str, container: str = "",
              wait: int = 30) -> Outcome:
     _rows, problem = _query(probe, port, user, password, database, container, wait)
@@ -182,7 +182,7 @@ def db_login(probe: Probe, port: int, user: str, password: str, database: str, c
 
 
 @register("db_table", N_("database {database} has a table {table}"),
-          "As db_login, and DATABASE holds the table TABLE.",
+          N_("As db_login, and DATABASE holds the table TABLE."),
           **DB, table=Param(str, doc="the table's name"))
 def db_table(probe: Probe, port: int, user: str, password: str, database: str, table: str,
              container: str = "", wait: int = 30) -> Outcome:
@@ -199,7 +199,7 @@ def db_table(probe: Probe, port: int, user: str, password: str, database: str, t
 
 
 @register("db_row", N_("table {table} has a row with {column} = {value!r}"),
-          "As db_table, and the table TABLE has a row whose COLUMN is VALUE.",
+          N_("As db_table, and the table TABLE has a row whose COLUMN is VALUE."),
           **DB, table=Param(str, doc="the table's name"), column=Param(str, doc="a column"),
           value=Param(str, doc="the value a row must have in COLUMN"))
 def db_row(probe: Probe, port: int, user: str, password: str, database: str, table: str, column: str,

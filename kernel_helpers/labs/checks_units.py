@@ -58,8 +58,8 @@ def _who(user: str) -> str:
 
 @register("unit_verify", lambda p: _("{who} unit {unit} passes systemd-analyze verify").format(
           who=_who(p["user"]), unit=p["unit"]),
-          "The unit file UNIT, in USER's ~/.config/systemd/user (or /etc/systemd/system), "
-          "exists and systemd-analyze verify finds no problem in it (in the systemd host HOST).",
+          N_("The unit file UNIT, in USER's ~/.config/systemd/user (or /etc/systemd/system), "
+             "exists and systemd-analyze verify finds no problem in it (in the systemd host HOST)."),
           unit=UNIT, user=USER, host=HOST)
 def unit_verify(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME) -> Outcome:
     problem = _host_down(probe, host)
@@ -79,8 +79,8 @@ def unit_verify(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME) 
 
 @register("unit_enabled", lambda p: _("{who} unit {unit} is enabled").format(
           who=_who(p["user"]), unit=p["unit"]),
-          "systemctl [--user] is-enabled UNIT says enabled (in the systemd host HOST): the unit "
-          "starts with its user's service manager, or at boot.",
+          N_("systemctl [--user] is-enabled UNIT says enabled (in the systemd host HOST): the unit "
+             "starts with its user's service manager, or at boot."),
           unit=UNIT, user=USER, host=HOST)
 def unit_enabled(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME) -> Outcome:
     problem = _host_down(probe, host)
@@ -95,8 +95,8 @@ def unit_enabled(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME)
 
 @register("unit_active", lambda p: _("{who} unit {unit} is active").format(
           who=_who(p["user"]), unit=p["unit"]),
-          "systemctl [--user] is-active UNIT says active (in the systemd host HOST); while it "
-          "is activating, or the host is booting, waits up to WAIT seconds.",
+          N_("systemctl [--user] is-active UNIT says active (in the systemd host HOST); while it "
+             "is activating, or the host is booting, waits up to WAIT seconds."),
           unit=UNIT, user=USER, host=HOST,
           wait=Param(int, 30, "seconds to wait while the unit or the host is still starting"))
 def unit_active(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME, wait: int = 30) -> Outcome:
@@ -116,8 +116,8 @@ def unit_active(probe: Probe, unit: str, user: str = "", host: str = HOST_NAME, 
 
 
 @register("linger", N_("user {user} lingers (its services run without a login)"),
-          "loginctl show-user USER says Linger=yes (in the systemd host HOST): systemd starts "
-          "the user's service manager at boot, and keeps it when nobody is logged in.",
+          N_("loginctl show-user USER says Linger=yes (in the systemd host HOST): systemd starts "
+             "the user's service manager at boot, and keeps it when nobody is logged in."),
           user=Param(str, doc="the user, e.g. webadmin"), host=HOST)
 def linger(probe: Probe, user: str, host: str = HOST_NAME) -> Outcome:
     problem = _host_down(probe, host)

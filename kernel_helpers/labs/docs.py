@@ -1,18 +1,21 @@
 """The help of ``%lab`` (``%lab?``): usage, the lab file format, and the check kinds.
 
 The check kinds' part is written from the registry (``kinds.REGISTRY``), so a new kind
-documents itself. ``FORMAT`` is a whole lab file; the unit tests read it as one.
+documents itself. ``FORMAT`` is a whole lab file; the unit tests read it as one (it stays
+English, like every lab file). The rest is in the learner's language when ``magic_doc()``
+is called: ``%lab?`` calls it each time it is shown (``magics``).
 """
 
 from __future__ import annotations
 
 import textwrap
 
+from ..i18n import N_, _
 from .format import BUILTINS, CLEANUP_KEYS
 from .kinds import REGISTRY
 from .loader import LABS_ENV
 
-USAGE = """\
+USAGE = N_("""\
 Practice on the real engine: start a lab, do the task, have it checked.
 
 Usage:
@@ -24,7 +27,7 @@ Usage:
 
 r = %lab grade NAME gives r.passed, r.df and r.row(CHECK_ID). From a terminal whose shell
 lives in the sandbox: python -m kernel_helpers lab list|start|grade|finish [NAME].
-"""
+""")
 
 FORMAT = '''\
 name = "03-example"                # the file's name, without .toml
@@ -81,15 +84,18 @@ def kinds_text(width: int = 92) -> str:
         ordered = sorted(kind.params.items(), key=lambda item: not item[1].required)
         params = ", ".join(_param(key, p) for key, p in ordered)
         lines.append(f"  {name}({params})")
-        lines += textwrap.wrap(kind.doc, width, initial_indent="      ", subsequent_indent="      ")
+        lines += textwrap.wrap(_(kind.doc), width, initial_indent="      ", subsequent_indent="      ")
     return "\n".join(lines)
 
 
 def magic_doc() -> str:
-    variables = "\n".join(f"  {{{k}}}: {v}" for k, v in BUILTINS.items())
-    return (f"{USAGE}\nA lab is one TOML file: the kit's are in kernel_helpers/labs/catalog/, a "
-            f"teacher's in a folder named by ${LABS_ENV}.\nAn example of the format:\n\n"
-            f"{textwrap.indent(FORMAT, '    ')}\n[cleanup] keys: {', '.join(CLEANUP_KEYS)}.\n\n"
-            f"Variables any text may use, besides [variables] and [ports]:\n{variables}\n\n"
-            f"Check kinds ([[checks]]: kind, hint, optional id and label; the other keys are "
-            f"the kind's params):\n{kinds_text()}\n")
+    """The whole help of ``%lab``, in the current language (the example file stays English)."""
+    variables = "\n".join(f"  {{{k}}}: {_(v)}" for k, v in BUILTINS.items())
+    return (_(USAGE) + "\n"
+            + _("A lab is one TOML file: the kit's are in kernel_helpers/labs/catalog/, a teacher's "
+                "in a folder named by ${env}.\nAn example of the format:").format(env=LABS_ENV)
+            + f"\n\n{textwrap.indent(FORMAT, '    ')}\n"
+            + _("[cleanup] keys: {keys}.").format(keys=", ".join(CLEANUP_KEYS)) + "\n\n"
+            + _("Variables any text may use, besides [variables] and [ports]:") + f"\n{variables}\n\n"
+            + _("Check kinds ([[checks]]: kind, hint, optional id and label; the other keys are "
+                "the kind's params):") + f"\n{kinds_text()}\n")

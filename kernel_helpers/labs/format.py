@@ -16,20 +16,21 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from ..errors import UsageError
+from ..i18n import N_
 from . import checks_engine, checks_host, checks_service, checks_units  # noqa: F401 (they fill kinds.REGISTRY)
 from .kinds import REGISTRY
 
 #: Variables every lab may use; their values come from the kernel's sandbox at start.
-BUILTINS = {
-    "SANDBOX": "this kernel's sandbox id (unique on this host: use it in names others could take)",
-    "PULL": "the classroom's read-only endpoint, localhost:5000",
-    "PUSH": "the classroom's push endpoint (course login), localhost:5001",
-    "COURSE_USER": "the course login's user, student",
-    "COURSE_PASSWORD": "the course login's password, redhat123",
-    "FILES": "a host folder of the lab's world for the learner's own directories (a rootless "
-             "lab's: the course user's; removed with the sandbox)",
-    "SYSTEMD_HOST": "the name of the systemd host a lab with [setup] systemd_host = true boots, "
-                    "lab-systemd-host",
+BUILTINS = {  # name -> what it is (N_: the %lab help shows it in the learner's language)
+    "SANDBOX": N_("this kernel's sandbox id (unique on this host: use it in names others could take)"),
+    "PULL": N_("the classroom's read-only endpoint, localhost:5000"),
+    "PUSH": N_("the classroom's push endpoint (course login), localhost:5001"),
+    "COURSE_USER": N_("the course login's user, student"),
+    "COURSE_PASSWORD": N_("the course login's password, redhat123"),
+    "FILES": N_("a host folder of the lab's world for the learner's own directories (a rootless "
+                "lab's: the course user's; removed with the sandbox)"),
+    "SYSTEMD_HOST": N_("the name of the systemd host a lab with [setup] systemd_host = true boots, "
+                       "lab-systemd-host"),
 }
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -53,7 +53,7 @@ def remove(lab: Lab, paths: tuple[str, ...]) -> list[str]:
     base, lines = folder(lab), []
     for path in paths:
         if not _inside(path, base):
-            lines.append(_("could not remove {what}: it is not under {base}").format(what=path, base=base))
+            lines.append(_("could not remove {path}: it is not under {base}").format(path=path, base=base))
             continue
         if not os.path.lexists(path):
             continue
@@ -66,8 +66,9 @@ def remove(lab: Lab, paths: tuple[str, ...]) -> list[str]:
                 ok, why = True, ""
             except OSError as exc:
                 ok, why = False, exc.strerror or str(exc)
-        lines.append(_("removed {what}").format(what=path) if ok
-                     else _("could not remove {what}: {error}").format(what=path, error=why))
+        # a path: its own messages (Chinese spaces a path, not a "container web" phrase)
+        lines.append(_("removed {path}").format(path=path) if ok
+                     else _("could not remove {path}: {error}").format(path=path, error=why))
     return lines
 
 

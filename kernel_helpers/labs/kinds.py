@@ -4,7 +4,8 @@ A check kind is a function ``fn(probe, **params) -> Outcome`` registered with
 ``register(kind, label, doc, **params)``. ``label`` is the checklist's wording: a
 format string over the params ("container {name} is running"), or a function of them. Each param is a
 ``Param``: its type (str, int, bool), its default (none: required), one line of doc and,
-for a word from a fixed list, its ``choices``.
+for a word from a fixed list, its ``choices``. ``doc`` is a catalogue message (``N_``):
+``%lab?`` shows it in the learner's language; the label is translated when described.
 
 The check functions live in ``checks_engine`` (podman), ``checks_service`` (HTTP,
 registry, database), ``checks_host`` (namespaces, host files, published ports) and

@@ -103,7 +103,8 @@ class GradeResult(_Text):
     def to_text(self) -> str:
         lines = [self.summary] + ([_("note: {note}").format(note=self.note)] if self.note else [])
         for r in self.rows:
-            lines.append(f"{_(_SHOWN[r.result])}  {r.check}: {r.reason}")
+            line = _("{check}: {reason}").format(check=r.check, reason=r.reason)  # zh: ：
+            lines.append(f"{_(_SHOWN[r.result])}  {line}")
             if r.hint:
                 lines.append("      " + _("hint: {hint}").format(hint=r.hint))
         return "\n".join(lines)

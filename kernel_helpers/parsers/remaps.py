@@ -4,19 +4,26 @@ A ``[[registry]]`` table with ``prefix = "registry.redhat.io"`` and
 ``location = "localhost:5000"`` makes pulls of ``registry.redhat.io/rhel8/httpd-24``
 fetch from the classroom. ``podman search HOST/TERM``, ``skopeo list-tags`` and the tag
 listing of ``skopeo inspect`` talk to HOST itself, so the notes' commands would fail.
-``remap_args`` rewrites those references to the mapped location, and says so.
-Pure: the caller reads the file.
+``remap_args`` rewrites those references to the mapped location, and says so (in the
+learner's language). Pure: the caller reads the file.
 """
 
 from __future__ import annotations
 
 import tomllib
 
+from ..i18n import N_, _
 from .argv import parse
 
-#: tool -> command words whose image references are rewritten, and what the note says was done.
-REWRITTEN = {("podman", "search"): "searched", ("skopeo", "inspect"): "inspected",
-             ("skopeo", "list-tags"): "listed the tags of"}
+#: tool -> command words whose image references are rewritten, and the note that says so.
+REWRITTEN = {
+    ("podman", "search"): N_("{prefix} is remapped to {location} by the kit's registries.conf: "
+                             "searched {reference}"),
+    ("skopeo", "inspect"): N_("{prefix} is remapped to {location} by the kit's registries.conf: "
+                              "inspected {reference}"),
+    ("skopeo", "list-tags"): N_("{prefix} is remapped to {location} by the kit's registries.conf: "
+                                "listed the tags of {reference}"),
+}
 DOCKER = "docker://"
 
 
@@ -57,8 +64,8 @@ def remap_args(tool: str, args: list[str], remaps: list[tuple[str, str]]) -> tup
     ['search', 'localhost:5000/rhel8']
     """
     cmd = parse(args, tool)
-    verb = REWRITTEN.get((tool, cmd.path))
-    if not verb or not remaps:
+    said = REWRITTEN.get((tool, cmd.path))
+    if not said or not remaps:
         return list(args), None
     out, notes = list(args), []
     transport = DOCKER if tool == "skopeo" else ""
@@ -71,6 +78,5 @@ def remap_args(tool: str, args: list[str], remaps: list[tuple[str, str]]) -> tup
         if mapped:
             prefix, location = mapped
             out[i] = transport + location + name[len(prefix):]
-            notes.append(f"{prefix} is remapped to {location} by the kit's registries.conf: "
-                         f"{verb} {out[i]}")
+            notes.append(_(said).format(prefix=prefix, location=location, reference=out[i]))
     return out, "; ".join(notes) or None

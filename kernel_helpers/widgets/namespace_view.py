@@ -26,9 +26,12 @@ import pandas as pd
 from .. import namespaces as ns
 from ..errors import KitError
 from ..i18n import N_, _
+from ..results import NO_ROWS
 from .common import Engine, PicksContainer, frame_html, frame_text, one_line
 
 NO_CONTAINER = N_("(no running container in this sandbox: start one, then press Refresh)")
+NOTHING = N_("nothing to show")
+PROCESSES = N_("processes (podman top)")  # the heading of the process tree in the static view
 
 
 # how the view finds the host side of each process (podman's hpid/huser can print "?")
@@ -136,13 +139,13 @@ class NamespaceView(PicksContainer):
         if self.table.empty:
             if not self.container:
                 return _(NO_CONTAINER)
-            return f"{self.container}: {self.problem or 'nothing to show'}"
-        return (f"{self.container}\n{frame_text(self.table)}\n\nprocesses (podman top)\n"
-                f"{frame_text(static_tree(self.tree), empty=self.problem or '(no rows)')}")
+            return f"{self.container}: {self.problem or _(NOTHING)}"
+        return (f"{self.container}\n{frame_text(self.table)}\n\n{_(PROCESSES)}\n"
+                f"{frame_text(static_tree(self.tree), empty=self.problem or NO_ROWS)}")
 
     def static_html(self) -> str:
         if self.table.empty:
             return f"<p>{html.escape(self.static_text())}</p>"
         return (f"<p>{html.escape(self.container)}</p>{frame_html(self.table)}"
-                f"<p>processes (podman top)</p>"
-                f"{frame_html(static_tree(self.tree), empty=self.problem or '(no rows)')}")
+                f"<p>{html.escape(_(PROCESSES))}</p>"
+                f"{frame_html(static_tree(self.tree), empty=self.problem or NO_ROWS)}")

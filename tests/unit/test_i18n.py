@@ -70,7 +70,7 @@ def test_inline_code_is_kept_in_the_translation():
         return " ".join(text.split())
 
     wrong = [m.id for m in kit_messages.read() if m.id and m.string
-             and any(flat(code) not in flat(m.string) for code in re.findall(r"`[^`]+`", m.id))]
+             and any(flat(code) not in flat(m.string) for code in re.findall(r"``[^`]+``|`[^`]+`", m.id))]
     assert wrong == []
 
 
@@ -234,7 +234,7 @@ def test_a_lab_in_chinese(chinese):
     assert all(c.hint != e.hint for c, e in zip(lab.checks, loader.get("04-web-page").checks, strict=True))
     grade = GradeResult("04-web-page", "t", ROWS).to_text()
     assert grade.splitlines()[:2] == ["实验 04-web-page：2 个检查项中通过了 1 个",
-                                      "通过  container web is running: web is running"]
+                                      "通过  container web is running：web is running"]
     assert "      提示：Publish 8080 <inside>." in grade
     assert FinishReport("x", []).to_text() == "实验 x 已结束：没有需要删除的东西"
     titles = loader.table().set_index("name")["title"]
