@@ -5,7 +5,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user record-user classroom-hub
+.PHONY: lab test test-portable setup system system-tests venv kit doctor clean lint bench notebooks student unit uninstall test-user record-user record classroom-hub
 
 lab: setup
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser \
@@ -92,6 +92,18 @@ test-user:
 # The expected outputs of an ordinary user's run, where they differ from the stored (root) ones
 # (tests/data/user-mode-outputs/, see tests/mode_outputs.py): recorded as a test account (root
 # only), like test-user. Re-run it after a change to a cell whose output differs in user mode.
+# Replay mode's recordings (notebooks/recordings/, see kernel_helpers/replay.py): every notebook
+# of both editions executed live, stored outputs and recordings refreshed (scripts/record.sh).
+# A recording whose content is the same (sanitized) keeps its file: a re-record changes no file.
+record: setup
+	bash scripts/record.sh $(ARGS)
+
 record-user:
-	@if [ "$$(id -u)" -ne 0 ]; then echo "make record-user: run it as root (it creates and removes a test account)"; exit 2; fi
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make # Replay mode's recordings (notebooks/recordings/, see kernel_helpers/replay.py): every notebook
+# of both editions executed live, stored outputs and recordings refreshed (scripts/record.sh).
+# A recording whose content is the same (sanitized) keeps its file: a re-record changes no file.
+record: setup
+	bash scripts/record.sh $(ARGS)
+
+record-user: run it as root (it creates and removes a test account)"; exit 2; fi
 	bash scripts/record-user-outputs.sh $(if $(ARGS),-- $(ARGS))

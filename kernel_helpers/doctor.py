@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import engine, paths, privilege, process
+from . import engine, paths, privilege, process, replay
 from .errors import KitError, ToolMissing
 from .i18n import N_, _
 
@@ -68,7 +68,8 @@ class Report:
 #: The rows' names, kept in English in the report (notebooks and doctor.json key on them)
 #: and translated where the table is shown.
 NAMES = (N_("podman"), N_("skopeo"), N_("container can start"), N_("default ulimits"), N_("cgroups"),
-         N_("SELinux"), N_("free disk"), N_("rootless user"), N_("user mode"), N_("classroom"))
+         N_("SELinux"), N_("free disk"), N_("rootless user"), N_("user mode"), N_("classroom"),
+         N_("course mode"))
 _COLUMNS = (N_("Name"), N_("Status"), N_("Finding"), N_("Fix"))
 
 
@@ -258,6 +259,18 @@ def check_privilege(report: Report) -> None:
         report.add(f"step {d.step} ({d.lesson})", d.how, d.what, d.reason)
 
 
+def check_mode(report: Report) -> None:
+    """Live or replay (``replay``): whether the notebooks run podman here or show recordings."""
+    cannot = any(c.name == "container can start" and c.status == "fail" for c in report.checks)
+    mode, reason = replay.decide(container_fails=cannot)
+    if mode == replay.LIVE:
+        report.add("course mode", "ok", _("live: {reason}").format(reason=reason))
+    else:
+        report.add("course mode", "warn", _("replay: {reason}; the notebooks show recordings of the "
+                                            "real podman").format(reason=reason),
+                   _("install podman (README: quick start) to run the course for real"))
+
+
 def check_classroom(report: Report) -> None:
     from . import classroom
     status = classroom.status()
@@ -277,6 +290,7 @@ def run() -> Report:
     with open(paths.ensure(paths.state_dir()) / "doctor.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         check_engine(report)
+        check_mode(report)
         check_host(report)
         check_classroom(report)
         check_privilege(report)

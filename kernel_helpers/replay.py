@@ -79,8 +79,9 @@ def _doctor_says_no_container() -> str | None:
     return None
 
 
-def decide() -> tuple[str, str]:
-    """(``live`` or ``replay``, why), from ``PODMAN_COURSE_MODE`` and this machine."""
+def decide(container_fails: bool | None = None) -> tuple[str, str]:
+    """(``live`` or ``replay``, why), from ``PODMAN_COURSE_MODE`` and this machine: CONTAINER_FAILS
+    is the doctor's finding now (None: its last report says)."""
     wanted = (os.environ.get(MODE_ENV) or AUTO).strip().lower()
     if wanted == REPLAY:
         return REPLAY, _("{env}=replay").format(env=MODE_ENV)
@@ -88,7 +89,11 @@ def decide() -> tuple[str, str]:
         return LIVE, _("{env}=live").format(env=MODE_ENV)
     if shutil.which("podman") is None:
         return REPLAY, _("podman is not installed here")
-    refused = _doctor_says_no_container()
+    if container_fails is not None:
+        refused = _("podman cannot start a container here (see the doctor's row)") \
+            if container_fails else None
+    else:
+        refused = _doctor_says_no_container()
     if refused:
         return REPLAY, refused
     return LIVE, _("podman can start containers here")

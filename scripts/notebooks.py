@@ -13,6 +13,7 @@ Usage:
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # translations.py, beside this file
 from translations import message, translation  # noqa: E402
 
+from kernel_helpers.replay import RECORD_ENV  # noqa: E402
 from tests.host_values import META_KEY, current  # noqa: E402  (the recorded machine's values)
 
 KERNEL = "podman-course"
@@ -98,12 +100,19 @@ def check() -> int:
 
 
 def execute(names: list[str], edition: str = "en") -> int:
+    """Run the notebooks for real and store their outputs; the kernel logs its commands and
+    variables for the recordings of replay mode (``scripts/recordings.py build`` makes them)."""
     from nbclient import NotebookClient
+    from recordings import build_one, log_path
     kernel = EDITIONS[edition][1]
     for src in sources():
         if names and src.stem not in names:
             continue
         nb, path = render(src, edition), target(src, edition)
+        log = log_path(src.stem, edition)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("")
+        os.environ[RECORD_ENV] = str(log)  # the kernel inherits it (kernel_helpers/replay.py)
         try:
             NotebookClient(nb, kernel_name=kernel, timeout=900,
                            resources={"metadata": {"path": str(path.parent)}}).execute()
@@ -113,10 +122,14 @@ def execute(names: list[str], edition: str = "en") -> int:
             nbformat.write(nb, failed)  # what ran, for reading; the stored notebook is kept
             print(f"failed: the partly executed notebook is {failed}", file=sys.stderr)
             raise
+        finally:
+            os.environ.pop(RECORD_ENV, None)
         nb.metadata[META_KEY] = {"recorded_host": current()}
         path.parent.mkdir(exist_ok=True)
         nbformat.write(nb, path)
         print(f"executed {path.relative_to(ROOT)}")
+        recording, changed = build_one(src.stem, edition)
+        print(f"{'recorded' if changed else 'recording unchanged:'} {recording.relative_to(ROOT.parent)}")
     return 0
 
 

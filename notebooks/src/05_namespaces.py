@@ -523,17 +523,20 @@ if root_step("root-container-facts"):  # as root (else: one line, why)
 # type: its `/` is an `overlay` (the image's layers plus its own writable layer), `/proc`,
 # `/sys` and `/dev` are its own, and a few single files (`/etc/hosts`, `/etc/resolv.conf`,
 # `/etc/hostname`, `/run/.containerenv`) come from the host's disk, bind-mounted in by podman.
-# (As an ordinary user you also see `devtmpfs`: a rootless container may not create device
-# files, so podman bind-mounts the host's own, `/dev/null`, `/dev/zero` and the like, and
-# `/dev/null` over the few files of `/proc` it hides.)
+# Some devices come from the host the same way: podman hides a few files of `/proc`
+# (`/proc/keys`, `/proc/timer_list`) under a bind mount of `/dev/null`, and a rootless container,
+# which may not create device files, gets the host's own `/dev/null`, `/dev/zero` and the like.
+# Their type is that of the host's `/dev` (`tmpfs` or `devtmpfs`, it depends on the machine), so
+# the table groups them as `device from the host`.
 #
 # Two programs can make that overlay. Usually it is the kernel's `overlay` file system. Where
 # podman's storage itself lies on an overlay (a machine that is itself a container, for
 # example), the kernel cannot stack another overlay on it, and podman uses **fuse-overlayfs**,
 # a program that does the same work from user space; its mount type reads
 # `fuse.fuse-overlayfs`. The table groups both as `overlay`; the next cell says which one this
-# machine uses. (The single files are found by what they are: files, where every other mount
-# point is a folder. `/proc/PID/root` on the host shows the container's files as it sees them.)
+# machine uses. (The single files and devices are found by what they are: a file or a device,
+# where every other mount point is a folder. `/proc/PID/root` on the host shows the container's
+# files as it sees them.)
 
 # %%
 OVERLAYS = {"overlay": "the kernel's overlay file system",
@@ -541,16 +544,23 @@ OVERLAYS = {"overlay": "the kernel's overlay file system",
 
 
 PODMAN_FILES = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/run/.containerenv"}
+PODMAN_DEVICES = {"/dev/full", "/dev/null", "/dev/random", "/dev/tty", "/dev/urandom", "/dev/zero",
+                  "/proc/keys", "/proc/timer_list", "/proc/latency_stats", "/proc/sched_debug",
+                  "/proc/timer_stats", "/proc/kcore"}
 
 
 def mount_group(point, kind):
-    """How the table groups a mount point of the container: a single file, overlay, or its type."""
+    """How the table groups a mount point of the container: a single file, a device, overlay, or
+    its type."""
+    inside = Path(f"/proc/{host_pid}/root{point}")  # wherever the host keeps that file
     try:
-        single = Path(f"/proc/{host_pid}/root{point}").is_file()  # wherever the host keeps that file
-    except PermissionError:  # a host that lets no ordinary user look inside: podman's own files
-        single = point in PODMAN_FILES
+        single, device = inside.is_file(), inside.is_char_device()
+    except PermissionError:  # a host that lets no ordinary user look inside: podman's own
+        single, device = point in PODMAN_FILES, point in PODMAN_DEVICES
     if single:
         return "file from the host"
+    if device:
+        return "device from the host"
     return "overlay" if kind in OVERLAYS else kind
 
 

@@ -162,11 +162,13 @@ def test_podman_lang_shows_and_sets_the_language(ipython, capsys):
 def test_loading_the_kit_reads_the_notebooks_lang(monkeypatch):
     class Shell:
         user_ns = {"lang": "zh-CN"}
+        input_transformers_cleanup: list = []
 
         def register_magics(self, _magics):
             pass
 
     monkeypatch.setattr(magics, "kernel_sandbox", lambda: None)
+    monkeypatch.setenv("PODMAN_COURSE_MODE", "live")
     magics.load(Shell())
     assert i18n.current() == "zh-CN"
 
