@@ -169,7 +169,8 @@ class _Recorder:
     """``make record``: the key of each cell before it runs, its simple variables after."""
 
     def __init__(self, shell):
-        self.shell, self.seen, self.before = shell, {}, {}
+        self.shell, self.seen = shell, {}
+        self.before = {name: id(value) for name, value in shell.user_ns.items()}
 
     def pre_run_cell(self, info) -> None:
         digest = replay.cell_digest(info.raw_cell or "")
