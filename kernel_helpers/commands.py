@@ -112,17 +112,20 @@ def run_line(tool: str, line: str, cell: str | None = None, *, namespace: dict |
 def run_args(tool: str, args: list[str], cell: str | None = None, *, rootless_user: bool = False,
              timeout: float | None = None, table: bool = True,
              default_timeout: float = runner.DEFAULT_TIMEOUT,
-             stream_window: float = runner.STREAM_WINDOW, live: bool = False) -> CommandResult:
+             stream_window: float = runner.STREAM_WINDOW, live: bool = False,
+             record: bool = True) -> CommandResult:
     """Run ``tool args`` as the learner would from a cell; never raises for the command itself.
 
     ``live``: show the output in the cell as it arrives (``live.LiveView``), then empty it.
+    ``record``: False for the kit's own probes (a lab's checks), which replay mode never asks.
     """
     args = list(args)
     if replay.active():
         return replayed(tool, args, rootless_user=rootless_user, table=table)
     result = _run_args(tool, args, cell, rootless_user=rootless_user, timeout=timeout, table=table,
                        default_timeout=default_timeout, stream_window=stream_window, live=live)
-    replay.record_command(tool, args, rootless_user, result)  # only while `make record` runs
+    if record:  # only while `make record` runs
+        replay.record_command(tool, args, rootless_user, result)
     if rootless_user and result.returncode == NOT_RUN:  # refused: still say who would have run it
         result.prompt = f"{rootless_account.user_name()}$"
     return result

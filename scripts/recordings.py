@@ -124,23 +124,35 @@ def podman_version() -> str:
         return "?"
 
 
+def _changes(commands: list[dict]) -> list[dict]:
+    """The commands without those whose result is the same as the last result of that command:
+    replay answers a command with its last result at or before a cell, which they do not change."""
+    kept, last = [], {}
+    for entry in commands:
+        result = {k: v for k, v in entry.items() if k != "cell"}
+        if last.get(entry["command"]) != result:
+            kept.append(entry)
+        last[entry["command"]] = result
+    return kept
+
+
 def build_one(name: str, edition: str, today: str | None = None) -> tuple[Path, bool]:
     """The recording of NAME in EDITION from its executed notebook and log. (path, changed)."""
     notebook = EDITIONS[edition] / f"{name}.ipynb"
     log = read_log(log_path(name, edition))
-    commands = [sanitize({k: e.get(k) for k in ("cell", "command", "returncode", "stdout", "stderr",
-                                                 "note", "hint", "prompt")})
-                for e in log if e.get("type") == "command"]
+    commands = _changes([sanitize({k: e.get(k) for k in ("cell", "command", "returncode", "stdout",
+                                                          "stderr", "note", "hint", "prompt")})
+                         for e in log if e.get("type") == "command"])
     variables: dict[str, dict] = {}
     for entry in log:
         if entry.get("type") == "variables":
             variables.setdefault(entry["cell"], {}).update(entry["values"])
-    ran = {c["cell"] for c in commands}
+    ran = [e["cell"] for e in log if e.get("type") == "command"]  # before _changes dropped some
     cells = []
     for key, outputs in notebook_cells(notebook):
         cell = {"key": key, "outputs": sanitize(outputs)}
         if key in ran:
-            cell["commands"] = sum(1 for c in commands if c["cell"] == key)
+            cell["commands"] = ran.count(key)
         if key in variables:
             cell["variables"] = sanitize(variables[key])
         cells.append(cell)

@@ -54,7 +54,7 @@ class Probe:
 
     def run(self, *args: str, tool: str = "podman", timeout: float = TIMEOUT) -> CommandResult:
         return commands.run_args(tool, list(args), rootless_user=self.rootless and tool == "podman",
-                                 timeout=timeout, table=False)
+                                 timeout=timeout, table=False, record=False)
 
     def json(self, *args: str) -> object:
         """The JSON podman prints for ARGS (cached); ProbeError if it fails."""

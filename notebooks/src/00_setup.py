@@ -54,6 +54,14 @@ TIMEOUT = 120
 # says what you get instead: `rootless-equivalent` (a rootless step that teaches the same
 # point) or `skip` (those cells print one line, `skipped: <reason>`). As root every step
 # runs as written, and these rows are left out.
+#
+# The `course mode` row says whether the course runs **live** (the real podman, on this
+# machine) or in **replay** mode. Replay is for a machine that cannot run podman: a Binder
+# host, a laptop without podman, or one where the `container can start` check fails
+# (`PODMAN_COURSE_MODE=replay` forces it, `live` forbids it). Each cell of the course then shows
+# what it printed when the course was recorded on the real engine, under a ▶ mark, and a banner
+# under `%load_ext` says why. A `%podman` command of your own answers only if the recording has
+# it; labs, terminals and the widgets' buttons need the real podman.
 
 # %%
 from kernel_helpers import doctor
