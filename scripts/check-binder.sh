@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Check binder/ (issue 14) without Binder and without Docker, on the commit HEAD (Binder builds a
+# commit: uncommitted changes are not seen; a warning says so):
+#   venv        a fresh venv from /usr/bin/python3 (Debian's 3.11.2) with only binder/requirements.txt,
+#               then `pip check`; pip's cache is a folder in the temp dir (a cold install, as a
+#               Binder build is: every wheel is downloaded again);
+#   postbuild   binder/postBuild in a temp HOME, that venv first on PATH (as repo2docker runs it);
+#   notebooks   every notebook of both editions executed in replay mode (PODMAN_COURSE_MODE=replay,
+#               a clean environment) with podman, skopeo and buildah absent: as root in a private
+#               mount namespace where /dev/null is bound over each of them, else from a PATH
+#               without them; nbclient from that venv; any cell error fails;
+#   repo2docker jupyter-repo2docker (its own venv) with --no-build on the commit: it picks the
+#               buildpack and renders the Dockerfile (Python version from runtime.txt, apt.txt's
+#               names, requirements, postBuild, start), which is checked for each of them. It does
+#               NOT install anything: whether the apt package exists in Ubuntu 24.04, whether the
+#               pins resolve against repo2docker's own conda environment, and whether the image
+#               starts are only checked by a real Binder build.
+# Everything happens in one temp dir, removed at the end (--keep: left, and its path printed).
+#   scripts/check-binder.sh [--keep] [STEP...]     STEP: venv postbuild notebooks repo2docker
+#                                                   (default: all; postbuild and notebooks need venv)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+R2D_VERSION=2026.4.0      # jupyter-repo2docker from PyPI
+KEEP=0
+STEPS=()
+for arg in "$@"; do
+  case $arg in
+    --keep) KEEP=1 ;;
+    venv|postbuild|notebooks|repo2docker) STEPS+=("$arg") ;;
+    *) echo "usage: $0 [--keep] [venv|postbuild|notebooks|repo2docker]..." >&2; exit 2 ;;
+  esac
+done
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(venv postbuild notebooks repo2docker)
+
+TMP=$(mktemp -d /tmp/cbXXXXXX)    # short: the kit's runtime folder lives in it
+cleanup() { if [ "$KEEP" = 1 ]; then echo "kept: $TMP"; else rm -rf "$TMP"; fi; }
+trap cleanup EXIT
+VENV=$TMP/venv
+REPO=$TMP/repo                    # the commit, as Binder checks it out
+TIMINGS=()
+
+COMMIT=$(git -C "$ROOT" rev-parse HEAD)
+if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
+  echo "warning: uncommitted changes are not checked (Binder builds the commit $COMMIT)" >&2
+fi
+mkdir -p "$REPO" "$TMP/home"
+git -C "$ROOT" archive "$COMMIT" | tar -x -C "$REPO"
+
+step_venv() {
+  /usr/bin/python3 -m venv "$VENV"
+  PIP_CACHE_DIR=$TMP/pip-cache "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    -r "$REPO/binder/requirements.txt"
+  "$VENV/bin/python" -m pip check
+  echo "venv: $("$VENV/bin/python" --version), $(du -sm "$VENV" | cut -f1) MB," \
+       "$("$VENV/bin/python" -m pip list --format=freeze 2>/dev/null | wc -l) packages;" \
+       "downloaded: $(du -sm "$TMP/pip-cache" | cut -f1) MB (pip cache in the temp dir)"
+}
+
+step_postbuild() {
+  (cd "$REPO" && env HOME="$TMP/home" PATH="$VENV/bin:$PATH" PIP_CACHE_DIR="$TMP/pip-cache" \
+     ./binder/postBuild)
+  local config=$VENV/etc/jupyter/jupyter_server_config.json
+  grep -q '"default_url": "/lab/tree/notebooks/00_setup.ipynb"' "$config" \
+    || { echo "postBuild: no default_url in $config" >&2; return 1; }
+  "$VENV/bin/jupyter" kernelspec list
+  echo "venv after postBuild: $(du -sm "$VENV" | cut -f1) MB"
+}
+
+# Runs "$@" where podman, skopeo and buildah cannot be found or run.
+without_podman() {
+  if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    unshare --mount --propagation private bash -c '
+      for tool in podman skopeo buildah; do
+        for p in $(type -aP "$tool"); do mount --bind /dev/null "$p"; done
+      done
+      exec "$@"' masked "$@"
+  else
+    local bin=$TMP/sysbin; mkdir -p "$bin"
+    for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+      case ${f##*/} in podman|skopeo|buildah) ;; *) ln -sf "$f" "$bin/${f##*/}" ;; esac
+    done
+    env PATH="$VENV/bin:$bin" "$@"
+  fi
+}
+
+step_notebooks() {
+  local books=("$REPO"/notebooks/[0-9]*.ipynb "$REPO"/notebooks/zh-CN/[0-9]*.ipynb)
+  mkdir -p "$TMP/out" "$TMP/state"
+  cat > "$TMP/execute.py" <<'EXECUTE'
+"""Execute each notebook (argv[2:]) with nbclient into argv[1]; fail on a cell error or a podman."""
+import shutil, sys, time
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+for tool in ("podman", "skopeo", "buildah"):
+    if shutil.which(tool):
+        sys.exit(f"{tool} is still reachable: {shutil.which(tool)}")
+out, failed = Path(sys.argv[1]), []
+for name in sys.argv[2:]:
+    path = Path(name)
+    edition = "zh-CN" if path.parent.name == "zh-CN" else "en"
+    nb = nbformat.read(path, as_version=4)
+    start = time.monotonic()
+    try:
+        NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+        status = "ok"
+    except CellExecutionError as error:
+        status = "FAILED: " + (str(error).strip().splitlines() or ["?"])[-1]
+        failed.append(f"{edition}/{path.name}")
+    (out / edition).mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / edition / path.name)
+    outputs = sum(len(c.get("outputs", [])) for c in nb.cells if c.cell_type == "code")
+    print(f"{edition:5} {path.name:34} {time.monotonic() - start:6.1f} s {outputs:4} outputs  {status}",
+          flush=True)
+sys.exit(f"{len(failed)} notebook(s) failed: {', '.join(failed)}" if failed else 0)
+EXECUTE
+  without_podman env -i PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" HOME="$TMP/home" LANG=C.UTF-8 \
+    PODMAN_COURSE_MODE=replay PODMAN_COURSE_STATE="$TMP/state" PODMAN_COURSE_RUNTIME="$TMP/r" \
+    "$VENV/bin/python" "$TMP/execute.py" "$TMP/out" "${books[@]}"
+}
+
+step_repo2docker() {
+  local r2d=$TMP/r2d-venv dockerfile=$TMP/Dockerfile missing=()
+  /usr/bin/python3 -m venv "$r2d"
+  PIP_CACHE_DIR=$TMP/pip-cache "$r2d/bin/python" -m pip install -q --disable-pip-version-check \
+    "jupyter-repo2docker==$R2D_VERSION"
+  # a git URL (not a folder): repo2docker clones it and checks out --ref, as Binder does
+  "$r2d/bin/jupyter-repo2docker" --no-build --ref "$COMMIT" "file://$ROOT" > "$dockerfile"
+  for expected in 'environment.py-3.11' 'fonts-noto-cjk' 'binder/requirements.txt' \
+                  'binder/postBuild' 'R2D_ENTRYPOINT=.*binder/start'; do
+    grep -q -- "$expected" "$dockerfile" || missing+=("$expected")
+  done
+  echo "repo2docker $R2D_VERSION rendered a $(wc -l < "$dockerfile")-line Dockerfile" \
+       "(Python 3.11 from runtime.txt, apt.txt, requirements, postBuild, start)"
+  [ ${#missing[@]} = 0 ] || { echo "not in the Dockerfile: ${missing[*]}" >&2; return 1; }
+}
+
+status=0
+for step in "${STEPS[@]}"; do
+  echo "== $step"
+  start=$SECONDS
+  set +e      # a step runs in a subshell with errexit on (an `if` would turn it off inside)
+  (set -e; "step_$step")
+  rc=$?
+  set -e
+  if [ $rc = 0 ]; then result=ok; else result=FAILED; status=1; fi
+  TIMINGS+=("$(printf '%-12s %5d s  %s' "$step" $((SECONDS - start)) "$result")")
+  if [ "$result" = FAILED ] && [ "$step" = venv ]; then break; fi
+done
+echo "== timings"
+printf '%s\n' "${TIMINGS[@]}"
+exit $status
