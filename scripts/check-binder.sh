@@ -14,10 +14,12 @@
 #               names, requirements, postBuild, start), which is checked for each of them. It does
 #               NOT install anything: whether the apt package exists in Ubuntu 24.04, whether the
 #               pins resolve against repo2docker's own conda environment, and whether the image
-#               starts are only checked by a real Binder build.
+#               starts are only checked by a real Binder build (r2denv approximates the second);
+#   r2denv      repo2docker's image approximated: the Jupyter packages of its Python 3.11 conda
+#               lock (same versions, from PyPI) in a venv, binder/requirements.txt on top, `pip check`.
 # Everything happens in one temp dir, removed at the end (--keep: left, and its path printed).
-#   scripts/check-binder.sh [--keep] [STEP...]     STEP: venv postbuild notebooks repo2docker
-#                                                   (default: all; postbuild and notebooks need venv)
+#   scripts/check-binder.sh [--keep] [STEP...]   STEP: venv postbuild notebooks repo2docker r2denv
+#                                                 (default: all; postbuild and notebooks need venv)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 R2D_VERSION=2026.4.0      # jupyter-repo2docker from PyPI
@@ -26,14 +28,18 @@ STEPS=()
 for arg in "$@"; do
   case $arg in
     --keep) KEEP=1 ;;
-    venv|postbuild|notebooks|repo2docker) STEPS+=("$arg") ;;
-    *) echo "usage: $0 [--keep] [venv|postbuild|notebooks|repo2docker]..." >&2; exit 2 ;;
+    venv|postbuild|notebooks|repo2docker|r2denv) STEPS+=("$arg") ;;
+    *) echo "usage: $0 [--keep] [venv|postbuild|notebooks|repo2docker|r2denv]..." >&2; exit 2 ;;
   esac
 done
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(venv postbuild notebooks repo2docker)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(venv postbuild notebooks repo2docker r2denv)
 
 TMP=$(mktemp -d /tmp/cbXXXXXX)    # short: the kit's runtime folder lives in it
-cleanup() { if [ "$KEEP" = 1 ]; then echo "kept: $TMP"; else rm -rf "$TMP"; fi; }
+cleanup() {
+  if [ "$KEEP" = 1 ]; then echo "kept: $TMP"
+  elif findmnt -rno TARGET | grep -q "^$TMP/"; then echo "not removed (a mount is in it): $TMP" >&2
+  else rm -rf "$TMP"; fi
+}
 trap cleanup EXIT
 VENV=$TMP/venv
 REPO=$TMP/repo                    # the commit, as Binder checks it out
@@ -46,14 +52,19 @@ fi
 mkdir -p "$REPO" "$TMP/home"
 git -C "$ROOT" archive "$COMMIT" | tar -x -C "$REPO"
 
+# pip, without the one-line warnings about this machine's missing extra index folders
+pip_install() {
+  "$@" 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+}
+
 step_venv() {
   /usr/bin/python3 -m venv "$VENV"
-  PIP_CACHE_DIR=$TMP/pip-cache "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+  PIP_CACHE_DIR=$TMP/pip-cache pip_install "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
     -r "$REPO/binder/requirements.txt"
   "$VENV/bin/python" -m pip check
   echo "venv: $("$VENV/bin/python" --version), $(du -sm "$VENV" | cut -f1) MB," \
-       "$("$VENV/bin/python" -m pip list --format=freeze 2>/dev/null | wc -l) packages;" \
-       "downloaded: $(du -sm "$TMP/pip-cache" | cut -f1) MB (pip cache in the temp dir)"
+       "$("$VENV/bin/python" -m pip list --format=freeze 2>/dev/null | wc -l) packages" \
+       "(pip's cache: $TMP/pip-cache, new and removed at the end: nothing comes from an earlier run)"
 }
 
 step_postbuild() {
@@ -66,14 +77,26 @@ step_postbuild() {
   echo "venv after postBuild: $(du -sm "$VENV" | cut -f1) MB"
 }
 
-# Runs "$@" where podman, skopeo and buildah cannot be found or run.
+# Runs "$@" where podman, skopeo and buildah do not exist (exec gives ENOENT, as on Binder).
+# As root: a private mount namespace in which each folder that holds one of them is replaced by
+# a folder of symlinks to everything else in it (the real folder stays reachable under $TMP/real*);
+# nothing changes outside that namespace. Otherwise: a PATH of such symlinks.
 without_podman() {
   if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     unshare --mount --propagation private bash -c '
-      for tool in podman skopeo buildah; do
-        for p in $(type -aP "$tool"); do mount --bind /dev/null "$p"; done
+      set -euo pipefail
+      tmp=$1; shift; n=0
+      for dir in $(for t in podman skopeo buildah; do type -aP "$t" || true; done \
+                   | xargs -r -n1 dirname | xargs -r -n1 realpath | sort -u); do
+        n=$((n + 1)); mkdir -p "$tmp/real$n" "$tmp/farm$n"
+        mount --bind "$dir" "$tmp/real$n"
+        mount -o remount,bind,ro "$tmp/real$n"     # never writable through $TMP
+        for f in "$tmp/real$n"/*; do
+          case ${f##*/} in podman|skopeo|buildah) ;; *) ln -s "$f" "$tmp/farm$n/${f##*/}" ;; esac
+        done
+        mount --bind "$tmp/farm$n" "$dir"
       done
-      exec "$@"' masked "$@"
+      exec "$@"' masked "$TMP" "$@"
   else
     local bin=$TMP/sysbin; mkdir -p "$bin"
     for f in /usr/local/bin/* /usr/bin/* /bin/*; do
@@ -88,7 +111,7 @@ step_notebooks() {
   mkdir -p "$TMP/out" "$TMP/state"
   cat > "$TMP/execute.py" <<'EXECUTE'
 """Execute each notebook (argv[2:]) with nbclient into argv[1]; fail on a cell error or a podman."""
-import shutil, sys, time
+import re, shutil, sys, time
 from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
@@ -107,7 +130,8 @@ for name in sys.argv[2:]:
         NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
         status = "ok"
     except CellExecutionError as error:
-        status = "FAILED: " + (str(error).strip().splitlines() or ["?"])[-1]
+        last = (str(error).strip().splitlines() or ["?"])[-1]
+        status = "FAILED: " + re.sub(r"\x1b\[[0-9;]*m", "", last)
         failed.append(f"{edition}/{path.name}")
     (out / edition).mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / edition / path.name)
@@ -121,20 +145,50 @@ EXECUTE
     "$VENV/bin/python" "$TMP/execute.py" "$TMP/out" "${books[@]}"
 }
 
+# jupyter-repo2docker from PyPI in its own venv (once)
+r2d_venv() {
+  [ -x "$TMP/r2d-venv/bin/jupyter-repo2docker" ] && return
+  /usr/bin/python3 -m venv "$TMP/r2d-venv"
+  PIP_CACHE_DIR=$TMP/pip-cache pip_install "$TMP/r2d-venv/bin/python" -m pip install -q \
+    --disable-pip-version-check "jupyter-repo2docker==$R2D_VERSION"
+}
+
 step_repo2docker() {
-  local r2d=$TMP/r2d-venv dockerfile=$TMP/Dockerfile missing=()
-  /usr/bin/python3 -m venv "$r2d"
-  PIP_CACHE_DIR=$TMP/pip-cache "$r2d/bin/python" -m pip install -q --disable-pip-version-check \
-    "jupyter-repo2docker==$R2D_VERSION"
-  # a git URL (not a folder): repo2docker clones it and checks out --ref, as Binder does
-  "$r2d/bin/jupyter-repo2docker" --no-build --ref "$COMMIT" "file://$ROOT" > "$dockerfile"
-  for expected in 'environment.py-3.11' 'fonts-noto-cjk' 'binder/requirements.txt' \
-                  'binder/postBuild' 'R2D_ENTRYPOINT=.*binder/start'; do
-    grep -q -- "$expected" "$dockerfile" || missing+=("$expected")
+  local dockerfile=$TMP/Dockerfile missing=()
+  r2d_venv
+  # a git URL (not a folder): repo2docker clones it and checks out --ref, as Binder does; only
+  # its git content provider (the others ask the network whether the URL is theirs)
+  printf '%s\n' 'from repo2docker.contentproviders import Git' \
+    'c.Repo2Docker.content_providers = [Git]' > "$TMP/r2d_config.py"
+  "$TMP/r2d-venv/bin/jupyter-repo2docker" --config "$TMP/r2d_config.py" --no-build --ref "$COMMIT" \
+    "file://$ROOT" > "$dockerfile" 2> "$TMP/r2d.log" || { cat "$TMP/r2d.log" >&2; return 1; }
+  grep -q 'python=3.11' "$TMP/r2d.log" || missing+=("python=3.11 (runtime.txt)")
+  # (the lock file's name is escaped in the Dockerfile: environment.py-3.11-linux-64.lock)
+  for expected in 'environment-2epy-2d3-2e11-2dlinux' 'install .*fonts-noto-cjk' \
+                  'pip install .*-r "binder/requirements.txt"' 'RUN ./binder/postBuild' \
+                  'R2D_ENTRYPOINT="${REPO_DIR}/binder/start"'; do
+    grep -qF -- "$expected" "$dockerfile" || grep -q -- "$expected" "$dockerfile" || missing+=("$expected")
   done
-  echo "repo2docker $R2D_VERSION rendered a $(wc -l < "$dockerfile")-line Dockerfile" \
-       "(Python 3.11 from runtime.txt, apt.txt, requirements, postBuild, start)"
+  echo "repo2docker $R2D_VERSION rendered a $(wc -l < "$dockerfile")-line Dockerfile:" \
+       "$(grep -m1 -o 'python=[0-9.]*' "$TMP/r2d.log"), apt.txt, binder/requirements.txt, postBuild, start"
   [ ${#missing[@]} = 0 ] || { echo "not in the Dockerfile: ${missing[*]}" >&2; return 1; }
+}
+
+# repo2docker's own environment (its conda lock for Python 3.11: the Jupyter packages it ships),
+# approximated with the same versions from PyPI, then binder/requirements.txt on top, as the
+# Dockerfile does, then `pip check`: a pin that breaks a package of the image shows here.
+step_r2denv() {
+  local lock env=$TMP/r2d-env base=()
+  r2d_venv
+  lock=$(ls "$TMP"/r2d-venv/lib/python3*/site-packages/repo2docker/buildpacks/conda/environment.py-3.11-linux-64.lock)
+  mapfile -t base < <(grep -oE '/(jupyterhub-base|jupyter-resource-usage|jupyter-offlinenotebook|jupyter_server|jupyterlab|notebook|ipywidgets|ipykernel)-[0-9][^-]*-' "$lock" \
+                      | sed -E 's#^/##; s#-$##; s#^jupyterhub-base#jupyterhub#; s#-([0-9][^-]*)$#==\1#')
+  echo "repo2docker's image (from $(basename "$lock")): ${base[*]}"
+  /usr/bin/python3 -m venv "$env"
+  PIP_CACHE_DIR=$TMP/pip-cache pip_install "$env/bin/python" -m pip install -q --disable-pip-version-check "${base[@]}"
+  PIP_CACHE_DIR=$TMP/pip-cache pip_install "$env/bin/python" -m pip install -q --disable-pip-version-check \
+    -r "$REPO/binder/requirements.txt"
+  "$env/bin/python" -m pip check
 }
 
 status=0
