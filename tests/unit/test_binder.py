@@ -16,6 +16,7 @@ import tomllib
 
 from kernel_helpers import paths
 
+from .test_jupyter_config import SCRIPT, prefix  # noqa: F401 (prefix: a fixture)
 from .test_packages import PIN, listed, normalize, pins
 
 ROOT = paths.repo_root()
@@ -101,6 +102,19 @@ def test_the_server_opens_the_first_notebook():
     url = config["ServerApp"]["default_url"]
     assert url == "/" + LAUNCH.split("=", 1)[1]
     assert (ROOT / url.removeprefix("/lab/tree/")).is_file()
+
+
+def test_postbuild_merges_the_server_config_into_the_environments(prefix):  # noqa: F811
+    """postBuild's last step: the classroom's server settings, the ones there before, and binder's."""
+    done = subprocess.run(["bash", str(SCRIPT), str(prefix / "bin" / "python"),
+                           str(BINDER / "server-config.json")], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert "bash scripts/install-jupyter-config.sh python binder/server-config.json" in (
+        BINDER / "postBuild").read_text()
+    config = json.loads((prefix / "etc" / "jupyter" / "jupyter_server_config.json").read_text())
+    assert config == {"ServerApp": {"shutdown_no_activity_timeout": 600,
+                                    "default_url": "/lab/tree/notebooks/00_setup.ipynb"},
+                      "MappingKernelManager": {"default_kernel_name": "podman-course"}}
 
 
 @pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
