@@ -6,9 +6,9 @@
 #               Binder build is: every wheel is downloaded again);
 #   postbuild   binder/postBuild in a temp HOME, that venv first on PATH (as repo2docker runs it);
 #   notebooks   every notebook of both editions executed in replay mode (PODMAN_COURSE_MODE=replay,
-#               a clean environment) with podman, skopeo and buildah absent: as root in a private
-#               mount namespace where /dev/null is bound over each of them, else from a PATH
-#               without them; nbclient from that venv; any cell error fails;
+#               a clean environment) with podman, skopeo and buildah absent: as root in private
+#               mount and network namespaces where they do not exist and only loopback is up,
+#               else from a PATH without them; nbclient from that venv; any cell error fails;
 #   repo2docker jupyter-repo2docker (its own venv) with --no-build on the commit: it picks the
 #               buildpack and renders the Dockerfile (Python version from runtime.txt, apt.txt's
 #               names, requirements, postBuild, start), which is checked for each of them. It does
@@ -80,12 +80,15 @@ step_postbuild() {
 # Runs "$@" where podman, skopeo and buildah do not exist (exec gives ENOENT, as on Binder).
 # As root: a private mount namespace in which each folder that holds one of them is replaced by
 # a folder of symlinks to everything else in it (the real folder stays reachable under $TMP/real*);
-# nothing changes outside that namespace. Otherwise: a PATH of such symlinks.
+# nothing changes outside that namespace. It has its own network too, only loopback (the kernels
+# talk to nbclient on it): no classroom registry or hub of this machine can answer a replay.
+# Otherwise: a PATH of such symlinks.
 without_podman() {
   if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-    unshare --mount --propagation private bash -c '
+    unshare --mount --propagation private --net bash -c '
       set -euo pipefail
       tmp=$1; shift; n=0
+      ip link set lo up
       for dir in $(for t in podman skopeo buildah; do type -aP "$t" || true; done \
                    | xargs -r -n1 dirname | xargs -r -n1 realpath | sort -u); do
         n=$((n + 1)); mkdir -p "$tmp/real$n" "$tmp/farm$n"
