@@ -18,22 +18,29 @@
 #   r2denv      repo2docker's image approximated: the Jupyter packages of its Python 3.11 conda
 #               lock (same versions, from PyPI) in a venv, binder/requirements.txt on top, `pip check`.
 # Everything happens in one temp dir, removed at the end (--keep: left, and its path printed).
-#   scripts/check-binder.sh [--keep] [STEP...]   STEP: venv postbuild notebooks repo2docker r2denv
-#                                                 (default: all; postbuild and notebooks need venv)
+#   scripts/check-binder.sh [--keep] [--as-root] [STEP...]
+#     STEP: venv postbuild notebooks repo2docker r2denv (default: all; postbuild and notebooks
+#     need venv). The notebooks run as an ordinary user (Binder's learner is not root): run by
+#     root, as nobody, owning the checkout, HOME and state as jovyan does; --as-root: as root.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 R2D_VERSION=2026.4.0      # jupyter-repo2docker from PyPI
 KEEP=0
+AS_ROOT=0
 STEPS=()
 for arg in "$@"; do
   case $arg in
     --keep) KEEP=1 ;;
+    --as-root) AS_ROOT=1 ;;
     venv|postbuild|notebooks|repo2docker|r2denv) STEPS+=("$arg") ;;
-    *) echo "usage: $0 [--keep] [venv|postbuild|notebooks|repo2docker|r2denv]..." >&2; exit 2 ;;
+    *) echo "usage: $0 [--keep] [--as-root] [venv|postbuild|notebooks|repo2docker|r2denv]..." >&2
+       exit 2 ;;
   esac
 done
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(venv postbuild notebooks repo2docker r2denv)
 
+NB_USER=nobody
+[ "$AS_ROOT" = 0 ] || NB_USER=root
 TMP=$(mktemp -d /tmp/cbXXXXXX)    # short: the kit's runtime folder lives in it
 cleanup() {
   if [ "$KEEP" = 1 ]; then echo "kept: $TMP"
@@ -89,6 +96,7 @@ without_podman() {
       set -euo pipefail
       tmp=$1; shift; n=0
       ip link set lo up
+      user=$1; shift
       for dir in $(for t in podman skopeo buildah; do type -aP "$t" || true; done \
                    | xargs -r -n1 dirname | xargs -r -n1 realpath | sort -u); do
         n=$((n + 1)); mkdir -p "$tmp/real$n" "$tmp/farm$n"
@@ -99,7 +107,9 @@ without_podman() {
         done
         mount --bind "$tmp/farm$n" "$dir"
       done
-      exec "$@"' masked "$TMP" "$@"
+      if [ "$user" = root ]; then exec "$@"; fi
+      exec setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups "$@"' \
+      masked "$TMP" "$NB_USER" "$@"
   else
     local bin=$TMP/sysbin; mkdir -p "$bin"
     for f in /usr/local/bin/* /usr/bin/* /bin/*; do
@@ -112,6 +122,11 @@ without_podman() {
 step_notebooks() {
   local books=("$REPO"/notebooks/[0-9]*.ipynb "$REPO"/notebooks/zh-CN/[0-9]*.ipynb)
   mkdir -p "$TMP/out" "$TMP/state"
+  if [ "$NB_USER" != root ] && [ "$(id -u)" = 0 ]; then   # the learner owns what jovyan owns
+    chmod 755 "$TMP"
+    chown -R "$NB_USER:$(id -g "$NB_USER")" "$REPO" "$TMP/home" "$TMP/out" "$TMP/state"
+  fi
+  echo "as $(if [ "$(id -u)" = 0 ]; then echo "$NB_USER"; else id -un; fi), podman absent, PODMAN_COURSE_MODE=replay"
   cat > "$TMP/execute.py" <<'EXECUTE'
 """Execute each notebook (argv[2:]) with nbclient into argv[1]; fail on a cell error or a podman."""
 import re, shutil, sys, time
