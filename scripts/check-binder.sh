@@ -121,10 +121,11 @@ without_podman() {
 
 step_notebooks() {
   local books=("$REPO"/notebooks/[0-9]*.ipynb "$REPO"/notebooks/zh-CN/[0-9]*.ipynb)
-  mkdir -p "$TMP/out" "$TMP/state"
+  mkdir -p "$TMP/out" "$TMP/state" "$TMP/r"
+  chmod 700 "$TMP/r"
   if [ "$NB_USER" != root ] && [ "$(id -u)" = 0 ]; then   # the learner owns what jovyan owns
     chmod 755 "$TMP"
-    chown -R "$NB_USER:$(id -g "$NB_USER")" "$REPO" "$TMP/home" "$TMP/out" "$TMP/state"
+    chown -R "$NB_USER:$(id -g "$NB_USER")" "$REPO" "$TMP/home" "$TMP/out" "$TMP/state" "$TMP/r"
   fi
   echo "as $(if [ "$(id -u)" = 0 ]; then echo "$NB_USER"; else id -un; fi), podman absent, PODMAN_COURSE_MODE=replay"
   cat > "$TMP/execute.py" <<'EXECUTE'
