@@ -5,6 +5,8 @@
 #               then `pip check`; pip's cache is a folder in the temp dir (a cold install, as a
 #               Binder build is: every wheel is downloaded again);
 #   postbuild   binder/postBuild in a temp HOME, that venv first on PATH (as repo2docker runs it);
+#               then `jupyter notebook` (repo2docker's command) and `jupyter lab`, each started on
+#               a free loopback port, must send / to notebooks/00_setup.ipynb;
 #   notebooks   every notebook of both editions executed in replay mode (PODMAN_COURSE_MODE=replay,
 #               a clean environment) with podman, skopeo and buildah absent: as root in private
 #               mount and network namespaces where they do not exist and only loopback is up,
@@ -77,11 +79,29 @@ step_venv() {
 step_postbuild() {
   (cd "$REPO" && env HOME="$TMP/home" PATH="$VENV/bin:$PATH" PIP_CACHE_DIR="$TMP/pip-cache" \
      ./binder/postBuild)
-  local config=$VENV/etc/jupyter/jupyter_server_config.json
-  grep -q '"default_url": "/lab/tree/notebooks/00_setup.ipynb"' "$config" \
-    || { echo "postBuild: no default_url in $config" >&2; return 1; }
   "$VENV/bin/jupyter" kernelspec list
   echo "venv after postBuild: $(du -sm "$VENV" | cut -f1) MB"
+  opens_the_first_notebook notebook      # repo2docker's command
+  opens_the_first_notebook lab
+}
+
+# `jupyter APP` started in the checkout (on a free loopback port) sends / to notebooks/00_setup.ipynb.
+opens_the_first_notebook() {
+  local app=$1 port pid location="" i
+  port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  (cd "$REPO" && exec env HOME="$TMP/home" PATH="$VENV/bin:$PATH" "$VENV/bin/jupyter" "$app" --no-browser \
+     --allow-root --ip 127.0.0.1 --port "$port" --IdentityProvider.token=check-binder) > "$TMP/$app.log" 2>&1 &
+  pid=$!
+  for i in $(seq 60); do
+    location=$(curl -s -o /dev/null -w '%{redirect_url}' -H 'Authorization: token check-binder' \
+               "http://127.0.0.1:$port/" || true)
+    [ -z "$location" ] || break
+    sleep 0.5
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "jupyter $app: / -> ${location:-no answer in 30 s}"
+  [[ $location == */lab/tree/notebooks/00_setup.ipynb ]] || { tail -20 "$TMP/$app.log" >&2; return 1; }
 }
 
 # Runs "$@" where podman, skopeo and buildah do not exist (exec gives ENOENT, as on Binder).

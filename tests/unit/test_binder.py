@@ -98,9 +98,11 @@ def test_start_sets_replay_mode_and_execs_its_arguments():
 
 
 def test_the_server_opens_the_first_notebook():
+    """`jupyter notebook` (repo2docker's command), `jupyter lab` and `jupyter server` alike: the
+    app a server starts with sets the server's default_url from its own (check-binder starts them)."""
     config = json.loads((BINDER / "server-config.json").read_text())
-    url = config["ServerApp"]["default_url"]
-    assert url == "/" + LAUNCH.split("=", 1)[1]
+    url = "/" + LAUNCH.split("=", 1)[1]
+    assert config == {app: {"default_url": url} for app in ("ServerApp", "JupyterNotebookApp", "LabApp")}
     assert (ROOT / url.removeprefix("/lab/tree/")).is_file()
 
 
@@ -112,9 +114,10 @@ def test_postbuild_merges_the_server_config_into_the_environments(prefix):  # no
     assert "bash scripts/install-jupyter-config.sh python binder/server-config.json" in (
         BINDER / "postBuild").read_text()
     config = json.loads((prefix / "etc" / "jupyter" / "jupyter_server_config.json").read_text())
-    assert config == {"ServerApp": {"shutdown_no_activity_timeout": 600,
-                                    "default_url": "/lab/tree/notebooks/00_setup.ipynb"},
-                      "MappingKernelManager": {"default_kernel_name": "podman-course"}}
+    url = "/lab/tree/notebooks/00_setup.ipynb"
+    assert config == {"ServerApp": {"shutdown_no_activity_timeout": 600, "default_url": url},
+                      "MappingKernelManager": {"default_kernel_name": "podman-course"},
+                      "JupyterNotebookApp": {"default_url": url}, "LabApp": {"default_url": url}}
 
 
 @pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
