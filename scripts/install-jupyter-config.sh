@@ -12,7 +12,9 @@
 #     the list of extensions; other keys there are kept).
 # Everything lives under the environment's prefix: removing the venv removes it, and
 # `make uninstall` has nothing to undo. Running it again rewrites the same files.
-#   install-jupyter-config.sh [PYTHON]     PYTHON: the environment's interpreter (default: python)
+#   install-jupyter-config.sh [PYTHON [SERVER_CONFIG.json...]]
+#     PYTHON: the environment's interpreter (default: python); SERVER_CONFIG.json: more server
+#     settings merged after jupyter/server-config.json (binder/postBuild: JupyterLab opens on 00)
 set -euo pipefail
 PY=${1:-python}
 SRC=$(cd "$(dirname "$0")/.." && pwd)/jupyter
@@ -22,13 +24,14 @@ PREFIX=$("$PY" -c 'import sys; print(sys.prefix)')
 "$PY" -m ipykernel install --sys-prefix --name podman-course-zh-cn --display-name "Podman 课程（中文）" \
   --env PODMAN_COURSE_LANG zh-CN
 install -D -m 0644 "$SRC/lab-overrides.json" "$PREFIX/share/jupyter/lab/settings/overrides.d/podman-course.json"
-"$PY" - "$SRC/server-config.json" "$PREFIX/etc/jupyter/jupyter_server_config.json" <<'MERGE'
+"$PY" - "$PREFIX/etc/jupyter/jupyter_server_config.json" "$SRC/server-config.json" "${@:2}" <<'MERGE'
 import json, sys
 from pathlib import Path
-src, dst = map(Path, sys.argv[1:])
+dst, *srcs = map(Path, sys.argv[1:])
 merged = json.loads(dst.read_text()) if dst.exists() else {}
-for section, values in json.loads(src.read_text()).items():
-    merged.setdefault(section, {}).update(values)
+for src in srcs:
+    for section, values in json.loads(src.read_text()).items():
+        merged.setdefault(section, {}).update(values)
 dst.parent.mkdir(parents=True, exist_ok=True)
 dst.write_text(json.dumps(merged, indent=2) + "\n")
 MERGE

@@ -14,8 +14,6 @@ ROOT = paths.repo_root()
 SCRIPT = ROOT / "scripts" / "install-system-packages.sh"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([0-9][A-Za-z0-9.+!-]*)$")
 TEST_ONLY = {"chromium", "libatomic1"}
-# binder's image is Ubuntu with its own Python: no python3-venv, and no netavark package there
-NOT_ON_BINDER = {"python3-venv", "netavark", "aardvark-dns"}
 
 
 def normalize(name: str) -> str:
@@ -62,11 +60,6 @@ def test_test_packages_add_chromium_and_libatomic():
     course, everything = listed(), listed("--tests")
     assert everything[:len(course)] == course
     assert set(everything[len(course):]) == TEST_ONLY
-
-
-def test_binder_installs_the_course_packages_only():
-    apt = (ROOT / "binder" / "apt.txt").read_text().split()
-    assert apt == [pkg for pkg in listed() if pkg not in NOT_ON_BINDER]
 
 
 def test_bad_option_is_refused():
