@@ -4,8 +4,9 @@
 - shows the banner: replay mode, why, and with what and when the recordings were made;
 - adds an input transformer: a cell whose code is one of the notebook's recorded cells (same
   code, same occurrence) is not run; ``show`` displays its recorded outputs instead, under a
-  mark, and gives back the simple variables it set (names, ports, paths), so that a learner's
-  own cell after it can still use them. A widget's recorded view is shown as its snapshot;
+  mark, runs only its definitions (imports, functions, assignments that call nothing) and gives
+  back the simple variables it set (names, ports, paths), so that a learner's own cell after it
+  can still use them. A widget's recorded view is shown as its snapshot;
 - notes in ``replay.position()`` which recorded cell ran last, for the learner's own commands.
 A cell whose code is not recorded (the learner's own, an edited one) runs for real: its
 ``%podman`` commands answer from the recording (``commands.replayed``).
@@ -16,6 +17,7 @@ and the simple variables it set after it ran, for ``scripts/recordings.py``.
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import sys
@@ -123,13 +125,44 @@ def _cell_entry(digest: str, namespace: dict) -> tuple[str | None, int, dict | N
     return name, index, cells[index]
 
 
-def replayable(entry: dict | None) -> bool:
-    """A recorded cell is shown from its recording when it printed something or ran commands."""
-    return bool(entry and (entry.get("outputs") or entry.get("commands")))
+def definitions(code: str) -> ast.Module:
+    """The statements of CODE (Python, magics already transformed) that only define: imports,
+    functions, classes, and assignments that call nothing. Replay runs these of a recorded cell,
+    so that the learner's own cells find the notebook's names; what calls anything (podman, a
+    server, the kit) is left to the recording."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])
+    kept = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef)):
+            kept.append(node)
+        elif isinstance(node, (ast.ClassDef, ast.Assign, ast.AnnAssign)) and not any(
+                isinstance(inner, ast.Call) for inner in ast.walk(node)):
+            kept.append(node)
+    return ast.Module(body=kept, type_ignores=[])
 
 
-def show(digest: str) -> None:
-    """Run a recorded cell in replay mode: its mark, its recorded outputs, its variables."""
+_inside = False  # show() is transforming a recorded cell's code: the transformer lets it be
+
+
+def _define(shell, source: str) -> None:
+    global _inside
+    _inside = True
+    try:
+        code = shell.transform_cell(source)
+    finally:
+        _inside = False
+    try:
+        exec(compile(definitions(code), "<recorded cell>", "exec"), shell.user_ns)  # noqa: S102
+    except Exception:  # noqa: BLE001 (an import this machine lacks: the recording stands)
+        pass
+
+
+def show(digest: str, source: str = "") -> None:
+    """Run a recorded cell in replay mode: its definitions, its mark and recorded outputs (if it
+    printed anything), and the simple variables it set."""
     from IPython import get_ipython
     shell = get_ipython()
     namespace = shell.user_ns if shell else {}
@@ -138,7 +171,10 @@ def show(digest: str) -> None:
         sys.stderr.write(_(replay.NOT_RECORDED) + "\n")
         return
     _enter(name, index, entry["key"])
-    _publish(mark_bundle(), {"podman_course": {"replay": True}})
+    if shell is not None and source:
+        _define(shell, source)
+    if entry.get("outputs"):
+        _publish(mark_bundle(), {"podman_course": {"replay": True}})
     for output in entry.get("outputs", []):
         emit(output)
     namespace.update(entry.get("variables") or {})
@@ -154,15 +190,16 @@ def _enter(name: str | None, index: int, key: str | None) -> None:
 # -- IPython hooks -------------------------------------------------------------------------------
 def transform(lines: list[str]) -> list[str]:
     """IPython input transformer: a recorded cell becomes a call of ``show``."""
-    if not replay.active():
+    if _inside or not replay.active():
         return lines
-    digest = replay.cell_digest("".join(lines))
+    source = "".join(lines)
+    digest = replay.cell_digest(source)
     from IPython import get_ipython
     shell = get_ipython()
     _name, _index, entry = _cell_entry(digest, shell.user_ns if shell else {})
-    if not replayable(entry):
+    if entry is None:
         return lines
-    return [f"__import__('kernel_helpers.replay_cells').replay_cells.show({digest!r})\n"]
+    return [f"__import__('kernel_helpers.replay_cells').replay_cells.show({digest!r}, {source!r})\n"]
 
 
 class _Recorder:

@@ -545,22 +545,19 @@ OVERLAYS = {"overlay": "the kernel's overlay file system",
 
 PODMAN_FILES = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/run/.containerenv"}
 PODMAN_DEVICES = {"/dev/full", "/dev/null", "/dev/random", "/dev/tty", "/dev/urandom", "/dev/zero",
-                  "/proc/keys", "/proc/timer_list", "/proc/latency_stats", "/proc/sched_debug",
-                  "/proc/timer_stats", "/proc/kcore"}
+                  "/proc/keys", "/proc/timer_list"}
 
 
+# %%
 def mount_group(point, kind):
-    """How the table groups a mount point of the container: a single file, a device, overlay, or
-    its type."""
+    """How the table groups a container's mount point: a single file or device, overlay, its type."""
     inside = Path(f"/proc/{host_pid}/root{point}")  # wherever the host keeps that file
     try:
         single, device = inside.is_file(), inside.is_char_device()
     except PermissionError:  # a host that lets no ordinary user look inside: podman's own
         single, device = point in PODMAN_FILES, point in PODMAN_DEVICES
-    if single:
-        return "file from the host"
-    if device:
-        return "device from the host"
+    if single or device:
+        return "file from the host" if single else "device from the host"
     return "overlay" if kind in OVERLAYS else kind
 
 
@@ -572,7 +569,7 @@ for device, point, kind, _ in mounts:
     by_type.setdefault(mount_group(point, kind), []).append(point)
 print("$", r.command_line, "  (mount points grouped by type)")
 for kind in sorted(by_type):
-    print(f"{kind:<19}", ", ".join(sorted(by_type[kind])))  # sorted: podman mounts in any order
+    print(f"{kind:<20}", ", ".join(sorted(by_type[kind])))  # sorted: podman mounts in any order
 
 # %% [markdown]
 # The root `/` in detail. `podman inspect` names its parts (`GraphDriver.Data`): `LowerDir`
