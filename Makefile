@@ -89,21 +89,15 @@ test-user:
 	@if [ "$$(id -u)" -ne 0 ]; then echo "make test-user: run it as root (it creates and removes a test account)"; exit 2; fi
 	bash scripts/test-as-user.sh $(if $(ARGS),-- $(ARGS))
 
-# The expected outputs of an ordinary user's run, where they differ from the stored (root) ones
-# (tests/data/user-mode-outputs/, see tests/mode_outputs.py): recorded as a test account (root
-# only), like test-user. Re-run it after a change to a cell whose output differs in user mode.
 # Replay mode's recordings (notebooks/recordings/, see kernel_helpers/replay.py): every notebook
 # of both editions executed live, stored outputs and recordings refreshed (scripts/record.sh).
 # A recording whose content is the same (sanitized) keeps its file: a re-record changes no file.
 record: setup
 	bash scripts/record.sh $(ARGS)
 
+# The expected outputs of an ordinary user's run, where they differ from the stored (root) ones
+# (tests/data/user-mode-outputs/, see tests/mode_outputs.py): recorded as a test account (root
+# only), like test-user. Re-run it after a change to a cell whose output differs in user mode.
 record-user:
-	@if [ "$$(id -u)" -ne 0 ]; then echo "make # Replay mode's recordings (notebooks/recordings/, see kernel_helpers/replay.py): every notebook
-# of both editions executed live, stored outputs and recordings refreshed (scripts/record.sh).
-# A recording whose content is the same (sanitized) keeps its file: a re-record changes no file.
-record: setup
-	bash scripts/record.sh $(ARGS)
-
-record-user: run it as root (it creates and removes a test account)"; exit 2; fi
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make record-user: run it as root (it creates and removes a test account)"; exit 2; fi
 	bash scripts/record-user-outputs.sh $(if $(ARGS),-- $(ARGS))

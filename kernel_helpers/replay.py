@@ -106,6 +106,13 @@ def mode() -> str:
     return _forced or decide()[0]
 
 
+def reason() -> str:
+    """Why this kernel is in its mode (``decide``'s reason, or the notebook's parameter)."""
+    if _forced:
+        return _("the notebook's parameter mode={mode}").format(mode=_forced)
+    return decide()[1]
+
+
 def active() -> bool:
     """True in replay mode."""
     return mode() == REPLAY

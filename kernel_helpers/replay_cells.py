@@ -238,8 +238,7 @@ def install(ipython) -> None:
     if replay.active():
         ipython.events.register("pre_run_cell", _note_learner_cell)
         ipython.set_custom_exc((replay.NotRecorded,), _one_line)
-        _publish(banner_bundle(replay.decide()[1] if not replay._forced else replay.MODE_ENV),
-                 {"podman_course": {"replay": True}})
+        _publish(banner_bundle(replay.reason()), {"podman_course": {"replay": True}})
 
 
 def _one_line(shell, etype, value, tb, tb_offset=None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -186,3 +187,22 @@ def test_the_recordings_match_the_stored_notebooks():
     """The drift check (stored outputs vs recordings; nbval checks live vs stored in make test)."""
     problems = recordings.check()
     assert problems == [], "\n".join(problems[:20]) + "\nrun `make record`"
+
+
+def test_replay_runs_only_the_definitions_of_a_recorded_cell():
+    code = ("import os\nfrom pathlib import Path\nNAME = 'web'\nPORTS = [8080, 8081]\n"
+            "host = boot_a_machine()\nprint(NAME)\n\n\ndef helper(x):\n    return run(x)\n"
+            "class Box:\n    size = 1\nclass Called:\n    size = compute()\n"
+            "get_ipython().run_line_magic('podman', 'ps')\n")
+    kept = replay_cells.definitions(code)
+    names = [getattr(n, "name", None) or ast.unparse(n).split(" =")[0] for n in kept.body]
+    assert names == ["import os", "from pathlib import Path", "NAME", "PORTS", "helper", "Box"]
+    assert replay_cells.definitions("this is not python(").body == []
+
+
+def test_a_forced_mode_says_so(monkeypatch):
+    replay.force("replay")
+    assert replay.active() and replay.reason() == "the notebook's parameter mode=replay"
+    monkeypatch.setenv(replay.MODE_ENV, "replay")
+    replay.force(None)
+    assert replay.reason() == "PODMAN_COURSE_MODE=replay"
