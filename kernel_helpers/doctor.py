@@ -266,9 +266,14 @@ def check_mode(report: Report) -> None:
     if mode == replay.LIVE:
         report.add("course mode", "ok", _("live: {reason}").format(reason=reason))
     else:
+        if replay.MODE_ENV in reason:
+            fix = _("unset {env} to run the course for real").format(env=replay.MODE_ENV)
+        elif cannot:
+            fix = _("see the `container can start` row")
+        else:
+            fix = _("install podman (README: quick start) to run the course for real")
         report.add("course mode", "warn", _("replay: {reason}; the notebooks show recordings of the "
-                                            "real podman").format(reason=reason),
-                   _("install podman (README: quick start) to run the course for real"))
+                                            "real podman").format(reason=reason), fix)
 
 
 def check_classroom(report: Report) -> None:

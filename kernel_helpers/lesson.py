@@ -209,7 +209,7 @@ def fetch(url_or_port: str | int, *, wait: float = 30.0, timeout: float = 5.0) -
     Replay mode: ``replay.NotRecorded`` (no server runs there).
     """
     if replay.active():
-        raise replay.NotRecorded(f"fetch({url_or_port!r})")
+        raise replay.NotRecorded(f"fetch({url_or_port!r})", replay.LIVE_ONLY)
     url = f"http://127.0.0.1:{_reach(url_or_port)}/" if isinstance(url_or_port, int) \
         else _reach_url(url_or_port)
 
@@ -237,7 +237,7 @@ def mariadb(port: int, user: str = "user1", password: str = "redhat123", databas
     In a hub classroom a notes port (3306) is reached on the learner's own (``portmap``).
     """
     if replay.active():
-        raise replay.NotRecorded(f"mariadb({port!r})")
+        raise replay.NotRecorded(f"mariadb({port!r})", replay.LIVE_ONLY)
     import pymysql  # only the notebooks that query a database need it
 
     port = _reach(port)

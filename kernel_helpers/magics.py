@@ -91,7 +91,7 @@ class PodmanMagics(Magics):
 def _live_only(what: str) -> None:
     """Replay mode: what needs the real engine (labs, widgets, terminals) says so in one line."""
     if replay.active():
-        raise IPythonUsageError(str(replay.NotRecorded(what)))
+        raise IPythonUsageError(str(replay.NotRecorded(what, replay.LIVE_ONLY)))
 
 
 def load(ipython) -> None:

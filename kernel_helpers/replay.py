@@ -41,14 +41,16 @@ RECORD_ENV = "PODMAN_COURSE_RECORD"
 RECORDINGS_ENV = "PODMAN_COURSE_RECORDINGS"
 LIVE, REPLAY, AUTO = "live", "replay", "auto"
 NOT_RECORDED = N_("not recorded; this needs a real podman")
+LIVE_ONLY = N_("replay mode: this needs a real podman")  # labs, terminals, widgets, servers
 MAX_RECORDED_OUTPUT = 64 * 1024  # characters of one stream of one recorded command
 
 
 class NotRecorded(KitError):
-    """Replay mode was asked for something no recording holds."""
+    """Replay mode was asked for something no recording holds (MESSAGE: ``LIVE_ONLY`` for what
+    only the real engine can do)."""
 
-    def __init__(self, what: str = ""):
-        line = _(NOT_RECORDED)
+    def __init__(self, what: str = "", message: str = NOT_RECORDED):
+        line = _(message)
         super().__init__(f"{what}: {line}" if what else line)
 
 
@@ -90,8 +92,8 @@ def decide(container_fails: bool | None = None) -> tuple[str, str]:
     if shutil.which("podman") is None:
         return REPLAY, _("podman is not installed here")
     if container_fails is not None:
-        refused = _("podman cannot start a container here (see the doctor's row)") \
-            if container_fails else None
+        refused = _("podman cannot start a container here (see the doctor's `container can start` "
+                    "row)") if container_fails else None
     else:
         refused = _doctor_says_no_container()
     if refused:

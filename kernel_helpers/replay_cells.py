@@ -67,9 +67,10 @@ def mark_bundle() -> dict:
 def banner_bundle(reason: str) -> dict:
     title = _("Replay mode: {reason}.").format(reason=reason)
     body = _("The outputs below are recordings of this notebook on the real podman ({about}); "
-             "values of the recording machine (ids, digests, dates, host names) show as "
-             "placeholders. Your own %podman commands answer only if the recording has them; "
-             "anything else needs a real podman.").format(about=replay.about())
+             "values of the recording machine (ids, digests, dates, kernel releases, user ids, "
+             "paths) show as placeholders. Your own %podman and %skopeo commands answer only if "
+             "the recording has the same command; labs, terminals, widgets and servers need a "
+             "real podman.").format(about=replay.about())
     return {"text/plain": f"{title}\n{body}",
             "text/html": f'<div class="kh-replay-banner" style="{BANNER_STYLE}"><strong>'
                          f"{html.escape(title)}</strong><br>{html.escape(body)}</div>"}

@@ -149,7 +149,8 @@ step_notebooks() {
   fi
   echo "as $(if [ "$(id -u)" = 0 ]; then echo "$NB_USER"; else id -un; fi), podman absent, PODMAN_COURSE_MODE=replay"
   cat > "$TMP/execute.py" <<'EXECUTE'
-"""Execute each notebook (argv[2:]) with nbclient into argv[1]; fail on a cell error or a podman."""
+"""Execute each notebook (argv[2:]) with nbclient into argv[1]; fail on a cell error, an output
+without the replay mark, or a reachable podman."""
 import re, shutil, sys, time
 from pathlib import Path
 import nbformat
@@ -160,6 +161,8 @@ for tool in ("podman", "skopeo", "buildah"):
     if shutil.which(tool):
         sys.exit(f"{tool} is still reachable: {shutil.which(tool)}")
 out, failed = Path(sys.argv[1]), []
+MARKS = ("\u25b6 recorded output (", "\u25b6 \u5f55\u5236\u7684\u8f93\u51fa\uff08")  # ▶ recorded output, zh
+BANNERS = ("Replay mode: ", "\u56de\u653e\u6a21\u5f0f\uff1a")  # the banner under %load_ext, zh
 for name in sys.argv[2:]:
     path = Path(name)
     edition = "zh-CN" if path.parent.name == "zh-CN" else "en"
@@ -171,6 +174,12 @@ for name in sys.argv[2:]:
     except CellExecutionError as error:
         last = (str(error).strip().splitlines() or ["?"])[-1]
         status = "FAILED: " + re.sub(r"\x1b\[[0-9;]*m", "", last)
+        failed.append(f"{edition}/{path.name}")
+    shown = [c.outputs[0] for c in nb.cells if c.cell_type == "code" and c.get("outputs")]
+    firsts = [str(o.get("text") or o.get("data", {}).get("text/plain", "")) for o in shown]
+    unmarked = [t for t in firsts if not t.startswith(MARKS) and not t.startswith(BANNERS)]
+    if status == "ok" and unmarked:
+        status = f"FAILED: {len(unmarked)} output(s) without the replay mark, e.g. {unmarked[0][:80]!r}"
         failed.append(f"{edition}/{path.name}")
     (out / edition).mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / edition / path.name)

@@ -60,8 +60,10 @@ TIMEOUT = 120
 # host, a laptop without podman, or one where the `container can start` check fails
 # (`PODMAN_COURSE_MODE=replay` forces it, `live` forbids it). Each cell of the course then shows
 # what it printed when the course was recorded on the real engine, under a ▶ mark, and a banner
-# under `%load_ext` says why. A `%podman` command of your own answers only if the recording has
-# it; labs, terminals and the widgets' buttons need the real podman.
+# under `%load_ext` says why. In replay mode this table is itself a recording: its rows, `course
+# mode` included (`live`), describe the machine the course was recorded on; the banner is what
+# tells you that this kernel replays. A `%podman` command of your own answers only if the
+# recording has it; labs, terminals and the widgets' buttons need the real podman.
 
 # %%
 from kernel_helpers import doctor

@@ -523,20 +523,24 @@ if root_step("root-container-facts"):  # as root (else: one line, why)
 # type: its `/` is an `overlay` (the image's layers plus its own writable layer), `/proc`,
 # `/sys` and `/dev` are its own, and a few single files (`/etc/hosts`, `/etc/resolv.conf`,
 # `/etc/hostname`, `/run/.containerenv`) come from the host's disk, bind-mounted in by podman.
-# Some devices come from the host the same way: podman hides a few files of `/proc`
-# (`/proc/keys`, `/proc/timer_list`) under a bind mount of `/dev/null`, and a rootless container,
-# which may not create device files, gets the host's own `/dev/null`, `/dev/zero` and the like.
-# Their type is that of the host's `/dev` (`tmpfs` or `devtmpfs`, it depends on the machine), so
-# the table groups them as `device from the host`.
+# Devices appear the same way. podman asks the OCI runtime to hide a few files of `/proc`
+# (`/proc/keys`, `/proc/timer_list`) under a bind mount of `/dev/null` (crun binds the host's,
+# runc the container's own), and a rootless container, which may not create device files, gets
+# the host's own `/dev/null`, `/dev/zero` and the like bind-mounted. Their type is that of the
+# `/dev` they come from (`tmpfs` or `devtmpfs`: it depends on the machine and the runtime), so
+# the table groups them by what they are: `device from the host`. Hidden folders get an empty
+# read-only `tmpfs` instead (`/proc/acpi`, `/sys/firmware`, `/sys/dev/block` in the `tmpfs`
+# row), and `/proc/bus`, `/proc/fs`, `/proc/irq`, `/proc/sys` show up again in the `proc` row
+# because they are mounted once more, read-only.
 #
 # Two programs can make that overlay. Usually it is the kernel's `overlay` file system. Where
 # podman's storage itself lies on an overlay (a machine that is itself a container, for
 # example), the kernel cannot stack another overlay on it, and podman uses **fuse-overlayfs**,
 # a program that does the same work from user space; its mount type reads
 # `fuse.fuse-overlayfs`. The table groups both as `overlay`; the next cell says which one this
-# machine uses. (The single files and devices are found by what they are: a file or a device,
-# where every other mount point is a folder. `/proc/PID/root` on the host shows the container's
-# files as it sees them.)
+# machine uses. (The single files and devices are found by what they are: a file or a device
+# that is not part of the container's own `proc` or `sysfs`, where every other mount point is a
+# folder. `/proc/PID/root` on the host shows the container's files as it sees them.)
 
 # %%
 OVERLAYS = {"overlay": "the kernel's overlay file system",
@@ -552,6 +556,8 @@ PODMAN_DEVICES = {"/dev/full", "/dev/null", "/dev/random", "/dev/tty", "/dev/ura
 def mount_group(point, kind):
     """How the table groups a container's mount point: a single file or device, overlay, its type."""
     inside = Path(f"/proc/{host_pid}/root{point}")  # wherever the host keeps that file
+    if kind in ("proc", "sysfs"):  # its own /proc and /sys, read-only parts included
+        return kind
     try:
         single, device = inside.is_file(), inside.is_char_device()
     except PermissionError:  # a host that lets no ordinary user look inside: podman's own
