@@ -50,7 +50,8 @@ class PodmanMagics(Magics):
     def podman_widget(self, line: str):
         from .widgets import open_widget
 
-        _live_only(f"%podman_widget {line}".strip())
+        if not replay.position().live_widget:  # a recorded widget cell that replays runs on
+            _live_only(f"%podman_widget {line}".strip())
         return open_widget(line)
 
     @line_magic

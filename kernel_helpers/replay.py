@@ -150,6 +150,7 @@ class Position:
     notebook: str | None = None
     cell_index: int = -1
     cell_key: str | None = None
+    live_widget: bool = False  # the cell running now is a recorded one whose widget replays live
     asked: dict = field(default_factory=dict)  # (cell key, command key) -> times asked
 
 

@@ -6,7 +6,9 @@
   code, same occurrence) is not run; ``show`` displays its recorded outputs instead, under a
   mark, runs only its definitions (imports, functions, assignments that call nothing) and gives
   back the simple variables it set (names, ports, paths), so that a learner's own cell after it
-  can still use them. A widget's recorded view is shown as its snapshot;
+  can still use them. A widget whose data is podman's answers (``CourseWidget.replays``: the
+  dashboard, the run builder) runs for real on the recorded commands of its cell; any other
+  widget's recorded view is shown as its snapshot;
 - notes in ``replay.position()`` which recorded cell ran last, for the learner's own commands.
 A cell whose code is not recorded (the learner's own, an edited one) runs for real: its
 ``%podman`` commands answer from the recording (``commands.replayed``).
@@ -198,7 +200,7 @@ def transform(lines: list[str]) -> list[str]:
     from IPython import get_ipython
     shell = get_ipython()
     _name, _index, entry = _cell_entry(digest, shell.user_ns if shell else {})
-    if entry is None:
+    if entry is None or entry.get("live_widget"):  # a widget that works on the recording: it runs
         return lines
     return [f"__import__('kernel_helpers.replay_cells').replay_cells.show({digest!r}, {source!r})\n"]
 
@@ -223,9 +225,22 @@ class _Recorder:
             replay.record({"type": "variables", "cell": replay.position().cell_key, "values": found})
 
 
-def _note_learner_cell(info) -> None:
-    """Replay mode, a cell that runs for real: its commands answer as at the last recorded cell."""
-    replay.position().cell_key = None
+def _before_cell(info) -> None:
+    """Replay mode, before any cell. A recorded cell whose widget replays live: it runs for real,
+    at its place in the recording (its commands answer as when it was recorded), under the mark.
+    Any other cell that runs for real (the learner's own): its commands answer as at the last
+    recorded cell. (A recorded cell replaced by ``show`` sets its place itself.)"""
+    pos = replay.position()
+    pos.cell_key, pos.live_widget = None, False
+    if _inside:
+        return
+    from IPython import get_ipython
+    shell = get_ipython()
+    name, index, entry = _cell_entry(replay.cell_digest(info.raw_cell or ""), shell.user_ns if shell else {})
+    if entry is not None and entry.get("live_widget"):
+        _enter(name, index, entry["key"])
+        pos.live_widget = True
+        _publish(mark_bundle(), {"podman_course": {"replay": True}})
 
 
 def install(ipython) -> None:
@@ -237,7 +252,7 @@ def install(ipython) -> None:
     if transform not in ipython.input_transformers_cleanup:
         ipython.input_transformers_cleanup.insert(0, transform)
     if replay.active():
-        ipython.events.register("pre_run_cell", _note_learner_cell)
+        ipython.events.register("pre_run_cell", _before_cell)
         ipython.set_custom_exc((replay.NotRecorded,), _one_line)
         _publish(banner_bundle(replay.reason()), {"podman_course": {"replay": True}})
 

@@ -140,19 +140,25 @@ def build_one(name: str, edition: str, today: str | None = None) -> tuple[Path, 
     """The recording of NAME in EDITION from its executed notebook and log. (path, changed)."""
     notebook = EDITIONS[edition] / f"{name}.ipynb"
     log = read_log(log_path(name, edition))
-    commands = _changes([sanitize({k: e.get(k) for k in ("cell", "command", "returncode", "stdout",
-                                                          "stderr", "note", "hint", "prompt")})
-                         for e in log if e.get("type") == "command"])
+    fields = ("command", "returncode", "stdout", "stderr", "note", "hint", "prompt")
+    commands = _changes([{"cell": e.get("cell"), **sanitize({k: e.get(k) for k in fields})}
+                         for e in log if e.get("type") == "command"])  # a cell key is no id
     variables: dict[str, dict] = {}
     for entry in log:
         if entry.get("type") == "variables":
             variables.setdefault(entry["cell"], {}).update(entry["values"])
     ran = [e["cell"] for e in log if e.get("type") == "command"]  # before _changes dropped some
+    widgets: dict[str, list[bool]] = {}
+    for entry in log:
+        if entry.get("type") == "widget":
+            widgets.setdefault(entry["cell"], []).append(bool(entry.get("replays")))
     cells = []
     for key, outputs in notebook_cells(notebook):
         cell = {"key": key, "outputs": sanitize(outputs)}
         if key in ran:
             cell["commands"] = ran.count(key)
+        if widgets.get(key) and all(widgets[key]):  # every widget it made works on recordings
+            cell["live_widget"] = True
         if key in variables:
             cell["variables"] = sanitize(variables[key])
         cells.append(cell)
@@ -171,9 +177,12 @@ def build_one(name: str, edition: str, today: str | None = None) -> tuple[Path, 
 
 def _comparable(rec: dict) -> dict:
     """What must match for a rebuild to keep the old file: outputs and commands, fully sanitized."""
-    cells = [{"key": c["key"], "outputs": c["outputs"], "commands": c.get("commands", 0)}
+    cells = [{"key": c["key"], "outputs": c["outputs"], "commands": c.get("commands", 0),
+              "live_widget": c.get("live_widget", False)}
              for c in rec.get("cells", [])]
-    return sanitize({"cells": cells, "commands": rec.get("commands", [])}, full=True)
+    commands = [{"cell": c.get("cell"), **sanitize({k: v for k, v in c.items() if k != "cell"}, full=True)}
+                for c in rec.get("commands", [])]
+    return {"cells": sanitize(cells, full=True), "commands": commands}
 
 
 def names(edition: str) -> list[str]:
@@ -189,7 +198,12 @@ def check() -> list[str]:
             if not path.exists():
                 problems.append(f"{edition}/{name}: no recording")
                 continue
-            recorded = {c["key"]: c["outputs"] for c in json.loads(path.read_text())["cells"]}
+            rec = json.loads(path.read_text())
+            recorded = {c["key"]: c["outputs"] for c in rec["cells"]}
+            lost = {c["cell"] for c in rec.get("commands", []) if c.get("cell") not in recorded}
+            lost.discard(None)  # a command of the parameters cell, before the kit was loaded
+            if lost:
+                problems.append(f"{edition}/{name}: commands of cells it does not have: {sorted(lost)[:3]}")
             stored = dict(notebook_cells(EDITIONS[edition] / f"{name}.ipynb"))
             for number, (key, outputs) in enumerate(stored.items()):
                 if key not in recorded:

@@ -19,7 +19,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import runner
+from .. import commands, replay, runner
 from ..errors import KitError, PortBusy
 from ..i18n import N_, _
 from ..results import CommandResult
@@ -54,16 +54,21 @@ class Engine:
     podman); ``Engine.for_kernel()`` in this kernel's sandbox, like ``%podman``.
     """
 
-    def __init__(self, env: dict | None = None, sandbox=None, error: str | None = None):
+    def __init__(self, env: dict | None = None, sandbox=None, error: str | None = None,
+                 replaying: bool = False):
         self.env = env
         self.sandbox = sandbox
         self.error = error
+        self.replaying = replaying  # replay mode: answers from the recording (``commands.replayed``)
 
     @classmethod
     def for_kernel(cls) -> Engine:
-        """This kernel's sandbox; if it cannot be made, an engine that says why."""
+        """This kernel's sandbox; if it cannot be made, an engine that says why. In replay
+        mode no sandbox: the recording answers."""
         from ..session import kernel_sandbox
 
+        if replay.active():
+            return cls(replaying=True)
         try:
             sandbox = kernel_sandbox()
             return cls(sandbox.full_env(), sandbox)
@@ -77,12 +82,16 @@ class Engine:
     def run(self, args: list[str], *, tool: str = "podman", table: bool = True,
             timeout: float = ACTION_TIMEOUT) -> CommandResult:
         """Run ``tool args`` for real; a missing tool or sandbox gives a 'not run' result."""
+        if self.replaying:
+            return commands.replayed(tool, list(args), table=table)
         if self.error:
             return CommandResult.not_run(tool, args, self.error)
         try:
-            return runner.run(tool, list(args), env=self.env, table=table, timeout=timeout)
+            result = runner.run(tool, list(args), env=self.env, table=table, timeout=timeout)
         except (KitError, OSError) as exc:
             return CommandResult.not_run(tool, args, one_line(exc) or type(exc).__name__)
+        replay.record_command(tool, list(args), False, result)  # only while `make record` runs
+        return result
 
     def claim_ports(self, ports: list[int]) -> str | None:
         """Lease host ``ports`` to this sandbox, as %podman does; a message if one is taken."""
@@ -172,6 +181,7 @@ class CourseWidget(widgets.VBox):
 
     title = N_("widget")
     css_class = ""
+    replays = False  # True: works in replay mode on the recorded commands (podman's answers only)
 
     def __init__(self, children, engine: Engine | None = None):
         self.engine = engine or Engine.for_kernel()
@@ -181,6 +191,10 @@ class CourseWidget(widgets.VBox):
         self.add_class("kh-widget")
         if self.css_class:
             self.add_class(self.css_class)
+        replay.record({"type": "widget", "cell": replay.position().cell_key, "replays": self.replays})
+        if self.engine.replaying:
+            self.say(_("replay: this widget works on recorded data; its buttons answer from the "
+                       "recording, or say that they need a real podman"))
 
     def say(self, text: str, error: bool = False) -> None:
         """Show one line under the widget (an error in red); no traceback ever."""

@@ -89,6 +89,7 @@ def header_label(table: pd.DataFrame) -> str:
 class Dashboard(CourseWidget):
     """Live table of the sandbox's containers with start/stop/restart/rm/logs/exec."""
 
+    replays = True  # its data is podman's answers: replay mode answers them from the recording
     title = N_("Containers in this notebook's sandbox")
     css_class = "kh-dashboard"
 

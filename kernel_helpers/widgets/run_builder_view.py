@@ -115,6 +115,7 @@ def image_names(images_df) -> list[str]:
 class RunBuilder(CourseWidget):
     """A ``podman run`` form: the command line is built live, Run runs it."""
 
+    replays = True  # its data is podman's answers: replay mode answers them from the recording
     title = N_("podman run builder")
     css_class = "kh-run-builder"
 

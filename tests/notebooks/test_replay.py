@@ -125,3 +125,22 @@ def test_unrecorded_commands_say_so_in_one_line(tmp_path, edition):
     for cell in cells[3:]:
         shown = "".join(_texts(o) for o in cell.outputs)
         assert LIVE_ONLY[edition] in shown and "Traceback" not in shown and len(shown.strip().splitlines()) == 1, shown
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_a_learners_own_command_answers_from_the_notebooks_recording(tmp_path, edition):
+    """A cell the course does not have, in 03 after its dashboard: `%podman ps -a` answers with
+    the recorded result at that point (marked), and the dashboard works on the recorded data."""
+    nb = nbformat.read(EDITIONS[edition] / "03_running_containers.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if c.source.strip() == "%podman_widget dashboard")
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell("%podman  ps -a"))
+    source, out = tmp_path / "03.ipynb", tmp_path / "03.out.ipynb"
+    nbformat.write(nb, source)
+    code, tail = run_replayed(source, out, KERNELS[edition])
+    assert code == 0, tail
+    cells = nbformat.read(out, as_version=4).cells
+    dashboard, mine = cells[at], cells[at + 1]
+    assert _texts(dashboard.outputs[0]).startswith(MARKS[edition])
+    assert "rhel7" in _texts(dashboard.outputs[1]), _texts(dashboard.outputs[1])
+    shown = "".join(_texts(o) for o in mine.outputs)
+    assert "$ podman ps -a" in shown and "rhel7" in shown and MARKS[edition][2:] in shown, shown
