@@ -71,8 +71,8 @@ def banner_bundle(reason: str) -> dict:
     body = _("The outputs below are recordings of this notebook on the real podman ({about}); "
              "values of the recording machine (ids, digests, dates, kernel releases, user ids, "
              "paths) show as placeholders. Your own %podman and %skopeo commands answer only if "
-             "the recording has the same command; labs, terminals, widgets and servers need a "
-             "real podman.").format(about=replay.about())
+             "the recording has the same command; labs, terminals and servers need a real "
+             "podman, and widgets work on the recorded data where they can.").format(about=replay.about())
     return {"text/plain": f"{title}\n{body}",
             "text/html": f'<div class="kh-replay-banner" style="{BANNER_STYLE}"><strong>'
                          f"{html.escape(title)}</strong><br>{html.escape(body)}</div>"}
