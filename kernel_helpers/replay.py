@@ -179,6 +179,21 @@ def all_recordings() -> list[dict]:
     return [r for r in (recording(n) for n in names) if r]
 
 
+_index: dict[str, dict[str, dict[str, list[int]]]] = {}  # edition -> code digest -> notebook -> cells
+
+
+def where(digest: str) -> dict[str, list[int]]:
+    """Which recorded cells have this code: {notebook: [cell index, ...]}, notebooks in name order."""
+    key = edition()
+    if key not in _index:
+        found: dict[str, dict[str, list[int]]] = {}
+        for rec in all_recordings():
+            for number, cell in enumerate(rec.get("cells", [])):
+                found.setdefault(cell["key"].split("#")[0], {}).setdefault(rec["notebook"], []).append(number)
+        _index[key] = found
+    return _index[key].get(digest, {})
+
+
 def position() -> Position:
     return _position
 
@@ -188,6 +203,7 @@ def reset() -> None:
     global _position
     _position = Position()
     _cache.clear()
+    _index.clear()
 
 
 def find_command(tool: str, args: list[str], rootless: bool = False) -> dict | None:

@@ -112,17 +112,15 @@ def emit(output: dict) -> None:
 def _cell_entry(digest: str, namespace: dict) -> tuple[str | None, int, dict | None]:
     """The notebook, index and entry of the recorded cell with this code that runs now."""
     pos = replay.position()
-    candidates = []
-    session = str(namespace.get("__session__") or "")
-    for rec in replay.all_recordings():
-        if any(c["key"].split("#")[0] == digest for c in rec.get("cells", [])):
-            candidates.append(rec["notebook"])
-    if not candidates:
+    places = replay.where(digest)
+    if not places:
         return None, -1, None
+    candidates = list(places)
+    session = str(namespace.get("__session__") or "")
     by_session = [n for n in candidates if session.endswith(f"{n}.ipynb")]
     name = (by_session or ([pos.notebook] if pos.notebook in candidates else None) or candidates)[0]
     cells = replay.recording(name).get("cells", [])
-    same = [i for i, c in enumerate(cells) if c["key"].split("#")[0] == digest]
+    same = places[name]
     later = [i for i in same if i > pos.cell_index] if name == pos.notebook else same
     index = (later or same)[0] if later else same[-1]
     return name, index, cells[index]

@@ -17,6 +17,7 @@ from kernel_helpers.labs import docs
 from kernel_helpers.labs.kinds import REGISTRY
 from kernel_helpers.labs.views import GradeResult, Row
 from kernel_helpers.results import CommandResult
+from tests.unit.test_i18n import english_by_default  # noqa: F401 (the autouse fixture: English unless a test asks)
 
 CJK_SPACE_CJK = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff]")
 ROWS = [{"learner": "ann", "lab": "03-rhel7", "result": "FAIL", "checks": "0/3",
@@ -25,12 +26,6 @@ ROWS = [{"learner": "ann", "lab": "03-rhel7", "result": "FAIL", "checks": "0/3",
          "last_attempt": "2026-12-01T21:05:00Z", "attempts": 2}]
 
 
-@pytest.fixture(autouse=True)
-def english_by_default(monkeypatch):
-    monkeypatch.delenv(i18n.ENV, raising=False)
-    i18n.reset()
-    yield
-    i18n.reset()
 
 
 def chinese() -> None:
